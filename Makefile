@@ -1,0 +1,35 @@
+# Two commands a reader needs: `make report` and `make test`. Everything else bootstraps.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: report test test-fast bench lock clean
+
+# The virtual environment is rebuilt whenever the lock file or pyproject changes.
+$(VENV): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(VENV)
+
+report: $(VENV)
+	$(BIN)/paradox render
+
+test: $(VENV)
+	$(BIN)/python -m pytest
+
+# Everything except the end-to-end renders and browser runs (CI runs all of `make test`).
+test-fast: $(VENV)
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: $(VENV)
+	$(BIN)/python benchmarks/render_bench.py
+
+# Re-pin every dependency (with hashes) after editing pyproject.toml. Needs `uv` on PATH.
+lock:
+	printf 'setuptools>=69\n' | uv pip compile pyproject.toml - --extra test \
+	  --generate-hashes --python-version 3.11 --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) _book .render-cache

@@ -1,0 +1,1 @@
+"""The `paradox` command line: glue between the data layer, the analysis and the renderer."""

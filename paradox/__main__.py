@@ -1,0 +1,3 @@
+from paradox.cli import main
+
+raise SystemExit(main())
