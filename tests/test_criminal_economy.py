@@ -1,0 +1,117 @@
+"""Criminal economy: interval arithmetic and Monte Carlo over the article's ranges."""
+
+import numpy as np
+import pytest
+from factories import claims_frame
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import criminal_economy as ce
+
+
+def article_claims(drugs=1e9, ratio=3.0, total=(5e9, 7e9)):
+    """The three statements as the claims table encodes them (hand-copied in tests only)."""
+    return claims_frame([
+        {"claim_id": "drug_earnings", "value": drugs, "low": drugs, "unit": "USD",
+         "wording": "well over"},
+        {"claim_id": "gold_vs_drugs", "value": ratio, "high": ratio, "unit": "times",
+         "wording": "almost"},
+        {"claim_id": "organized_crime_total", "low": total[0], "high": total[1], "unit": "USD"},
+    ])
+
+
+CLAIMS = article_claims()
+
+
+def test_implied_gold():
+    e = ce.implied_gold(CLAIMS)
+    # 3 x $1 bn = $3 bn; floor 0.85 x 3 x 1 = 2.55 bn; top 7 x 3 / (1 + 3) = 5.25 bn
+    assert (e.point, e.low, e.high) == pytest.approx((3e9, 2.55e9, 5.25e9))
+    assert e.unit == "USD" and e.sources == ("muggah_mcdermott_2013",)
+
+
+def test_residual_at_floor():
+    e = ce.residual_at_floor(CLAIMS)
+    # $5-7 bn minus 1 x (1 + 3) = 4 bn -> $1-3 bn left for trafficking, timber, antiquities
+    assert (e.low, e.high) == pytest.approx((1e9, 3e9))
+    assert str(e) == "$1-3 billion"
+
+
+def test_residual_range_by_interval_arithmetic():
+    e = ce.residual_range(CLAIMS)
+    # top: 7 - 1 x (1 + 2.55) = 3.45 bn; bottom 0 because drugs are open above
+    assert (e.low, e.high) == pytest.approx((0.0, 3.45e9))
+
+
+def test_drugs_ceiling():
+    # 7 / (1 + 3) = 1.75 bn; 5 / (1 + 3) = 1.25 bn
+    assert ce.drugs_ceiling(CLAIMS).point == pytest.approx(1.75e9)
+    assert ce.drugs_ceiling(CLAIMS, "low").point == pytest.approx(1.25e9)
+    assert str(ce.drugs_ceiling(CLAIMS)) == "at most $1.8 billion"
+
+
+def test_consistency_table():
+    t = ce.consistency_table(CLAIMS).set_index("scenario")
+    # floor, ratio 3: parts 4 bn <= 5 bn -> fits at both ends of the total
+    row = t.loc["drugs at stated floor, ratio as stated"]
+    assert row["drugs_plus_gold"] == pytest.approx(4e9) and row["fits_low"] and row["fits_high"]
+    # cap 2 bn, ratio 3: parts 8 bn > 7 bn -> fits at neither end
+    row = t.loc["drugs at read cap, ratio as stated"]
+    assert row["drugs_plus_gold"] == pytest.approx(8e9) and not row["fits_high"]
+    # cap 2 bn, ratio 2.55: 2 x 3.55 = 7.1 bn > 7 bn -> still does not fit
+    assert not t.loc["drugs at read cap, ratio at read floor", "fits_high"]
+
+
+def test_verdict_branches_follow_the_numbers():
+    assert ce.consistency_verdict(CLAIMS).branch == "parts_fit"
+    # drugs at 1.5 bn x (1 + 3) = 6 bn > 5 bn floor of the total -> does not fit at face value
+    assert ce.consistency_verdict(article_claims(drugs=1.5e9)).branch == "parts_exceed_total"
+
+
+def test_simulation_is_seeded_and_within_the_ranges():
+    a = ce.simulate(CLAIMS, n=20_000, seed=1)
+    b = ce.simulate(CLAIMS, n=20_000, seed=1)
+    assert a.equals(b)
+    assert a["drugs"].between(1e9, 2e9).all() and a["ratio"].between(2.55, 3).all()
+    assert a["total"].between(5e9, 7e9).all()
+    assert np.allclose(a["residual"], a["total"] - a["drugs"] * (1 + a["ratio"]))
+
+
+def test_share_consistent_matches_quadrature():
+    # P(D (1 + r) <= T), D ~ U(1, 2), r ~ U(2.55, 3), T ~ U(5, 7) (billions), computed on a
+    # 400 x 400 grid over (D, r): P(T >= x) = clip((7 - x) / 2, 0, 1)
+    d = np.linspace(1, 2, 401)[:-1] + 1 / 800
+    r = np.linspace(2.55, 3, 401)[:-1] + 0.45 / 800
+    x = d[:, None] * (1 + r[None, :])
+    expected = np.clip((7 - x) / 2, 0, 1).mean() * 100
+    got = ce.share_consistent(ce.simulate(CLAIMS), CLAIMS).point
+    assert got == pytest.approx(expected, abs=0.5)
+
+
+def test_mc_estimate_agrees_with_interval_arithmetic():
+    sim = ce.simulate(CLAIMS)
+    gold = ce.mc_estimate(sim, "gold", CLAIMS)
+    exact = ce.implied_gold(CLAIMS)
+    # every simulated gold value is >= 2.55 bn, the interval floor
+    assert gold.low >= exact.low
+    fit = ce.mc_estimate(sim, "residual", CLAIMS, consistent_only=True)
+    widest = ce.residual_range(CLAIMS)
+    assert widest.low <= fit.low <= fit.high <= widest.high
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.1e9, 3e9), st.floats(1.0, 5.0), st.floats(1e9, 10e9), st.floats(0, 5e9),
+       st.integers(0, 2**32 - 1))
+def test_monte_carlo_quantiles_are_monotone(drugs, ratio, t_low, t_width, seed):
+    claims = article_claims(drugs, ratio, (t_low, t_low + t_width))
+    summary = ce.simulation_summary(ce.simulate(claims, n=2_000, seed=seed))
+    values = summary.to_numpy()
+    assert (np.diff(values, axis=1) >= -1e-6 * np.abs(values).max()).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.1e9, 3e9), st.floats(1.0, 5.0), st.floats(1e9, 10e9), st.floats(0, 5e9))
+def test_interval_estimates_contain_their_points(drugs, ratio, t_low, t_width):
+    claims = article_claims(drugs, ratio, (t_low, t_low + t_width))
+    for e in (ce.drugs_plus_gold(claims), ce.drugs_ceiling(claims), ce.implied_gold(claims)):
+        assert e.contains(e.point)
