@@ -1,0 +1,165 @@
+"""The one look of every figure in the book.
+
+Why these choices:
+- Colours are the Okabe-Ito palette (Okabe & Ito 2008), distinguishable with the three common
+  forms of colour-blindness. Colour is never the only cue: every series also has its own dash
+  pattern (lines) and point shape (marks), so a chart printed in grey still separates them.
+- Peru is always vermillion, solid, circle; Colombia always blue, long dash, square; and so on,
+  so a reader learns the key once for the whole book (`STYLE`).
+- Every chart carries its source line at the bottom (it travels with the figure when pasted
+  into a briefing) and its source ids in `usermeta` (for figure cards and tests).
+
+`apply(chart, source=..., sources=...)` is the only entry point the figure functions use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+
+# Okabe-Ito. Yellow (#F0E442) is left out: it vanishes on white paper and in grey.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+GREY = "#8C8C8C"
+LIGHT_GREY = "#D9D9D9"
+TEXT = "#222222"
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+WIDTH = 560
+HEIGHT = 300
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    """How one series is drawn: colour, dash pattern (lines) and point shape (marks)."""
+
+    color: str
+    dash: tuple[int, ...]
+    shape: str
+
+
+# Named series used across chapters. Keys are ISO3 codes or the labels the analysis returns.
+STYLE: dict[str, SeriesStyle] = {
+    "PER": SeriesStyle(OKABE_ITO["vermillion"], (), "circle"),
+    "COL": SeriesStyle(OKABE_ITO["blue"], (8, 4), "square"),
+    "BOL": SeriesStyle(OKABE_ITO["orange"], (2, 2), "triangle-up"),
+    "BRA": SeriesStyle(OKABE_ITO["bluish_green"], (6, 2, 2, 2), "diamond"),
+    "USA": SeriesStyle(OKABE_ITO["sky_blue"], (12, 3), "cross"),
+    "ESP": SeriesStyle(OKABE_ITO["reddish_purple"], (4, 4), "triangle-down"),
+    "WEU": SeriesStyle(OKABE_ITO["reddish_purple"], (4, 4), "triangle-down"),
+    "OTHER": SeriesStyle(GREY, (1, 3), "stroke"),
+}
+# Fallback cycle for series without a fixed style (ordered so neighbours differ in grey).
+CYCLE: tuple[SeriesStyle, ...] = (
+    SeriesStyle(OKABE_ITO["vermillion"], (), "circle"),
+    SeriesStyle(OKABE_ITO["blue"], (8, 4), "square"),
+    SeriesStyle(OKABE_ITO["orange"], (2, 2), "triangle-up"),
+    SeriesStyle(OKABE_ITO["bluish_green"], (6, 2, 2, 2), "diamond"),
+    SeriesStyle(OKABE_ITO["sky_blue"], (12, 3), "cross"),
+    SeriesStyle(OKABE_ITO["reddish_purple"], (4, 4), "triangle-down"),
+    SeriesStyle(OKABE_ITO["black"], (1, 2), "triangle-right"),
+    SeriesStyle(GREY, (10, 2, 2, 2, 2, 2), "triangle-left"),
+)
+
+
+def series_styles(keys: list[str]) -> list[SeriesStyle]:
+    """One style per key: the fixed style where there is one, else the next unused cycle entry."""
+    used = {STYLE[k] for k in keys if k in STYLE}
+    spare = [s for s in CYCLE if s not in used]
+    out = []
+    for key in keys:
+        if key in STYLE:
+            out.append(STYLE[key])
+        else:
+            out.append(spare.pop(0) if spare else CYCLE[len(out) % len(CYCLE)])
+    return out
+
+
+def scales(domain: list[str], keys: list[str] | None = None) -> dict[str, alt.Scale]:
+    """Colour, dash and shape scales for a categorical field whose values are `domain`.
+
+    `keys` (same order as `domain`) names the style of each value when the displayed labels are
+    not themselves style keys (e.g. domain = country names, keys = ISO3 codes).
+    """
+    styles = series_styles(list(keys) if keys is not None else list(domain))
+    return {
+        "color": alt.Scale(domain=list(domain), range=[s.color for s in styles]),
+        "strokeDash": alt.Scale(domain=list(domain), range=[list(s.dash) or [1, 0] for s in styles]),
+        "shape": alt.Scale(domain=list(domain), range=[s.shape for s in styles]),
+    }
+
+
+def highlight_color(is_focus_field: str, focus_label: str = "Peru", other_label: str = "Other countries"):
+    """A two-value colour encoding: the focus country in vermillion, everything else grey."""
+    return alt.Color(
+        f"{is_focus_field}:N",
+        scale=alt.Scale(domain=[focus_label, other_label], range=[STYLE["PER"].color, GREY]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+
+
+def config() -> dict:
+    """The chart configuration shared by every figure (fonts, axes, legend, no chart border)."""
+    return {
+        "font": FONT,
+        "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": HEIGHT},
+        "axis": {
+            "labelColor": TEXT,
+            "titleColor": TEXT,
+            "labelFontSize": 11,
+            "titleFontSize": 12,
+            "titleFontWeight": "normal",
+            "gridColor": "#EBEBEB",
+            "domainColor": GREY,
+            "tickColor": GREY,
+        },
+        "legend": {
+            "labelFontSize": 11,
+            "titleFontSize": 12,
+            "titleFontWeight": "normal",
+            "orient": "top",
+            "symbolStrokeWidth": 2,
+            "symbolSize": 80,
+            "labelLimit": 260,
+        },
+        "title": {"color": TEXT, "fontSize": 13, "anchor": "start"},
+        "line": {"strokeWidth": 2.2},
+        "point": {"size": 55, "filled": True},
+        "bar": {"color": OKABE_ITO["blue"]},
+        "text": {"font": FONT, "fontSize": 11, "color": TEXT},
+    }
+
+
+def source_line(source: str) -> str:
+    """The text printed under a chart: 'Source: ...' (one sentence, no trailing dot duplicated)."""
+    text = source.strip().rstrip(".")
+    return text if text.startswith("Source") else f"Source: {text}."
+
+
+def apply(chart, *, source: str, sources: tuple[str, ...] | list[str], figure: str):
+    """Finish a figure: source line at the bottom, source ids and figure name in `usermeta`, theme.
+
+    `source` is the human-readable source line; `sources` the source ids (keys of
+    data/sources.csv and references.bib); `figure` the figure function's name.
+    """
+    sources = list(dict.fromkeys(sources))
+    titled = chart.properties(
+        title=alt.TitleParams(
+            text=source_line(source),
+            orient="bottom",
+            anchor="start",
+            fontSize=10,
+            fontWeight="normal",
+            color="#555555",
+            offset=12,
+        ),
+        usermeta={"figure": figure, "sources": sources, "source_line": source_line(source)},
+    )
+    return titled.configure(**config())
