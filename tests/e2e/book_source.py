@@ -1,0 +1,67 @@
+"""What the book's sources promise, read independently of the renderer: the chapter files in
+`_quarto.yml` order, each chapter's title (its first level-1 heading) and its figure labels.
+
+The rendered outputs are checked against this, so a chapter or figure that silently goes
+missing from the HTML or the PDF fails a test instead of shrinking what the tests look at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+HEADING = re.compile(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$")
+FIG_LABEL = re.compile(r"^#\|\s*label:\s*(fig-[\w-]+)\s*$")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    source: Path  # relative to the project, e.g. chapters/01-paradox.qmd
+    title: str
+    figures: tuple[str, ...]
+
+    @property
+    def page(self) -> str:
+        """The HTML page the book renders it to, relative to the book root."""
+        return self.source.with_suffix(".html").as_posix()
+
+
+def chapters(project: Path) -> list[Chapter]:
+    """Every chapter and appendix of the book, in reading order."""
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    book = config["book"]
+    files = list(book.get("chapters", [])) + list(book.get("appendices", []))
+    result = []
+    for entry in files:
+        rel = Path(entry if isinstance(entry, str) else entry["file"])
+        result.append(_read_chapter(project, rel))
+    return result
+
+
+def _read_chapter(project: Path, rel: Path) -> Chapter:
+    title, figures, in_code = None, [], False
+    for line in (project / rel).read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            match = FIG_LABEL.match(line)
+            if match:
+                figures.append(match.group(1))
+        elif title is None:
+            match = HEADING.match(line)
+            if match:
+                title = match.group(1)
+    if title is None:
+        raise ValueError(f"{rel}: no level-1 heading")
+    return Chapter(source=rel, title=title, figures=tuple(figures))
+
+
+def plain(text: str) -> str:
+    """Typographic quotes and dashes as a reader types them (pandoc's smart punctuation
+    turns ' into a curly apostrophe in both outputs), whitespace collapsed."""
+    table = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+    return re.sub(r"\s+", " ", "".join(table.get(c, c) for c in text)).strip()

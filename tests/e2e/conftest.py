@@ -1,0 +1,126 @@
+"""Shared pieces of the end-to-end tests: the `paradox` command, one good render per session.
+
+Every e2e test that needs a rendered book uses `good_book`: the real book (repository
+`_quarto.yml`, `data/`) rendered once per session, HTML and PDF, by the command a user types
+(`paradox render --out DIR`), with the renderer's cache (freshness is tested on its own in
+test_determinism.py and test_interrupt.py). Tests never write into the repository's `data/` or
+`_book/`: they copy what they change into tmp_path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "data"
+ARTIFACTS = REPO / "tests" / "artifacts"
+# The console script installed beside this interpreter: what `make report` runs.
+PARADOX = Path(sys.executable).parent / "paradox"
+
+# Long enough for a fresh render of the whole book on a slow CI machine.
+RENDER_TIMEOUT = 900
+
+
+def paradox_env() -> dict[str, str]:
+    """The environment a user's shell would give `paradox`, minus any PARADOX_DATA override."""
+    env = {k: v for k, v in os.environ.items() if k != "PARADOX_DATA"}
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def run_paradox(*args: str, timeout: float = RENDER_TIMEOUT) -> subprocess.CompletedProcess:
+    """Run `paradox ARGS...` as a user would; never raises on a non-zero exit."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [str(PARADOX), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=paradox_env(),
+        cwd=REPO,
+        check=False,
+    )
+    done.seconds = time.monotonic() - started
+    return done
+
+
+def explain(done: subprocess.CompletedProcess) -> str:
+    """What to show when a `paradox` run did not do what a test expected."""
+    return (
+        f"`{' '.join(map(str, done.args))}` exited {done.returncode} "
+        f"after {getattr(done, 'seconds', 0):.1f}s\n--- stdout ---\n{done.stdout[-4000:]}"
+        f"\n--- stderr ---\n{done.stderr[-6000:]}"
+    )
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """{relative path: sha256} of every file under root, plus every directory ("<dir>").
+
+    Two folders are byte-identical exactly when their digests are equal: same files, same
+    bytes, same (empty) directories.
+    """
+    digest = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            digest[rel] = f"<symlink to {os.readlink(path)}>"
+        elif path.is_dir():
+            digest[rel] = "<dir>"
+        else:
+            digest[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def digest_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Human-readable differences between two tree digests (empty list: identical)."""
+    changes = [f"removed {p}" for p in sorted(before.keys() - after.keys())]
+    changes += [f"added {p}" for p in sorted(after.keys() - before.keys())]
+    changes += [f"changed {p}" for p in sorted(before.keys() & after.keys()) if before[p] != after[p]]
+    return changes
+
+
+def copy_data(dest: Path) -> Path:
+    """A private copy of the repository's data/ to corrupt or edit."""
+    shutil.copytree(DATA, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def good_book(tmp_path_factory) -> Path:
+    """The real book, rendered once per session (HTML + PDF) from the repository's data/."""
+    out = tmp_path_factory.mktemp("good") / "_book"
+    done = run_paradox("render", "--out", str(out))
+    assert done.returncode == 0, explain(done)
+    assert (out / "index.html").exists(), f"no index.html in {out}: {sorted(os.listdir(out))}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def good_book_digest(good_book) -> dict[str, str]:
+    return tree_digest(good_book)
+
+
+@pytest.fixture
+def previous_book(good_book, tmp_path) -> Path:
+    """A copy of the good render standing where the next render will write (its own parent
+    folder, so anything a render leaves beside it is visible)."""
+    out = tmp_path / "site" / "_book"
+    shutil.copytree(good_book, out, symlinks=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def claims(good_book) -> list[dict]:
+    import json
+
+    ledger = json.loads((good_book / "claims.json").read_text(encoding="utf-8"))
+    assert isinstance(ledger, list) and ledger, "claims.json must be a non-empty list"
+    return ledger

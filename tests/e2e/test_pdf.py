@@ -1,0 +1,52 @@
+"""The rendered PDF as a reader gets it: every chapter, every number of the ledger, no blank
+page, every font embedded (so it prints and displays the same on any machine)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .book_source import chapters, plain
+from .conftest import REPO
+from .pdf import blank_pages, fonts, page_count, pdf_text, unembedded_fonts
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def book_pdf(good_book):
+    pdfs = sorted(good_book.glob("*.pdf"))
+    assert len(pdfs) == 1, f"expected one PDF at the top of the book, found {[p.name for p in pdfs]}"
+    return pdfs[0]
+
+
+@pytest.fixture(scope="module")
+def text(book_pdf):
+    return pdf_text(book_pdf)
+
+
+def test_pdf_has_every_chapter_title(text):
+    missing = [c.title for c in chapters(REPO) if plain(c.title) not in plain(text)]
+    assert missing == []
+
+
+def test_pdf_has_every_formatted_number_of_the_claims_ledger(text, claims):
+    numbers = [c for c in claims if c.get("kind", "number") == "number"]
+    assert numbers, "the ledger holds no numbers"
+    missing = sorted({c["text"] for c in numbers if " ".join(c["text"].split()) not in text})
+    assert missing == [], f"{len(missing)} of {len(numbers)} ledger texts not in the PDF text"
+
+
+def test_pdf_has_every_data_chosen_sentence_of_the_ledger(text, claims):
+    branches = [c for c in claims if c.get("kind") == "branch"]
+    missing = sorted({c["text"] for c in branches if plain(c["text"]) not in plain(text)})
+    assert missing == []
+
+
+def test_no_pdf_page_is_blank(book_pdf):
+    assert page_count(book_pdf) >= len(chapters(REPO))
+    assert blank_pages(book_pdf) == []
+
+
+def test_every_pdf_font_is_embedded(book_pdf):
+    assert fonts(book_pdf), "pdffonts lists no font at all"
+    assert unembedded_fonts(book_pdf) == []
