@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.estimate import Estimate, _clean
 
-__all__ = ["Claim", "claim", "claim_estimate"]
+__all__ = ["Claim", "claim", "claim_estimate", "hedge_for"]
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,25 @@ def claim(claims: pd.DataFrame, claim_id: str) -> Claim:
     )
 
 
+# The article's hedge words that read as a prefix of the number ("well over $1 billion").
+# Other wordings ("exact", "just", "single largest", a two-part range) print no prefix: the
+# bounds themselves then say what the claim allows.
+PREFIX_HEDGES = {"well over", "at least", "as little as", "almost", "as many as", "more than",
+                 "some", "about", "nearly", "estimated"}
+
+
+def hedge_for(wording: str) -> str | None:
+    """The prefix hedge for a claim's wording; "estimated 325 tons" prints "about 325 tonnes"."""
+    w = wording.strip().lower()
+    if w == "estimated":
+        return "about"
+    return w if w in PREFIX_HEDGES else None
+
+
 def claim_estimate(claims: pd.DataFrame, claim_id: str, **changes) -> Estimate:
-    """The claim as an `Estimate` with the article's wording kept as its hedge."""
+    """The claim as an `Estimate`, keeping the article's hedge word where it is a prefix."""
     c = claim(claims, claim_id)
     est = Estimate(c.value, c.low, c.high, unit=c.unit, sources=(c.source_id,),
                    method=f"As stated in the article (claim {claim_id}).",
-                   hedge=c.wording or None, id=None)
+                   hedge=hedge_for(c.wording), year=c.year)
     return est.with_(**changes) if changes else est

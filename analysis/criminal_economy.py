@@ -32,9 +32,9 @@ __all__ = ["CLAIM_IDS", "Readings", "ArticleRanges", "article_ranges", "implied_
 
 # Which rows of article_claims this module reads.
 CLAIM_IDS = {
-    "drugs": "drug_earnings",
-    "gold_ratio": "gold_vs_drugs",
-    "total": "organized_crime_total",
+    "drugs": "drug_earnings_usd",
+    "gold_ratio": "gold_vs_drugs_multiple",
+    "total": "organized_crime_total_usd",
 }
 
 DEFAULT_SEED = 20130415  # the article's publication month; any fixed seed would do

@@ -70,7 +70,7 @@ _ALIASES = {
     "t": "tonnes", "tons": "tonnes", "tonne": "tonnes", "metric_tons": "tonnes",
     "ha": "hectares", "%": "percent", "pct": "percent", "share_pct": "percent",
     "rate_per_100k": "per_100k", "per_100000": "per_100k", "homicides_per_100k": "per_100k",
-    "ratio": "times", "multiplier": "times", "x": "times",
+    "ratio": "times", "multiplier": "times", "multiple": "times", "x": "times",
     "persons": "people", "number": "count", "convictions": "people",
 }
 

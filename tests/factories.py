@@ -30,3 +30,22 @@ def population_frame(pop: dict[tuple[str, int], float]) -> pd.DataFrame:
     """population rows from {(iso3, year): persons}."""
     return pd.DataFrame([{"iso3": k[0], "year": k[1], "population": v, "source_id": "wdi_population"}
                          for k, v in pop.items()])
+
+
+def coca_frame(headline: dict[str, dict[int, float]],
+               extra: list[tuple[str, int, float, str]] = ()) -> pd.DataFrame:
+    """coca_cultivation rows: headline {iso3: {year: ha}} plus non-headline (iso3, year, ha, measure)."""
+    rows = [{"iso3": iso, "year": y, "hectares": float(ha), "measure": "net_area_dec31",
+             "headline": True, "source_id": "unodc_wdr2025_coca"}
+            for iso, series in headline.items() for y, ha in series.items()]
+    rows += [{"iso3": iso, "year": y, "hectares": float(ha), "measure": m, "headline": False,
+              "source_id": "unodc_wdr2025_coca"} for iso, y, ha, m in extra]
+    return pd.DataFrame(rows, columns=["iso3", "year", "hectares", "measure", "headline",
+                                       "source_id"])
+
+
+def countries_frame(rows: list[tuple[str, str, bool]]) -> pd.DataFrame:
+    """countries rows from (iso3, name, south_america)."""
+    return pd.DataFrame([{"iso3": i, "name": n, "region": "Americas",
+                          "subregion": "South America" if sa else "Central America",
+                          "south_america": sa, "is_aggregate": False} for i, n, sa in rows])

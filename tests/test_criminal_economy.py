@@ -12,11 +12,11 @@ from analysis import criminal_economy as ce
 def article_claims(drugs=1e9, ratio=3.0, total=(5e9, 7e9)):
     """The three statements as the claims table encodes them (hand-copied in tests only)."""
     return claims_frame([
-        {"claim_id": "drug_earnings", "value": drugs, "low": drugs, "unit": "USD",
+        {"claim_id": "drug_earnings_usd", "value": drugs, "low": drugs, "unit": "USD",
          "wording": "well over"},
-        {"claim_id": "gold_vs_drugs", "value": ratio, "high": ratio, "unit": "times",
+        {"claim_id": "gold_vs_drugs_multiple", "value": ratio, "high": ratio, "unit": "multiple",
          "wording": "almost"},
-        {"claim_id": "organized_crime_total", "low": total[0], "high": total[1], "unit": "USD"},
+        {"claim_id": "organized_crime_total_usd", "value": total[0], "low": total[0], "high": total[1], "unit": "USD"},
     ])
 
 

@@ -1,0 +1,146 @@
+"""Step 1 of the argument: is Peru "the single largest producer ... of cocaine in the world"?
+
+No public machine-readable series of cocaine *production* by country exists for this report,
+so the test uses UNODC's area under coca bush (`coca_cultivation`, headline rows: one value
+per country-year). Area is a proxy: yields per hectare differ between and within the three
+countries, Peru and Bolivia have legal leaf markets, and laboratory efficiency varies; a
+country can grow more coca than another and make less cocaine. Every Estimate returned here
+carries that caveat (`PROXY_NOTE`) in its method note.
+
+Public API: `headline`, `rank_table`, `years_peru_largest`, `peru_rank`, `peru_share`, `area`,
+`leader`, `leader_sentence`, `measure_sensitivity`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.estimate import Branch, Estimate, choose
+
+__all__ = ["PERU", "PROXY_NOTE", "headline", "rank_table", "years_peru_largest", "peru_rank",
+           "peru_share", "area", "leader", "latest_year", "leader_sentence",
+           "measure_sensitivity"]
+
+PERU = "PER"
+PROXY_NOTE = ("Coca cultivation area (UNODC, net area on 31 December where available) is a "
+              "proxy for cocaine output, not a measure of it: yields, legal leaf markets and "
+              "laboratory efficiency differ between countries.")
+
+
+def headline(coca: pd.DataFrame) -> pd.DataFrame:
+    """The headline rows (one per iso3-year): iso3, year, hectares, measure, source_id.
+
+    Asserts the one-per-country-year promise of the data contract, since every rank below
+    depends on it.
+    """
+    h = coca.loc[coca["headline"], ["iso3", "year", "hectares", "measure", "source_id"]]
+    dup = h.duplicated(["iso3", "year"])
+    assert not dup.any(), f"coca_cultivation: several headline rows for {h[dup].iloc[0].to_dict()}"
+    return h.sort_values(["year", "iso3"]).reset_index(drop=True)
+
+
+def rank_table(coca: pd.DataFrame) -> pd.DataFrame:
+    """Every country-year with its rank (1 = largest area) and share of that year's total.
+
+    Columns: iso3, year, hectares, rank, n_countries, share_pct, measure, source_id. Ties get
+    the same (lowest) rank. Share is of the countries reported that year (the Andean total).
+    """
+    h = headline(coca)
+    by_year = h.groupby("year")["hectares"]
+    h["rank"] = by_year.rank(ascending=False, method="min").astype(int)
+    h["n_countries"] = by_year.transform("size").astype(int)
+    h["share_pct"] = h["hectares"] / by_year.transform("sum") * 100
+    return h[["iso3", "year", "hectares", "rank", "n_countries", "share_pct", "measure",
+              "source_id"]]
+
+
+def years_peru_largest(coca: pd.DataFrame) -> list[int]:
+    """Years in which Peru has rank 1 among the coca growers (the article's claim, as area)."""
+    t = rank_table(coca)
+    return sorted(int(y) for y in t.loc[(t["iso3"] == PERU) & (t["rank"] == 1), "year"])
+
+
+def _row(coca: pd.DataFrame, iso3: str, year: int) -> pd.Series:
+    """The rank_table row for one country-year; KeyError naming it if the data lack it."""
+    t = rank_table(coca)
+    rows = t.loc[(t["iso3"] == iso3) & (t["year"] == year)]
+    if rows.empty:
+        raise KeyError(f"coca_cultivation: no headline row for {iso3} {year}")
+    return rows.iloc[0]
+
+
+def latest_year(coca: pd.DataFrame) -> int:
+    """The latest year with a headline value for Peru."""
+    h = headline(coca)
+    return int(h.loc[h["iso3"] == PERU, "year"].max())
+
+
+def peru_rank(coca: pd.DataFrame, year: int) -> Estimate:
+    """Peru's rank among coca growers in `year` (1 = largest area)."""
+    r = _row(coca, PERU, year)
+    return Estimate(r["rank"], unit="rank", year=year, sources=(r["source_id"],),
+                    method=f"Rank of {int(r['n_countries'])} countries by area. {PROXY_NOTE}")
+
+
+def peru_share(coca: pd.DataFrame, year: int) -> Estimate:
+    """Peru's share of Andean coca cultivation (Bolivia + Colombia + Peru) in `year`, percent."""
+    r = _row(coca, PERU, year)
+    return Estimate(r["share_pct"], unit="percent", year=year, show_year=False, digits=0,
+                    sources=(r["source_id"],),
+                    method=f"Peru's hectares / total of the countries reported. {PROXY_NOTE}")
+
+
+def area(coca: pd.DataFrame, iso3: str, year: int) -> Estimate:
+    """Hectares under coca for one country-year (headline measure)."""
+    r = _row(coca, iso3, year)
+    return Estimate(r["hectares"], unit="hectares", year=year, sources=(r["source_id"],),
+                    method=f"UNODC headline area ({r['measure']}). {PROXY_NOTE}")
+
+
+def leader(coca: pd.DataFrame, year: int) -> str:
+    """The iso3 of the largest grower in `year` (first by iso3 if tied)."""
+    t = rank_table(coca)
+    top = t.loc[(t["year"] == year) & (t["rank"] == 1)].sort_values("iso3")
+    if top.empty:
+        raise KeyError(f"coca_cultivation: no headline rows for {year}")
+    return str(top.iloc[0]["iso3"])
+
+
+def leader_sentence(coca: pd.DataFrame, countries: pd.DataFrame, year: int) -> Branch:
+    """A data-chosen sentence: did Peru or another country grow the most coca in `year`?"""
+    top = leader(coca, year)
+    name = countries.set_index("iso3").loc[top, "name"]
+    sources = tuple(rank_table(coca).query("year == @year")["source_id"].unique())
+    return choose(top == PERU, "Peru grew more coca than any other country.",
+                  f"{name} grew more coca than Peru.",
+                  labels=("peru_leads", f"{top.lower()}_leads"), sources=sources,
+                  method=PROXY_NOTE)
+
+
+def measure_sensitivity(coca: pd.DataFrame) -> pd.DataFrame:
+    """Years where the leader depends on Peru's area definition (net vs satellite-interpreted).
+
+    For each year with a non-headline Peru row, re-ranks with that value in place of the
+    headline and reports both leaders: iso3_leader_headline, iso3_leader_alternative,
+    peru_headline_ha, peru_alternative_ha, measure_alternative. Why: UNODC's editions label
+    Peru's 2011 area differently, and 2011 is a year in which the lead is close.
+    """
+    h = headline(coca)
+    alt = coca.loc[(~coca["headline"]) & (coca["iso3"] == PERU)]
+    rows = []
+    for _, a in alt.iterrows():
+        year = int(a["year"])
+        others = h.loc[(h["year"] == year) & (h["iso3"] != PERU)]
+        if others.empty:
+            continue
+        top_other = others.sort_values("hectares", ascending=False).iloc[0]
+        base = h.loc[(h["year"] == year) & (h["iso3"] == PERU), "hectares"]
+        alt_leader = PERU if a["hectares"] > top_other["hectares"] else top_other["iso3"]
+        rows.append({"year": year, "leader_headline": leader(coca, year),
+                     "leader_alternative": alt_leader,
+                     "peru_headline_ha": float(base.iloc[0]) if len(base) else None,
+                     "peru_alternative_ha": float(a["hectares"]),
+                     "measure_alternative": a["measure"], "source_id": a["source_id"]})
+    cols = ["year", "leader_headline", "leader_alternative", "peru_headline_ha",
+            "peru_alternative_ha", "measure_alternative", "source_id"]
+    return pd.DataFrame(rows, columns=cols).drop_duplicates(["year", "peru_alternative_ha"])

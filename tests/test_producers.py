@@ -1,0 +1,75 @@
+"""Producers: Peru's rank and share among coca growers (UNODC headline area)."""
+
+import pandas as pd
+import pytest
+from factories import coca_frame, countries_frame
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis import producers as pr
+
+# UNODC WDR 2025 annex, hectares (Peru 2011 = net area 62,500; satellite 64,400)
+COCA = coca_frame(
+    {"BOL": {2011: 27200, 2012: 25300, 2013: 23000, 2023: 31000},
+     "COL": {2011: 64000, 2012: 48000, 2013: 48000, 2023: 252600},
+     "PER": {2011: 62500, 2012: 60400, 2013: 49800, 2023: 92800}},
+    extra=[("PER", 2011, 64400, "satellite_interpreted")])
+COUNTRIES = countries_frame([("BOL", "Bolivia", True), ("COL", "Colombia", True),
+                             ("PER", "Peru", True)])
+
+
+def test_years_peru_largest():
+    # 2011: COL 64,000 > PER 62,500; 2012: 60,400 > 48,000; 2013: 49,800 > 48,000;
+    # 2023: COL 252,600 > PER 92,800
+    assert pr.years_peru_largest(COCA) == [2012, 2013]
+
+
+def test_rank_and_share():
+    assert pr.peru_rank(COCA, 2011).point == 2
+    assert str(pr.peru_rank(COCA, 2012)) == "1st"
+    # 60,400 / (25,300 + 48,000 + 60,400 = 133,700) = 45.2%
+    assert pr.peru_share(COCA, 2012).point == pytest.approx(45.18, abs=0.01)
+    assert str(pr.peru_share(COCA, 2012)) == "45%"
+    # 92,800 / (31,000 + 252,600 + 92,800 = 376,400) = 24.7%
+    assert pr.peru_share(COCA, 2023).point == pytest.approx(24.65, abs=0.01)
+
+
+def test_every_estimate_states_the_proxy():
+    assert "proxy for cocaine output" in pr.peru_rank(COCA, 2012).method
+    assert "proxy" in pr.area(COCA, "PER", 2012).method
+
+
+def test_area_and_latest_leader():
+    assert str(pr.area(COCA, "PER", 2023)) == "92,800 hectares"
+    assert pr.latest_year(COCA) == 2023
+    assert pr.leader(COCA, 2023) == "COL"
+    s = pr.leader_sentence(COCA, COUNTRIES, 2023)
+    assert (str(s), s.branch) == ("Colombia grew more coca than Peru.", "col_leads")
+    assert pr.leader_sentence(COCA, COUNTRIES, 2012).branch == "peru_leads"
+
+
+def test_measure_sensitivity_flags_2011():
+    # satellite-interpreted 64,400 > Colombia's 64,000: Peru would lead 2011 on that measure
+    t = pr.measure_sensitivity(COCA)
+    assert t[["year", "leader_headline", "leader_alternative"]].values.tolist() == [
+        [2011, "COL", "PER"]]
+
+
+def test_missing_year_is_named():
+    with pytest.raises(KeyError, match="no headline row for PER 1999"):
+        pr.peru_rank(COCA, 1999)
+
+
+def test_two_headline_rows_for_one_country_year_fail_loudly():
+    bad = pd.concat([COCA, COCA.iloc[[0]]])
+    with pytest.raises(AssertionError, match="several headline rows"):
+        pr.rank_table(bad)
+
+
+@given(st.lists(st.integers(1, 300_000), min_size=1, max_size=6))
+def test_ranks_are_a_permutation_when_no_ties(areas):
+    areas = sorted(set(areas))
+    isos = [f"C{i:02d}" for i in range(len(areas))]
+    t = pr.rank_table(coca_frame({i: {2000: a} for i, a in zip(isos, areas)}))
+    assert sorted(t["rank"]) == list(range(1, len(areas) + 1))
+    assert t["share_pct"].sum() == pytest.approx(100)  # shares of the total sum to one
