@@ -28,7 +28,7 @@ from analysis.estimate import Branch, Estimate, choose
 __all__ = ["CLAIM_IDS", "Readings", "ArticleRanges", "article_ranges", "implied_gold",
            "drugs_plus_gold", "residual_at_floor", "residual_range", "drugs_ceiling",
            "consistency_table", "consistency_verdict", "simulate", "simulation_summary",
-           "mc_estimate", "share_consistent"]
+           "mc_estimate", "share_consistent", "share_exceeding"]
 
 # Which rows of article_claims this module reads.
 CLAIM_IDS = {
@@ -117,7 +117,7 @@ def implied_gold(claims: pd.DataFrame, readings: Readings = Readings()) -> Estim
             "inside the stated total.")
     if high < point:  # the stated parts already exceed the total: no consistent upper end
         high, note = None, "Gold = ratio x drugs; drugs + gold exceed the stated total."
-    return _usd(point, lo_ratio * r.drugs_low, high, r, note, interval="range")
+    return _usd(point, lo_ratio * r.drugs_low, high, r, note, interval="range", digits=2)
 
 
 def drugs_plus_gold(claims: pd.DataFrame, readings: Readings = Readings()) -> Estimate:
@@ -126,7 +126,7 @@ def drugs_plus_gold(claims: pd.DataFrame, readings: Readings = Readings()) -> Es
     lo_ratio = _ratio_low(r, readings)
     return _usd(r.drugs_low * (1 + r.ratio_high), r.drugs_low * (1 + lo_ratio),
                 r.drugs_low * (1 + r.ratio_high), r,
-                "Drug floor times (1 + gold/drug ratio).", interval="range")
+                "Drug floor times (1 + gold/drug ratio).", interval="range", digits=2)
 
 
 def residual_at_floor(claims: pd.DataFrame) -> Estimate:
@@ -162,7 +162,8 @@ def drugs_ceiling(claims: pd.DataFrame, which: str = "high") -> Estimate:
     r = article_ranges(claims)
     total = r.total_high if which == "high" else r.total_low
     cap = total / (1 + r.ratio_high)
-    return _usd(cap, None, cap, r, f"Total ({which} end) divided by (1 + gold/drug ratio).")
+    return _usd(cap, None, cap, r, f"Total ({which} end) divided by (1 + gold/drug ratio).",
+                digits=2)
 
 
 def consistency_table(claims: pd.DataFrame, readings: Readings = Readings()) -> pd.DataFrame:
@@ -195,7 +196,7 @@ def consistency_verdict(claims: pd.DataFrame) -> Branch:
     return choose(
         fits,
         f"Taken at face value the parts fit: drugs and gold leave room inside the total, "
-        f"as long as drug earnings stay at or below {ceiling}.",
+        f"as long as drug earnings are {ceiling}.",
         f"Taken at face value the parts do not fit: drugs and gold alone exceed the floor "
         f"of the stated total.",
         labels=("parts_fit", "parts_exceed_total"), sources=r.sources,
@@ -248,3 +249,10 @@ def share_consistent(sim: pd.DataFrame, claims: pd.DataFrame) -> Estimate:
     share = float((sim["residual"] >= 0).mean() * 100)
     return Estimate(share, unit="percent", digits=0, sources=article_ranges(claims).sources,
                     method=f"Share of {len(sim):,} draws with residual >= 0.")
+
+
+def share_exceeding(sim: pd.DataFrame, claims: pd.DataFrame) -> Estimate:
+    """Percent of Monte Carlo draws in which drugs + gold alone exceed the drawn total."""
+    share = float((sim["residual"] < 0).mean() * 100)
+    return Estimate(share, unit="percent", digits=0, sources=article_ranges(claims).sources,
+                    method=f"Share of {len(sim):,} draws with residual < 0.")

@@ -23,7 +23,8 @@ from analysis.estimate import Estimate
 
 __all__ = ["CLAIM_IDS", "READINGS", "us_bound_volume", "remainder_for_other_markets",
            "value_chain", "london_value", "MARKETS", "market_members", "seizure_series",
-           "seizure_growth", "growth_table", "use_prevalence", "users_estimate"]
+           "seizure_growth", "growth_table", "seizures_in", "use_prevalence", "users_table",
+           "users_estimate", "SEIZURE_NOTE"]
 
 CLAIM_IDS = {
     "production": "cocaine_production_tons",
@@ -108,3 +109,139 @@ def london_value(claims: pd.DataFrame, reading: str) -> Estimate:
     src = claim(claims, CLAIM_IDS["source_value"]).source_id
     return Estimate(row["point"], row["low"], None, unit="USD", sources=(src,),
                     method=f"Reading: {READINGS[reading]}.")
+
+
+# The three markets the article contrasts. Western Europe is UNODC's "Western and Central
+# Europe" subregion (countries.subregion), summed over the countries reporting each year.
+MARKETS = {"Brazil": ("iso3", "BRA"), "United States": ("iso3", "USA"),
+           "Western Europe": ("subregion", "Western and Central Europe")}
+SEIZURE_NOTE = ("Seizures measure enforcement as much as traffic: a rise can mean more "
+                "cocaine or more (or better-reported) policing.")
+
+
+def market_members(countries: pd.DataFrame, market: str) -> list[str]:
+    """ISO3 codes making up one of MARKETS (aggregates excluded)."""
+    column, value = MARKETS[market]
+    c = countries.loc[~countries["is_aggregate"]]
+    members = sorted(c.loc[c[column] == value, "iso3"])
+    assert members, f"countries: no country for market {market!r} ({column} = {value!r})"
+    return members
+
+
+def seizure_series(seizures: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """Cocaine seized per market and year: market, year, kilograms, n_reporting, source_ids.
+
+    Western Europe's total covers only the countries that reported that year (n_reporting),
+    so a year with fewer reporters reads low.
+    """
+    parts = []
+    for market in MARKETS:
+        s = seizures.loc[seizures["iso3"].isin(market_members(countries, market))]
+        g = s.groupby("year").agg(kilograms=("kilograms", "sum"), n_reporting=("iso3", "nunique"),
+                                  source_ids=("source_id", lambda x: ";".join(sorted(set(x)))))
+        parts.append(g.reset_index().assign(market=market))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["market", "year", "kilograms", "n_reporting", "source_ids"]]
+
+
+def _growth_fit(years: np.ndarray, kg: np.ndarray):
+    """OLS of log(kg) on year with Newey-West (HAC) errors, lag 2: yearly seizures are
+    autocorrelated, so plain OLS errors would be too narrow."""
+    X = sm.add_constant(years - years.min())
+    return sm.OLS(np.log(kg), X).fit(cov_type="HAC", cov_kwds={"maxlags": 2})
+
+
+def seizure_growth(series: pd.DataFrame, market: str, start: int | None = None,
+                   end: int | None = None, level: float = 0.95) -> Estimate:
+    """Average yearly growth of one market's seizures, percent a year, with its CI.
+
+    Fits log(kg) = a + b * year (statsmodels OLS, HAC errors); growth = exp(b) - 1 and the
+    CI is exp of b's CI - 1. Years with zero or missing seizures are dropped (log undefined).
+    """
+    s = series.loc[(series["market"] == market) & (series["kilograms"] > 0)]
+    if start is not None:
+        s = s.loc[s["year"] >= start]
+    if end is not None:
+        s = s.loc[s["year"] <= end]
+    if len(s) < 5:
+        raise ValueError(f"seizure_growth: {market} has {len(s)} years in range, need >= 5")
+    fit = _growth_fit(s["year"].to_numpy(float), s["kilograms"].to_numpy(float))
+    b = fit.params[1]
+    lo, hi = fit.conf_int(alpha=1 - level)[1]
+    pct = lambda v: 100 * (np.exp(v) - 1)  # noqa: E731
+    sources = tuple(sorted({x for ids in s["source_ids"] for x in ids.split(";")}))
+    return Estimate(pct(b), pct(lo), pct(hi), unit="percent_per_year",
+                    interval=f"{level:.0%} CI", sources=sources,
+                    method=(f"OLS of log seizures on year, {int(s['year'].min())}-"
+                            f"{int(s['year'].max())}, n = {len(s)} years, Newey-West errors "
+                            f"(lag 2). {SEIZURE_NOTE}"))
+
+
+def growth_table(series: pd.DataFrame, start: int | None = None,
+                 end: int | None = None) -> pd.DataFrame:
+    """Growth of seizures for every market: market, growth_pct, ci_low, ci_high, n_years,
+    first_year, last_year, first_kg, last_kg."""
+    rows = []
+    for market in MARKETS:
+        e = seizure_growth(series, market, start, end)
+        s = series.loc[(series["market"] == market) & (series["kilograms"] > 0)]
+        s = s.loc[s["year"].between(start or s["year"].min(), end or s["year"].max())]
+        rows.append({"market": market, "growth_pct": e.point, "ci_low": e.low,
+                     "ci_high": e.high, "n_years": len(s), "first_year": int(s["year"].min()),
+                     "last_year": int(s["year"].max()), "first_kg": s["kilograms"].iloc[0],
+                     "last_kg": s["kilograms"].iloc[-1]})
+    return pd.DataFrame(rows)
+
+
+def seizures_in(series: pd.DataFrame, market: str, year: int) -> Estimate:
+    """Kilograms seized in one market in one year, as tonnes."""
+    s = series.loc[(series["market"] == market) & (series["year"] == year)]
+    if s.empty:
+        raise KeyError(f"cocaine_seizures: no {market} figure for {year}")
+    r = s.iloc[0]
+    return Estimate(r["kilograms"] / 1000, unit="tonnes", year=year, digits=0,
+                    sources=tuple(r["source_ids"].split(";")),
+                    method=f"Sum over {int(r['n_reporting'])} reporting countries. {SEIZURE_NOTE}")
+
+
+def use_prevalence(use: pd.DataFrame, iso3s: list[str] | None = None) -> pd.DataFrame:
+    """Latest annual prevalence of cocaine use per country (prefers the 15-64 age group).
+
+    Columns: iso3, year, age_group, prevalence_pct, low_pct, high_pct, method, source_id.
+    Surveys differ in year, age range and method (household vs school vs indirect), so
+    comparisons between countries are rough; UNODC warns the same about changes over time.
+    """
+    u = use if iso3s is None else use.loc[use["iso3"].isin(iso3s)]
+    u = u.assign(_core=(u["age_group"] == "15-64").astype(int))
+    u = u.sort_values(["iso3", "_core", "year"]).groupby("iso3").tail(1)
+    return u.drop(columns="_core").reset_index(drop=True)
+
+
+def users_table(use: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Rough number of past-year cocaine users per country with a population figure.
+
+    users = prevalence x total population of the survey year. Total population overstates
+    the surveyed age group (about 15-64), so the counts are high by roughly a third; the
+    ranking of large countries is what they are for. Columns: iso3, year, prevalence_pct,
+    population, users, rank (1 = most users), method, source_id.
+    """
+    latest = use_prevalence(use)
+    t = latest.merge(population[["iso3", "year", "population"]], on=["iso3", "year"])
+    t["users"] = t["prevalence_pct"] / 100 * t["population"]
+    t["rank"] = t["users"].rank(ascending=False, method="min").astype(int)
+    return t.sort_values("rank")[["iso3", "year", "age_group", "prevalence_pct", "population",
+                                  "users", "rank", "method", "source_id"]]
+
+
+def users_estimate(use: pd.DataFrame, population: pd.DataFrame, iso3: str) -> Estimate:
+    """Rough past-year cocaine users in one country (see `users_table` for the caveat)."""
+    t = users_table(use, population)
+    r = t.loc[t["iso3"] == iso3]
+    if r.empty:
+        raise KeyError(f"cocaine_use/population: no survey year with population for {iso3}")
+    r = r.iloc[0]
+    return Estimate(round(r["users"], -3), unit="people", year=int(r["year"]), hedge="about",
+                    sources=(r["source_id"], "wdi_population"),
+                    method=(f"Prevalence {r['prevalence_pct']}% ({r['age_group']}, "
+                            f"{r['method']}) x total population; overstates users because "
+                            f"total population exceeds the surveyed age group."))

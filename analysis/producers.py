@@ -118,29 +118,31 @@ def leader_sentence(coca: pd.DataFrame, countries: pd.DataFrame, year: int) -> B
 
 
 def measure_sensitivity(coca: pd.DataFrame) -> pd.DataFrame:
-    """Years where the leader depends on Peru's area definition (net vs satellite-interpreted).
+    """Years where Peru's other published areas would change who leads.
 
-    For each year with a non-headline Peru row, re-ranks with that value in place of the
-    headline and reports both leaders: iso3_leader_headline, iso3_leader_alternative,
-    peru_headline_ha, peru_alternative_ha, measure_alternative. Why: UNODC's editions label
-    Peru's 2011 area differently, and 2011 is a year in which the lead is close.
+    For every non-headline Peru row whose area differs from the headline (another UNODC
+    edition, the satellite-interpreted area, the national monitoring total), re-ranks with
+    that value and reports: year, leader_headline, leader_alternative, leader_changes,
+    peru_headline_ha, peru_alternative_ha, measure_alternative, source_id. Why: UNODC's
+    editions label Peru's 2011 area differently, and in 2011 the lead is close.
     """
     h = headline(coca)
     alt = coca.loc[(~coca["headline"]) & (coca["iso3"] == PERU)]
+    cols = ["year", "leader_headline", "leader_alternative", "leader_changes",
+            "peru_headline_ha", "peru_alternative_ha", "measure_alternative", "source_id"]
     rows = []
     for _, a in alt.iterrows():
         year = int(a["year"])
         others = h.loc[(h["year"] == year) & (h["iso3"] != PERU)]
-        if others.empty:
+        base = h.loc[(h["year"] == year) & (h["iso3"] == PERU), "hectares"]
+        if others.empty or base.empty or float(base.iloc[0]) == float(a["hectares"]):
             continue
         top_other = others.sort_values("hectares", ascending=False).iloc[0]
-        base = h.loc[(h["year"] == year) & (h["iso3"] == PERU), "hectares"]
-        alt_leader = PERU if a["hectares"] > top_other["hectares"] else top_other["iso3"]
-        rows.append({"year": year, "leader_headline": leader(coca, year),
-                     "leader_alternative": alt_leader,
-                     "peru_headline_ha": float(base.iloc[0]) if len(base) else None,
+        alt_leader = PERU if a["hectares"] > top_other["hectares"] else str(top_other["iso3"])
+        head_leader = leader(coca, year)
+        rows.append({"year": year, "leader_headline": head_leader,
+                     "leader_alternative": alt_leader, "leader_changes": alt_leader != head_leader,
+                     "peru_headline_ha": float(base.iloc[0]),
                      "peru_alternative_ha": float(a["hectares"]),
                      "measure_alternative": a["measure"], "source_id": a["source_id"]})
-    cols = ["year", "leader_headline", "leader_alternative", "peru_headline_ha",
-            "peru_alternative_ha", "measure_alternative", "source_id"]
-    return pd.DataFrame(rows, columns=cols).drop_duplicates(["year", "peru_alternative_ha"])
+    return pd.DataFrame(rows, columns=cols).sort_values("year").reset_index(drop=True)

@@ -47,7 +47,7 @@ def test_drugs_ceiling():
     # 7 / (1 + 3) = 1.75 bn; 5 / (1 + 3) = 1.25 bn
     assert ce.drugs_ceiling(CLAIMS).point == pytest.approx(1.75e9)
     assert ce.drugs_ceiling(CLAIMS, "low").point == pytest.approx(1.25e9)
-    assert str(ce.drugs_ceiling(CLAIMS)) == "at most $1.8 billion"
+    assert str(ce.drugs_ceiling(CLAIMS)) == "at most $1.75 billion"
 
 
 def test_consistency_table():
@@ -84,8 +84,10 @@ def test_share_consistent_matches_quadrature():
     r = np.linspace(2.55, 3, 401)[:-1] + 0.45 / 800
     x = d[:, None] * (1 + r[None, :])
     expected = np.clip((7 - x) / 2, 0, 1).mean() * 100
-    got = ce.share_consistent(ce.simulate(CLAIMS), CLAIMS).point
+    sim = ce.simulate(CLAIMS)
+    got = ce.share_consistent(sim, CLAIMS).point
     assert got == pytest.approx(expected, abs=0.5)
+    assert got + ce.share_exceeding(sim, CLAIMS).point == pytest.approx(100)
 
 
 def test_mc_estimate_agrees_with_interval_arithmetic():

@@ -51,8 +51,8 @@ def test_area_and_latest_leader():
 def test_measure_sensitivity_flags_2011():
     # satellite-interpreted 64,400 > Colombia's 64,000: Peru would lead 2011 on that measure
     t = pr.measure_sensitivity(COCA)
-    assert t[["year", "leader_headline", "leader_alternative"]].values.tolist() == [
-        [2011, "COL", "PER"]]
+    assert t[["year", "leader_headline", "leader_alternative", "leader_changes"]].values.tolist() == [
+        [2011, "COL", "PER", True]]
 
 
 def test_missing_year_is_named():

@@ -1,0 +1,116 @@
+"""Markets: the US share in tonnes, the value chain's two readings, seizures and use."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from factories import claims_frame, population_frame
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import markets as mk
+
+CLAIMS = claims_frame([
+    {"claim_id": "cocaine_production_tons", "value": 325, "unit": "tonnes", "wording": "estimated"},
+    {"claim_id": "us_consumption_tons", "value": 300, "unit": "tonnes", "wording": "estimated"},
+    {"claim_id": "us_share_pct", "value": 5, "low": 5, "unit": "percent", "wording": "as little as"},
+    {"claim_id": "drug_earnings_usd", "value": 1e9, "low": 1e9, "unit": "USD", "wording": "well over"},
+    {"claim_id": "rio_street_multiple", "value": 5, "unit": "multiple", "wording": "exact"},
+    {"claim_id": "london_multiple", "value": 10, "unit": "multiple", "wording": "exact"},
+])
+
+COUNTRIES = pd.DataFrame([
+    {"iso3": i, "name": i, "region": r, "subregion": s, "south_america": i == "BRA",
+     "is_aggregate": False}
+    for i, r, s in [("BRA", "Americas", "South America"), ("USA", "Americas", "North America"),
+                    ("ESP", "Europe", "Western and Central Europe"),
+                    ("NLD", "Europe", "Western and Central Europe")]])
+
+
+def seizures_frame(kg: dict[str, dict[int, float]]) -> pd.DataFrame:
+    return pd.DataFrame([{"iso3": i, "year": y, "kilograms": v, "source_id": "unodc_seizures"}
+                         for i, s in kg.items() for y, v in s.items()])
+
+
+def test_us_bound_volume_keeps_as_little_as():
+    e = mk.us_bound_volume(CLAIMS)
+    # 5% x 300 t = 15 t; "as little as" is a floor on the share, so 15 t is a floor too
+    assert (e.point, e.low, e.high) == (15, 15, None)
+    assert str(e) == "as little as 15 tonnes"
+
+
+def test_remainder_flips_the_bound():
+    e = mk.remainder_for_other_markets(CLAIMS)
+    # 325 t - 15 t = 310 t; a floor on the US volume is a ceiling on the remainder
+    assert (e.point, e.low, e.high) == (310, None, 310)
+    assert str(e) == "at most 310 tonnes"
+
+
+def test_value_chain_returns_both_readings():
+    v = mk.value_chain(CLAIMS).set_index(["reading", "stage"])
+    # Rio: 5 x $1 bn = $5 bn under both readings
+    assert v.loc[("tenfold_rio", "Rio"), "point"] == 5e9
+    assert v.loc[("tenfold_source", "Rio"), "point"] == 5e9
+    # London: 10 x Rio = 5 x 10 x $1 bn = $50 bn, or 10 x source = $10 bn
+    assert v.loc[("tenfold_rio", "London"), "point"] == 50e9
+    assert v.loc[("tenfold_source", "London"), "point"] == 10e9
+    assert str(mk.london_value(CLAIMS, "tenfold_rio")) == "at least $50 billion"
+    assert str(mk.london_value(CLAIMS, "tenfold_source")) == "at least $10 billion"
+    with pytest.raises(ValueError, match="reading must be one of"):
+        mk.london_value(CLAIMS, "hundredfold")
+
+
+def test_seizure_series_sums_western_europe():
+    s = mk.seizure_series(seizures_frame({"ESP": {2010: 25_000, 2011: 16_000},
+                                          "NLD": {2010: 10_000}, "BRA": {2010: 28_000},
+                                          "USA": {2010: 87_000}}), COUNTRIES)
+    we = s.query("market == 'Western Europe'").set_index("year")
+    # 2010: 25,000 + 10,000 = 35,000 kg from 2 reporters; 2011: Spain alone
+    assert we.loc[2010, "kilograms"] == 35_000 and we.loc[2010, "n_reporting"] == 2
+    assert we.loc[2011, "n_reporting"] == 1
+    # 35,000 kg = 35 tonnes
+    assert str(mk.seizures_in(s, "Western Europe", 2010)) == "35 tonnes"
+
+
+def test_seizure_growth_recovers_an_exact_rate():
+    # kg = 1,000 x 1.10^t for 2000-2012 -> growth exactly 10% a year
+    kg = {2000 + t: 1000 * 1.10 ** t for t in range(13)}
+    s = mk.seizure_series(seizures_frame({"BRA": kg, "USA": kg, "ESP": kg}), COUNTRIES)
+    e = mk.seizure_growth(s, "Brazil")
+    assert e.point == pytest.approx(10.0, abs=1e-6)
+    assert e.contains(10.0) and "n = 13 years" in e.method
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(-0.2, 0.4), st.integers(0, 10_000))
+def test_seizure_growth_recovers_a_noisy_rate(rate, seed):
+    rng = np.random.default_rng(seed)
+    years = np.arange(1995, 2024)
+    kg = 5_000 * np.exp(rate * (years - 1995) + rng.normal(0, 0.1, len(years)))
+    s = mk.seizure_series(seizures_frame({"BRA": dict(zip(years, kg))}), COUNTRIES)
+    e = mk.seizure_growth(s, "Brazil")
+    # slope SE ~ 0.1 / sqrt(sum (t - mean)^2 = 2,030) = 0.0022; 0.01 is > 4 SE
+    assert np.log1p(e.point / 100) == pytest.approx(rate, abs=0.01)
+    assert e.low <= e.point <= e.high
+
+
+def test_too_few_years_is_refused():
+    s = mk.seizure_series(seizures_frame({"BRA": {2010: 1.0, 2011: 2.0}}), COUNTRIES)
+    with pytest.raises(ValueError, match="Brazil has 2 years in range, need >= 5"):
+        mk.seizure_growth(s, "Brazil")
+
+
+def test_users_rank_countries_by_prevalence_times_population():
+    use = pd.DataFrame([
+        {"iso3": "BRA", "year": 2012, "age_group": "15-64", "prevalence_pct": 2.0,
+         "low_pct": None, "high_pct": None, "method": "HHS", "source_id": "unodc_prev"},
+        {"iso3": "BRA", "year": 2005, "age_group": "12-65", "prevalence_pct": 0.7,
+         "low_pct": None, "high_pct": None, "method": "HHS", "source_id": "unodc_prev"},
+        {"iso3": "USA", "year": 2012, "age_group": "12+", "prevalence_pct": 1.5,
+         "low_pct": None, "high_pct": None, "method": "HHS", "source_id": "unodc_prev"}])
+    pop = population_frame({("BRA", 2012): 200e6, ("USA", 2012): 314e6})
+    t = mk.users_table(use, pop).set_index("iso3")
+    # BRA: 2.0% x 200 M = 4.0 M (15-64 survey preferred); USA: 1.5% x 314 M = 4.71 M
+    assert t.loc["BRA", "users"] == pytest.approx(4.0e6)
+    assert t.loc["USA", "users"] == pytest.approx(4.71e6)
+    assert (t.loc["USA", "rank"], t.loc["BRA", "rank"]) == (1, 2)
+    assert str(mk.users_estimate(use, pop, "BRA")) == "about 4,000,000 people"
