@@ -1,0 +1,189 @@
+"""Step 4 of the argument: how violent is Peru, and can its dead be counted?
+
+The article calls Peru "one of the safest countries in South America" and, in the same
+breath, says the Ministry of the Interior counts 10,000 homicides a year where the National
+Police count 3,000. This module puts both counts on the scale of the published series
+(rates per 100,000 with the population of the year they refer to), ranks Peru in South
+America under each figure and each series, and measures how far the criminal-justice (police)
+series sits from the public-health / modelled series for Peru and for its neighbours.
+
+Series in `homicide` (source_type): `criminal_justice` (UNODC GSH 2013, police, 2000-2012),
+`public_health` (GSH 2013, a few countries only), `wdi_series` (World Bank/UNODC, current
+vintage, revised since 2013: Peru only from 2011), `modelled_all_violence` (IHME GBD 2016,
+all violent deaths, modelled; broader than homicide). They disagree; nothing here averages
+them.
+
+Ranks count from the safest: rank 1 = lowest rate.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.claims import claim
+from analysis.estimate import Estimate
+
+__all__ = ["PERU", "SERIES", "CLAIM_IDS", "south_america", "rates", "rate", "count_as_rate",
+           "claimed_rates", "rank_ascending", "south_america_ranks", "peru_rank_scenarios",
+           "source_gap_table", "peru_gap_vs_peers"]
+
+PERU = "PER"
+SERIES = {
+    "criminal_justice": "UNODC Global Study on Homicide 2013, police (criminal-justice) figures",
+    "public_health": "UNODC Global Study on Homicide 2013, public-health figures",
+    "wdi_series": "World Bank / UNODC intentional homicide series (current vintage)",
+    "modelled_all_violence": "IHME GBD 2016, modelled deaths from all forms of violence",
+}
+CLAIM_IDS = {"interior": "homicides_interior_ministry", "police": "homicides_national_police"}
+
+
+def south_america(countries: pd.DataFrame) -> list[str]:
+    """ISO3 codes of South American countries (UNODC subregion), aggregates excluded."""
+    c = countries.loc[countries["south_america"] & ~countries["is_aggregate"]]
+    return sorted(c["iso3"])
+
+
+def rates(homicide: pd.DataFrame, iso3s: list[str] | None = None,
+          source_type: str | None = None) -> pd.DataFrame:
+    """Homicide rows filtered by country list and series, sorted by iso3, year, source_type."""
+    h = homicide
+    if iso3s is not None:
+        h = h.loc[h["iso3"].isin(iso3s)]
+    if source_type is not None:
+        if source_type not in SERIES:
+            raise ValueError(f"source_type must be one of {sorted(SERIES)}, got {source_type!r}")
+        h = h.loc[h["source_type"] == source_type]
+    return h.sort_values(["iso3", "year", "source_type"]).reset_index(drop=True)
+
+
+def rate(homicide: pd.DataFrame, iso3: str, year: int, source_type: str) -> Estimate:
+    """One published rate per 100,000 as an Estimate (KeyError naming it if absent)."""
+    r = rates(homicide, [iso3], source_type)
+    r = r.loc[r["year"] == year]
+    if r.empty or pd.isna(r["rate_per_100k"].iloc[0]):
+        raise KeyError(f"homicide: no {source_type} rate for {iso3} {year}")
+    row = r.iloc[0]
+    return Estimate(row["rate_per_100k"], unit="per_100k", year=year, sources=(row["source_id"],),
+                    method=f"{SERIES[source_type]} ({row['source_org']}).")
+
+
+def count_as_rate(count: float, population: pd.DataFrame, iso3: str, year: int,
+                  sources: tuple[str, ...] = ()) -> Estimate:
+    """A homicide count as a rate per 100,000 with the population of its year.
+
+    Why the year's population: a count and a rate from different years disagree by the
+    population growth in between (Peru grew about 1% a year).
+    """
+    p = population.loc[(population["iso3"] == iso3) & (population["year"] == year), "population"]
+    if p.empty:
+        raise KeyError(f"population: no figure for {iso3} {year}")
+    pop = float(p.iloc[0])
+    return Estimate(count / pop * 1e5, unit="per_100k", year=year,
+                    sources=(*sources, "wdi_population"),
+                    method=f"{count:,.0f} / {pop / 1e6:.2f} million people ({iso3} {year}) x 100,000.")
+
+
+def claimed_rates(claims: pd.DataFrame, population: pd.DataFrame) -> dict[str, Estimate]:
+    """The Interior Ministry's and the National Police's counts as rates per 100,000.
+
+    Keys "interior" and "police"; the year is the claims table's (the latest full year
+    before the article).
+    """
+    out = {}
+    for key, cid in CLAIM_IDS.items():
+        c = claim(claims, cid)
+        if c.year is None:
+            raise ValueError(f"article_claims: {cid} needs a year to be turned into a rate")
+        out[key] = count_as_rate(c.value, population, PERU, c.year, (c.source_id,))
+    return out
+
+
+def rank_ascending(values: pd.Series, iso3: str) -> tuple[int, int]:
+    """(rank, n) of `iso3` in `values` (index iso3), 1 = lowest; ties share the lowest rank."""
+    v = values.dropna()
+    ranks = v.rank(method="min")
+    return int(ranks.loc[iso3]), int(len(v))
+
+
+def south_america_ranks(homicide: pd.DataFrame, countries: pd.DataFrame, year: int,
+                        source_type: str = "wdi_series") -> pd.DataFrame:
+    """South American countries with a rate in `year` in one series: iso3, rate_per_100k,
+    rank (1 = safest), n, source_id."""
+    r = rates(homicide, south_america(countries), source_type)
+    r = r.loc[(r["year"] == year) & r["rate_per_100k"].notna()]
+    r = r.assign(rank=r["rate_per_100k"].rank(method="min").astype(int), n=len(r))
+    return r.sort_values("rank")[["iso3", "rate_per_100k", "rank", "n", "source_id"]]
+
+
+def peru_rank_scenarios(homicide: pd.DataFrame, population: pd.DataFrame,
+                        countries: pd.DataFrame, claims: pd.DataFrame,
+                        series: tuple[str, ...] = ("wdi_series", "criminal_justice")) -> pd.DataFrame:
+    """Peru's rank in South America under its published rate and under each claimed count.
+
+    For each comparison series (the neighbours' rates in the claims' year), three rows:
+    Peru's own published rate in that series, and the Interior (10,000) and Police (3,000)
+    counts as rates. Columns: series, peru_figure, peru_rate, rank, n, year.
+    """
+    claimed = claimed_rates(claims, population)
+    year = claimed["interior"].year
+    rows = []
+    for s in series:
+        table = south_america_ranks(homicide, countries, year, s).set_index("iso3")["rate_per_100k"]
+        others = table.drop(PERU, errors="ignore")
+        figures = {"published": table.get(PERU)}
+        figures.update({k: e.point for k, e in claimed.items()})
+        for name, value in figures.items():
+            if value is None or pd.isna(value):
+                continue
+            rank, n = rank_ascending(pd.concat([others, pd.Series({PERU: value})]), PERU)
+            rows.append({"series": s, "peru_figure": name, "peru_rate": float(value),
+                         "rank": rank, "n": n, "year": year})
+    return pd.DataFrame(rows, columns=["series", "peru_figure", "peru_rate", "rank", "n", "year"])
+
+
+def source_gap_table(homicide: pd.DataFrame, countries: pd.DataFrame,
+                     numerator: str = "criminal_justice",
+                     denominator: str = "modelled_all_violence") -> pd.DataFrame:
+    """How far one series sits from another, per South American country (years both cover).
+
+    Columns: iso3, n_years, first_year, last_year, mean_ratio (mean of numerator /
+    denominator over the common years), ratio_last (in the last common year). A ratio of 2
+    means the police count twice the modelled deaths. Why: if the police undercount (the
+    "misreading" explanation), Peru's ratio should sit below its neighbours'.
+    """
+    sa = south_america(countries)
+    a = rates(homicide, sa, numerator).set_index(["iso3", "year"])["rate_per_100k"]
+    b = rates(homicide, sa, denominator).set_index(["iso3", "year"])["rate_per_100k"]
+    both = pd.concat({"a": a, "b": b}, axis=1).dropna()
+    both = both.loc[both["b"] > 0].assign(ratio=lambda d: d["a"] / d["b"]).reset_index()
+    g = both.sort_values("year").groupby("iso3")
+    out = g.agg(n_years=("year", "size"), first_year=("year", "min"), last_year=("year", "max"),
+                mean_ratio=("ratio", "mean"), ratio_last=("ratio", "last")).reset_index()
+    return out
+
+
+def peru_gap_vs_peers(homicide: pd.DataFrame, countries: pd.DataFrame,
+                      numerator: str = "criminal_justice",
+                      denominator: str = "modelled_all_violence") -> dict[str, Estimate]:
+    """Peru's series ratio against its neighbours': {"peru", "peers_median", "peru_rank"}.
+
+    peers_median carries the neighbours' min-max as its range; peru_rank is Peru's place
+    when ratios are sorted from lowest (1 = police count furthest below the other series).
+    """
+    t = source_gap_table(homicide, countries, numerator, denominator).set_index("iso3")
+    if PERU not in t.index:
+        raise KeyError(f"homicide: no years where Peru has both {numerator} and {denominator}")
+    peers = t.drop(PERU)["mean_ratio"]
+    sources = tuple(sorted(set(rates(homicide, None, numerator)["source_id"]) |
+                           set(rates(homicide, None, denominator)["source_id"])))
+    note = (f"Mean over common years of {SERIES[numerator]} / {SERIES[denominator]}; "
+            f"{len(peers)} neighbours with both series.")
+    rank, n = rank_ascending(t["mean_ratio"], PERU)
+    return {
+        "peru": Estimate(t.loc[PERU, "mean_ratio"], unit="times", digits=1, sources=sources,
+                         method=f"{note} Peru: {int(t.loc[PERU, 'n_years'])} years."),
+        "peers_median": Estimate(peers.median(), peers.min(), peers.max(), unit="times",
+                                 digits=1, sources=sources, interval="range", method=note),
+        "peru_rank": Estimate(rank, unit="rank", sources=sources,
+                              method=f"{note} Rank 1 of {n} = lowest ratio."),
+    }

@@ -1,0 +1,97 @@
+"""Violence: claimed counts as rates, Peru's rank in South America, series gaps."""
+
+import pandas as pd
+import pytest
+from factories import claims_frame, countries_frame, population_frame
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis import violence as v
+
+COUNTRIES = countries_frame([("PER", "Peru", True), ("CHL", "Chile", True),
+                             ("COL", "Colombia", True), ("ARG", "Argentina", True),
+                             ("MEX", "Mexico", False)])
+POP = population_frame({("PER", 2012): 29_550_366, ("PER", 2011): 29_304_086})
+CLAIMS = claims_frame([
+    {"claim_id": "homicides_interior_ministry", "value": 10_000, "unit": "homicides", "year": 2012},
+    {"claim_id": "homicides_national_police", "value": 3_000, "unit": "homicides", "year": 2012}])
+
+
+def homicide_frame(rows):
+    """rows: (iso3, year, source_type, rate)."""
+    return pd.DataFrame([{"iso3": i, "year": y, "rate_per_100k": r, "count": pd.NA,
+                          "source_type": s, "source_org": "test", "source_id": f"src_{s}"}
+                         for i, y, s, r in rows])
+
+
+# 2012 World Bank rates (rounded) and GSH police rates for a small South America
+HOM = homicide_frame([
+    ("CHL", 2012, "wdi_series", 2.5), ("ARG", 2012, "wdi_series", 6.3),
+    ("PER", 2012, "wdi_series", 6.7), ("COL", 2012, "wdi_series", 36.0),
+    ("MEX", 2012, "wdi_series", 22.0),
+    ("CHL", 2012, "criminal_justice", 3.1), ("PER", 2012, "criminal_justice", 9.6),
+    ("COL", 2012, "criminal_justice", 30.8),
+    ("PER", 2011, "criminal_justice", 9.6), ("PER", 2011, "modelled_all_violence", 3.7),
+    ("PER", 2012, "modelled_all_violence", 3.5), ("CHL", 2012, "modelled_all_violence", 4.5),
+    ("COL", 2012, "modelled_all_violence", 37.3)])
+
+
+def test_claimed_counts_as_rates_with_their_years_population():
+    r = v.claimed_rates(CLAIMS, POP)
+    # 10,000 / 29.55 M x 100,000 = 33.84; 3,000 / 29.55 M x 100,000 = 10.15
+    assert r["interior"].point == pytest.approx(33.84, abs=0.01)
+    assert r["police"].point == pytest.approx(10.15, abs=0.01)
+    assert str(r["interior"]) == "33.8 per 100,000 (2012)"
+    assert "29.55 million" in r["interior"].method
+
+
+def test_missing_population_is_named():
+    with pytest.raises(KeyError, match="population: no figure for PER 1990"):
+        v.count_as_rate(1, POP, "PER", 1990)
+
+
+def test_south_america_ranks_exclude_other_regions():
+    t = v.south_america_ranks(HOM, COUNTRIES, 2012)
+    # CHL 2.5 < ARG 6.3 < PER 6.7 < COL 36.0; Mexico is not South American
+    assert t["iso3"].tolist() == ["CHL", "ARG", "PER", "COL"] and (t["n"] == 4).all()
+
+
+def test_peru_rank_under_each_figure():
+    t = v.peru_rank_scenarios(HOM, POP, COUNTRIES, CLAIMS).set_index(["series", "peru_figure"])
+    # WDI: published 6.7 -> 3rd of 4; Interior 33.8 -> 3rd (below COL 36.0); Police 10.2 -> 3rd
+    assert t.loc[("wdi_series", "published"), "rank"] == 3
+    assert t.loc[("wdi_series", "interior"), "rank"] == 3
+    # police series: CHL 3.1, PER, COL 30.8 -> Interior 33.8 above Colombia: 3rd of 3 (worst)
+    assert t.loc[("criminal_justice", "interior"), ["rank", "n"]].tolist() == [3, 3]
+    assert t.loc[("criminal_justice", "police"), ["rank", "n"]].tolist() == [2, 3]
+
+
+def test_source_gap_peru_vs_peers():
+    t = v.source_gap_table(HOM, COUNTRIES).set_index("iso3")
+    # Peru: (9.6 / 3.7 + 9.6 / 3.5) / 2 = (2.595 + 2.743) / 2 = 2.669 over 2 years
+    assert t.loc["PER", "mean_ratio"] == pytest.approx(2.669, abs=0.001)
+    assert t.loc["PER", "n_years"] == 2
+    g = v.peru_gap_vs_peers(HOM, COUNTRIES)
+    # peers: CHL 3.1 / 4.5 = 0.689, COL 30.8 / 37.3 = 0.826 -> median 0.757
+    assert g["peers_median"].point == pytest.approx(0.757, abs=0.001)
+    assert (g["peers_median"].low, g["peers_median"].high) == pytest.approx((0.689, 0.826), abs=0.001)
+    assert g["peru_rank"].point == 3  # highest of 3 ratios
+
+
+def test_unknown_series_is_refused():
+    with pytest.raises(ValueError, match="source_type must be one of"):
+        v.rates(HOM, source_type="police")
+
+
+@given(st.floats(1, 1e6), st.floats(1e4, 1e9), st.floats(1.01, 1000))
+def test_scaling_population_by_k_divides_the_rate_by_k(count, pop, k):
+    a = v.count_as_rate(count, population_frame({("PER", 2012): pop}), "PER", 2012).point
+    b = v.count_as_rate(count, population_frame({("PER", 2012): pop * k}), "PER", 2012).point
+    assert b == pytest.approx(a / k, rel=1e-9)
+
+
+@given(st.lists(st.floats(0, 200), min_size=1, max_size=15, unique=True))
+def test_ranks_are_a_permutation(values):
+    s = pd.Series(values, index=[f"C{i}" for i in range(len(values))])
+    ranks = [v.rank_ascending(s, i)[0] for i in s.index]
+    assert sorted(ranks) == list(range(1, len(values) + 1))
