@@ -217,7 +217,7 @@ def test_how_to_cite_markdown_renders_with_pandoc():
                                 claim=("ch-claim", "$5-7 billion"), level=3)
     assert re.findall(r"^### (.+)$", md, flags=re.M) == [
         "The report", "The article it follows", "A figure", "A number"]
-    html = pypandoc.convert_text(md, "html", format="markdown")
+    html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--wrap=none"])
     assert "math" not in html  # no dollar sign was read as TeX math
     assert "Worth $5 billion" in html and "$5-7 billion" in html
     assert html.count('<code class="sourceCode bibtex">') == 2

@@ -1,0 +1,212 @@
+"""`paradox diff`: two ledgers that differ in known ways give exactly those differences."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import pypandoc
+import pytest
+
+from paradox.cli import main as cli
+from paradox.diff import DiffInputError, diff_ledgers, format_diff, ledger_of, read_ledger
+
+REPO = Path(__file__).resolve().parent.parent
+
+OLD_EDITION = {"edition_version": "0.1.0", "edition_date": "2026-01-15",
+               "edition_commit": "1111111", "data_to": 2022, "data_vintage": "homicide 2022"}
+NEW_EDITION = {"edition_version": "0.1.0", "edition_date": "2026-11-28",
+               "edition_commit": "2222222", "data_to": 2023, "data_vintage": "homicide 2023"}
+
+
+def number(claim_id, text, value, low=None, high=None, unit="", year=None,
+           sources=("src_a",), chapter="ch", sentence=None):
+    """One hand-made 'number' ledger entry (the ledger format of ARCHITECTURE.md)."""
+    return {"id": claim_id, "kind": "number", "text": text, "value": value, "low": low,
+            "high": high, "unit": unit, "year": year, "sources": list(sources), "branch": None,
+            "sentence": sentence or f"A sentence with {text}.", "chapter": chapter,
+            "anchor": f"chapters/{chapter}.html#claim-{claim_id}"}
+
+
+def branch(claim_id, branch_name, text, chapter="producers"):
+    """One hand-made 'branch' ledger entry: a sentence chosen by the data."""
+    return {"id": claim_id, "kind": "branch", "text": text, "value": None, "low": None,
+            "high": None, "unit": None, "year": None, "sources": ["unodc_coca"],
+            "branch": branch_name, "sentence": text, "chapter": chapter,
+            "anchor": f"chapters/{chapter}.html#claim-{claim_id}"}
+
+
+def old_ledger() -> list[dict]:
+    """The earlier edition."""
+    entries = [
+        number("markets-income", "well over $1 billion", 1e9, low=1e9, unit="USD",
+               sources=("muggah_mcdermott_2013",), chapter="markets"),
+        number("violence-peru-rate", "6.7 per 100,000 (2012)", 6.7, unit="per_100k", year=2012,
+               chapter="violence"),
+        branch("producers-leader", "peru_leads", "Peru remains the largest grower of coca."),
+        number("producers-share", "40%", 0.401234567, unit="percent", chapter="producers"),
+        number("producers-area", "61,200 hectares", 61200, unit="hectares", chapter="producers"),
+        number("seizures-2011", "about 20 tonnes", 20.1, unit="tonnes", chapter="markets"),
+        number("sources-order", "3", 3, sources=("b", "a")),
+        branch("violence-trend", "falling", "Homicide fell to 6.7 per 100,000."),
+    ]
+    return [dict(e, **OLD_EDITION) for e in entries]
+
+
+def new_ledger() -> list[dict]:
+    """The new edition, differing from the old in exactly the ways the tests name."""
+    entries = copy.deepcopy(old_ledger())
+    by_id = {e["id"]: e for e in entries}
+    # changed: a new rate for a new year
+    by_id["violence-peru-rate"].update(text="5.8 per 100,000 (2023)", value=5.8, year=2023)
+    # flipped: the data now choose the other sentence
+    by_id["producers-leader"].update(branch="colombia_leads",
+                                     text="Colombia has since overtaken Peru.")
+    # float noise only: not a change
+    by_id["producers-share"]["value"] = 0.401234567 * (1 + 1e-12)
+    # the value moved but the printed text did not: still reported
+    by_id["producers-area"]["value"] = 61240
+    # same sources in another order: not a change
+    by_id["sources-order"]["sources"] = ["a", "b"]
+    # same branch, other text (a number inside it moved): a change, not a flip
+    by_id["violence-trend"]["text"] = "Homicide fell to 5.8 per 100,000."
+    entries = [e for e in entries if e["id"] != "seizures-2011"]  # disappeared
+    entries.insert(2, number("use-brazil", "1.75%", 1.75, unit="percent", chapter="markets"))
+    return [dict(e, **NEW_EDITION) for e in entries]
+
+
+# --- the pure comparison ----------------------------------------------------------------------
+
+def test_exactly_the_known_differences():
+    diff = diff_ledgers(old_ledger(), new_ledger())
+    assert [c.id for c in diff.flipped] == ["producers-leader"]
+    assert [c.id for c in diff.changed] == ["violence-peru-rate", "producers-area", "violence-trend"]
+    assert [e["id"] for e in diff.appeared] == ["use-brazil"]
+    assert [e["id"] for e in diff.disappeared] == ["seizures-2011"]
+    assert diff.changed[0].fields == ("text", "value", "year")
+    assert diff.changed[1].fields == ("value",)
+    assert diff.changed[2].fields == ("text",)
+
+
+def test_a_ledger_against_itself_is_empty():
+    diff = diff_ledgers(old_ledger(), [dict(e, **NEW_EDITION) for e in old_ledger()])
+    assert diff.empty  # edition fields differ, claims do not
+
+
+def test_edition_fields_label_the_editions():
+    diff = diff_ledgers(old_ledger(), new_ledger())
+    assert diff.old_edition == OLD_EDITION and diff.new_edition == NEW_EDITION
+
+
+@pytest.mark.parametrize("entries, message", [
+    ([{"id": "a"}, {"id": "a"}], "old ledger: id 'a' appears twice"),
+    ([{"text": "x"}], "old ledger: entry 1 has no id"),
+])
+def test_malformed_ledgers_are_refused(entries, message):
+    with pytest.raises(DiffInputError, match=message):
+        diff_ledgers(entries, [])
+
+
+# --- the Markdown -----------------------------------------------------------------------------
+
+def test_format_diff_known_answer():
+    old = [dict(number("m-income", "$1 billion", 1e9, chapter="markets"), **OLD_EDITION),
+           dict(branch("p-leader", "peru_leads", "Peru leads."), **OLD_EDITION),
+           dict(number("gone", "20 tonnes", 20), **OLD_EDITION)]
+    new = [dict(number("m-income", "$1.2 billion", 1.2e9, chapter="markets"), **NEW_EDITION),
+           dict(branch("p-leader", "colombia_leads", "Colombia leads."), **NEW_EDITION),
+           dict(number("fresh", "7", 7, sentence="Seven new things."), **NEW_EDITION)]
+    assert format_diff(diff_ledgers(old, new)) == (
+        "Between edition 0.1.0 of 2026-01-15 (commit 1111111, data to 2022) and edition 0.1.0 "
+        "of 2026-11-28 (commit 2222222, data to 2023): 1 conclusion flipped, 1 number changed, "
+        "1 new number, 1 number no longer shown.\n\n"
+        "**Conclusions the data now choose differently**\n\n"
+        "- `p-leader` (producers): the data now choose *colombia\\_leads* instead of "
+        "*peru\\_leads*.\n"
+        "  Before: \u201cPeru leads.\u201d\n"
+        "  Now: \u201cColombia leads.\u201d\n\n"
+        "**Numbers that changed**\n\n"
+        "- `m-income` (markets): \\$1 billion \u2192 \\$1.2 billion\n\n"
+        "**New in this edition**\n\n"
+        "- `fresh` (ch): 7 \u2014 \u201cSeven new things.\u201d\n\n"
+        "**No longer shown**\n\n"
+        "- `gone` (ch): 20 tonnes \u2014 \u201cA sentence with 20 tonnes.\u201d\n")
+
+
+def test_format_diff_same_text_shows_the_values():
+    text = format_diff(diff_ledgers(old_ledger(), new_ledger()))
+    assert ("- `producers-area` (producers): 61,200 hectares \u2192 61,200 hectares "
+            "(same text; value 61,200 \u2192 61,240)") in text
+
+
+def test_format_diff_when_nothing_changed():
+    assert format_diff(diff_ledgers([], [])) == (
+        "Between the earlier edition and this edition, no number and no data-chosen sentence "
+        "changed.\n")
+
+
+def test_format_diff_is_safe_markdown():
+    html = pypandoc.convert_text(format_diff(diff_ledgers(old_ledger(), new_ledger())), "html",
+                                 format="markdown", extra_args=["--wrap=none"])
+    assert "math" not in html  # "$1 billion ... $5" must never become TeX math
+    assert "6.7 per 100,000 (2012) \u2192 5.8 per 100,000 (2023)" in html
+    assert html.count("<ul>") == 4 and "<em>colombia_leads</em>" in html
+
+
+# --- reading ledgers and the command ----------------------------------------------------------
+
+def write_book(folder: Path, entries: list[dict]) -> Path:
+    """A minimal rendered-book folder: just its claims.json."""
+    folder.mkdir(parents=True)
+    (folder / "claims.json").write_text(json.dumps(entries), encoding="utf-8")
+    return folder
+
+
+def test_read_ledger_from_folder_or_file(tmp_path):
+    book = write_book(tmp_path / "book", old_ledger())
+    assert read_ledger(book) == read_ledger(book / "claims.json") == old_ledger()
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not a JSON claims ledger"),
+    ('{"id": "a"}', "a claims ledger is a JSON list"),
+])
+def test_read_ledger_refuses_non_ledgers(tmp_path, content, message):
+    (tmp_path / "claims.json").write_text(content, encoding="utf-8")
+    with pytest.raises(DiffInputError, match=message):
+        read_ledger(tmp_path)
+
+
+def test_read_ledger_explains_what_it_expected(tmp_path):
+    with pytest.raises(DiffInputError, match="no claims.json here .* data folder with datapackage.json"):
+        ledger_of(tmp_path, tmp_path / "work")
+
+
+def test_cli_diff_of_two_books(tmp_path, capsys):
+    old = write_book(tmp_path / "old", old_ledger())
+    new = write_book(tmp_path / "new", new_ledger())
+    assert cli(["diff", str(old), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert out == format_diff(diff_ledgers(old_ledger(), new_ledger()))
+    assert "1 conclusion flipped, 3 numbers changed, 1 new number, 1 number no longer shown" in out
+
+
+def test_cli_diff_bad_input_is_one_line(tmp_path, capsys):
+    old = write_book(tmp_path / "old", old_ledger())
+    assert cli(["diff", str(old), str(tmp_path / "nowhere")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("paradox diff: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cli_diff_bad_data_folder_reports_problems_and_renders_nothing(tmp_path, capsys):
+    data = Path(shutil.copytree(REPO / "data", tmp_path / "data"))
+    text = (data / "homicide.csv").read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace(text[1].split(",")[1], "nineteen", 1)  # year of line 2
+    (data / "homicide.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    old = write_book(tmp_path / "old", old_ledger())
+    assert cli(["diff", str(old), str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "homicide.csv: row 2: year" in err
+    assert err.rstrip().endswith(f"problem(s) in {data}; nothing was compared.")
