@@ -37,13 +37,16 @@ from typing import Any, Iterator, Mapping, Sequence
 import vl_convert
 
 __all__ = ["CardError", "write_figure_card", "plotted_data", "read_card_csv", "replot_spec",
-           "card_files", "CARD_SCALE"]
+           "card_files", "caption_sources", "CARD_SCALE"]
 
 CARD_SCALE = 2  # the PNG is drawn at twice the SVG's size: sharp on paper and hi-dpi screens
 DATASET_COLUMN = "_dataset"
 _FIG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member times: the same card gives the same zip bytes
 _CHILD_KEYS = ("layer", "hconcat", "vconcat", "concat")
+_CITE_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
+_CITE_KEY = re.compile(r"(?<![\w.])-?@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*)")
+_CROSSREF = ("fig-", "tbl-", "sec-", "eq-")
 
 
 class CardError(ValueError):
@@ -53,6 +56,22 @@ class CardError(ValueError):
 def card_files(fig_id: str) -> list[str]:
     """The names of the four files of a card, in the order they are written and zipped."""
     return [f"{fig_id}.png", f"{fig_id}.svg", f"{fig_id}.csv", "metadata.json"]
+
+
+def caption_sources(caption: str) -> list[str]:
+    """The citation keys of a caption's bracketed citations (`[@a; @b, p. 3]`), in order.
+
+    Why: a figure's source line is written as pandoc citations in its caption, and the card's
+    metadata lists them as its sources. Cross-references (`@fig-...`, `@sec-...`) are not
+    sources and are left out; trailing punctuation of a key is not part of it.
+    """
+    keys: list[str] = []
+    for group in _CITE_GROUP.findall(caption):
+        for key in _CITE_KEY.findall(group):
+            key = key.rstrip(".:,;")
+            if not key.startswith(_CROSSREF) and key not in keys:
+                keys.append(key)
+    return keys
 
 
 # --- the data plotted -------------------------------------------------------------------------

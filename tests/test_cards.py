@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from renderer.cards import (CardError, card_files, plotted_data, read_card_csv, replot_spec,
-                            write_figure_card)
+from renderer.cards import (CardError, caption_sources, card_files, plotted_data, read_card_csv,
+                            replot_spec, write_figure_card)
 
 # What a card's metadata.json must hold: the contract readers (and the book's "How to cite")
 # rely on. Kept here, beside the tests, so a change to the card format is a visible decision.
@@ -240,3 +240,13 @@ def test_refuses_bad_id_and_missing_alt(tmp_path):
     with pytest.raises(CardError, match="alt text must be given and differ from the caption"):
         write_figure_card(tmp_path, "fig-a", values_chart(), "Same", "Same", ["s"], "c", None)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- sources from the caption ----------------------------------------------------------------
+
+def test_caption_sources_known_answer():
+    caption = ("Peru against Colombia, see @fig-other. Source: UNODC [@unodc_wdr2025_coca; "
+               "@unodc_wdr2022_coca, p. 12] and [see @wdi_homicide.] [@unodc_wdr2025_coca] "
+               "[@sec-growers] write to a@b.org")
+    assert caption_sources(caption) == ["unodc_wdr2025_coca", "unodc_wdr2022_coca", "wdi_homicide"]
+    assert caption_sources("No source line.") == []
