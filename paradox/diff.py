@@ -154,7 +154,7 @@ def _where(entry: Mapping[str, Any]) -> str:
 
 def _num(value: Any) -> str:
     """A raw ledger value for the rare line where the printed text did not change."""
-    return "none" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:,.6g}"
+    return "none" if value is None else f"{value:,}"  # exact: 61,240 / 1,000,000,000.0
 
 
 def _change_line(change: Change) -> str:
