@@ -25,7 +25,7 @@ class Problem:
         if self.field is not None:
             parts.append(self.field)
         parts.append(self.message)
-        return ": ".join(parts)
+        return ": ".join(parts).replace("\r", "\\r").replace("\n", "\\n")  # always one line
 
 
 class DataValidationError(Exception):

@@ -18,6 +18,7 @@ Row numbers are file line numbers (header = line 1). Nothing is ever written.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -156,8 +157,24 @@ def expectation(field: dict) -> str:
     return words
 
 
+_CELL_CACHE: dict[tuple[str, str, str], list[Problem]] = {}
+
+
 def check_cells(folder: Path, name: str, schema: dict, problems: list[Problem]) -> bool:
-    """Types, constraints, cell counts and primary key via frictionless; True if no problem."""
+    """Types, constraints, cell counts and primary key via frictionless; True if no problem.
+
+    Results are memoised on (table, schema, file sha256): the outcome depends only on those,
+    and re-checking a folder where one table changed then costs one frictionless run."""
+    key = (name, json.dumps(schema, sort_keys=True), hashlib.sha256(csv_path(folder, name).read_bytes()).hexdigest())
+    if key not in _CELL_CACHE:
+        _CELL_CACHE[key] = frictionless_problems(folder, name, schema)
+    found = _CELL_CACHE[key]
+    problems += found
+    return not found
+
+
+def frictionless_problems(folder: Path, name: str, schema: dict) -> list[Problem]:
+    """Run frictionless on one structurally sound table; its errors as our problems."""
     from frictionless import Checklist, Resource, Schema
 
     file = f"{name}.csv"
@@ -167,8 +184,7 @@ def check_cells(folder: Path, name: str, schema: dict, problems: list[Problem]) 
     report = resource.validate(checklist=Checklist(skip_errors=["hash-count", "byte-count"]), limit_errors=10_000)
     found = [to_problem(file, error, fields, schema) for task in report.tasks for error in task.errors]
     found += [Problem(file, message=to_text(e)) for e in report.errors]
-    problems += found
-    return not found
+    return found
 
 
 def to_problem(file: str, error, fields: dict, schema: dict) -> Problem:
@@ -180,19 +196,25 @@ def to_problem(file: str, error, fields: dict, schema: dict) -> Problem:
     if kind in ("type-error", "constraint-error") and field in fields:
         if cell in (None, "") and fields[field].get("constraints", {}).get("required"):
             return Problem(file, row, field, "a value is required, got an empty cell")
-        return Problem(file, row, field, f'expected {expectation(fields[field])}, got "{cell}"')
+        return Problem(file, row, field, f'expected {expectation(fields[field])}, got "{shown(cell)}"')
     if kind == "missing-cell":
         return Problem(file, row, field, "cell is missing (the row has fewer cells than the header)")
     if kind == "extra-cell":
-        return Problem(file, row, None, f'has more cells than the header (extra value "{cell}")')
+        return Problem(file, row, None, f'has more cells than the header (extra value "{shown(cell)}")')
     if kind == "blank-row":
         return Problem(file, row, None, "row is blank")
     if kind in ("primary-key", "unique-error"):
         key = schema.get("primaryKey", [])
         values = dict(zip([f["name"] for f in schema["fields"]], getattr(error, "cells", []) or []))
-        shown = ", ".join(f"{k}={values.get(k, '?')}" for k in key)
-        return Problem(file, row, None, f"duplicate key ({shown}); {to_text(error)}")
+        key_text = ", ".join(f"{k}={values.get(k, '?')}" for k in key)
+        return Problem(file, row, None, f"duplicate key ({key_text}); {to_text(error)}")
     return Problem(file, row, field, to_text(error))
+
+
+def shown(cell) -> str:
+    """A cell as quoted in a message: line breaks escaped, long values cut at 60 characters."""
+    text = str(cell).replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def to_text(error) -> str:

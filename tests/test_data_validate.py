@@ -1,0 +1,264 @@
+"""check_folder / DataValidationError: one line per problem, every problem at once, nothing written.
+
+The bad-input corpus is built here from a copy of data/ in tmp_path; each case pins the exact
+line a user will read and asserts the folder is byte-identical afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.data import DataValidationError, check_folder, load
+from analysis.data.describe import describe_folder
+from analysis.data.paths import DEFAULT_DATA
+
+STALE = "checksum does not match datapackage.json (the file was edited)"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder` (to prove a check wrote nothing)."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A private copy of the curated data folder."""
+    target = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA, target)
+    return target
+
+
+def edit_line(path: Path, line: int, old: str, new: str) -> None:
+    """Replace `old` by `new` once in file line `line` (1 = header), asserting it was there."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1], (line, lines[line - 1])
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def lines_of(folder: Path) -> list[str]:
+    """check_folder's problems as the lines a user reads, checksum reminders left out."""
+    return [str(p) for p in check_folder(folder) if STALE not in p.message]
+
+
+def assert_untouched(folder: Path, before: dict) -> None:
+    """The folder is byte-identical to the snapshot."""
+    assert snapshot(folder) == before
+
+
+def test_the_curated_folder_is_valid():
+    assert check_folder(DEFAULT_DATA) == []
+
+
+def test_negative_count_is_reported_with_file_row_field_and_value(data):
+    # line 14 of homicide.csv is Aruba 2006 (WDI series); a rate of -3 violates minimum 0
+    path = data / "homicide.csv"
+    lines = path.read_text().split("\n")
+    assert lines[13].startswith("ABW,2006,") and lines[13].endswith(",,wdi_series,World Bank WDI (UNODC/WHO),wdi_homicide")
+    lines[13] = "ABW,2006,-3,,wdi_series,World Bank WDI (UNODC/WHO),wdi_homicide"
+    path.write_text("\n".join(lines))
+    before = snapshot(data)
+    assert lines_of(data) == ['homicide.csv: row 14: rate_per_100k: expected a number >= 0, got "-3"']
+    assert_untouched(data, before)
+
+
+def test_negative_integer_count(data):
+    edit_line(data / "homicide.csv", 5, ",5,public_health", ",-5,public_health")
+    before = snapshot(data)
+    assert lines_of(data) == ['homicide.csv: row 5: count: expected an integer >= 0, got "-5"']
+    assert_untouched(data, before)
+
+
+def test_missing_column(data):
+    path = data / "population.csv"
+    path.write_text("\n".join(",".join(l.split(",")[:2] + l.split(",")[3:]) for l in path.read_text().split("\n")))
+    before = snapshot(data)
+    assert "population.csv: row 1: missing column 'population'" in lines_of(data)
+    assert_untouched(data, before)
+
+
+def test_extra_unknown_column(data):
+    path = data / "coca_eradication.csv"
+    rows = path.read_text().rstrip("\n").split("\n")
+    path.write_text("\n".join([rows[0] + ",comment"] + [r + ",x" for r in rows[1:]]) + "\n")
+    before = snapshot(data)
+    assert lines_of(data) == ["coca_eradication.csv: row 1: unknown column 'comment' (expected only: iso3, year, hectares, source_id)"]
+    assert_untouched(data, before)
+
+
+def test_wrong_type(data):
+    edit_line(data / "population.csv", 2, ",79805,", ",lots,")
+    before = snapshot(data)
+    assert lines_of(data) == ['population.csv: row 2: population: expected an integer >= 0, got "lots"']
+    assert_untouched(data, before)
+
+
+def test_percentage_above_100(data):
+    edit_line(data / "cocaine_use.csv", 3, ",0.08,", ",180,")
+    before = snapshot(data)
+    assert lines_of(data) == ['cocaine_use.csv: row 3: prevalence_pct: expected a number between 0 and 100, got "180"']
+    assert_untouched(data, before)
+
+
+def test_duplicate_key(data):
+    path = data / "coca_eradication.csv"
+    rows = path.read_text().split("\n")
+    rows.insert(3, rows[1])  # BOL 2009 again, as line 4
+    path.write_text("\n".join(rows))
+    before = snapshot(data)
+    found = lines_of(data)
+    assert len(found) == 1
+    assert found[0].startswith("coca_eradication.csv: row 4: duplicate key (iso3=BOL, year=2009, source_id=unodc_wdr2022_eradication)")
+    assert_untouched(data, before)
+
+
+def test_unknown_iso3(data):
+    edit_line(data / "coca_eradication.csv", 2, "BOL,2009", "XXX,2009")
+    before = snapshot(data)
+    assert lines_of(data) == ['coca_eradication.csv: row 2: iso3: "XXX" is not a iso3 in countries.csv']
+    assert_untouched(data, before)
+
+
+def test_malformed_iso3(data):
+    edit_line(data / "coca_eradication.csv", 2, "BOL,2009", "Bol,2009")
+    assert lines_of(data)[0] == 'coca_eradication.csv: row 2: iso3: expected text matching ^[A-Z]{3}$, got "Bol"'
+
+
+def test_year_out_of_range(data):
+    edit_line(data / "coca_eradication.csv", 2, "BOL,2009", "BOL,2099")
+    before = snapshot(data)
+    assert lines_of(data) == ['coca_eradication.csv: row 2: year: expected an integer between 1990 and 2030, got "2099"']
+    assert_untouched(data, before)
+
+
+def test_empty_file(data):
+    (data / "corruption.csv").write_bytes(b"")
+    before = snapshot(data)
+    assert lines_of(data) == ["corruption.csv: file is empty (expected a header row: iso3,year,indicator,value,source_id)"]
+    assert_untouched(data, before)
+
+
+def test_wrong_delimiter(data):
+    path = data / "coca_eradication.csv"
+    path.write_text(path.read_text().replace(",", ";"))
+    before = snapshot(data)
+    assert lines_of(data) == ["coca_eradication.csv: row 1: not comma-separated: the header is separated by semicolons; save it as CSV with commas"]
+    assert_untouched(data, before)
+
+
+def test_non_utf8_bytes(data):
+    path = data / "countries.csv"
+    raw = path.read_bytes().replace("Côte d'Ivoire".encode(), "Côte d'Ivoire".encode("latin-1"))
+    path.write_bytes(raw)
+    line = raw[: raw.index(b"C\xf4te")].count(b"\n") + 1
+    before = snapshot(data)
+    found = lines_of(data)
+    assert found[0] == f"countries.csv: row {line}: not valid UTF-8 (byte 0xf4 at character 6); save the file as UTF-8"
+    assert_untouched(data, before)
+
+
+def test_checksum_mismatch_tells_the_user_to_run_describe(data):
+    # a plausible, valid edit: Peru's 2024 national total revised by one hectare
+    path = data / "coca_cultivation.csv"
+    assert "PER,2024,89755," in path.read_text()
+    path.write_text(path.read_text().replace("PER,2024,89755,", "PER,2024,89756,"))
+    before = snapshot(data)
+    assert [str(p) for p in check_folder(data)] == [
+        f"coca_cultivation.csv: checksum does not match datapackage.json (the file was edited); if the edit is deliberate, "
+        f"run `paradox describe {data}` to record it, then `paradox check {data}`"
+    ]
+    assert_untouched(data, before)
+
+
+def test_missing_file(data):
+    (data / "cocaine_use.csv").unlink()
+    before = snapshot(data)
+    assert lines_of(data) == ["cocaine_use.csv: file is missing"]
+    assert_untouched(data, before)
+
+
+def test_source_id_with_no_source(data):
+    edit_line(data / "population.csv", 2, "wdi_population", "wdi_populaton")
+    before = snapshot(data)
+    assert lines_of(data) == ['population.csv: row 2: source_id: "wdi_populaton" is not a source_id in sources.csv']
+    assert_untouched(data, before)
+
+
+def test_rate_without_population_breaks_coverage(data):
+    path = data / "population.csv"
+    path.write_text("\n".join(l for l in path.read_text().split("\n") if not l.startswith("PER,2012,")))
+    found = lines_of(data)
+    # Peru 2012 has a GSH criminal-justice rate, an IHME rate and a WDI rate: three lines
+    assert len(found) == 3
+    assert all(l.endswith("rate_per_100k: no population for PER 2012 in population.csv") for l in found)
+
+
+def test_second_headline_value(data):
+    path = data / "coca_cultivation.csv"
+    path.write_text(path.read_text().replace("PER,2012,60400,satellite_interpreted,false", "PER,2012,60400,satellite_interpreted,true"))
+    found = lines_of(data)
+    assert len(found) == 1 and "headline: second headline value for PER 2012 (first on row" in found[0]
+
+
+def test_every_problem_is_reported_at_once(data):
+    """Four different files broken four ways -> four lines, in table order."""
+    edit_line(data / "population.csv", 2, ",79805,", ",lots,")
+    (data / "corruption.csv").write_bytes(b"")
+    edit_line(data / "coca_eradication.csv", 2, "BOL,2009", "BOL,2099")
+    (data / "cocaine_use.csv").unlink()
+    assert [l.split(":")[0] for l in lines_of(data)] == ["population.csv", "coca_eradication.csv", "cocaine_use.csv", "corruption.csv"]
+
+
+def test_the_exception_carries_every_problem_one_line_each(data):
+    edit_line(data / "population.csv", 2, ",79805,", ",lots,")
+    (data / "corruption.csv").write_bytes(b"")
+    with pytest.raises(DataValidationError, match=r'population.csv: row 2: population: expected an integer >= 0, got "lots"\ncorruption.csv: file is empty') as err:
+        describe_folder(data)
+    assert len(err.value.problems) == 2
+
+
+def test_describe_refuses_a_broken_folder_and_writes_nothing(data):
+    (data / "cocaine_use.csv").unlink()
+    before = snapshot(data)
+    with pytest.raises(DataValidationError, match="cocaine_use.csv: file is missing"):
+        describe_folder(data)
+    assert_untouched(data, before)
+
+
+def test_load_raises_the_validation_error_for_a_missing_table(data):
+    (data / "homicide.csv").unlink()
+    with pytest.raises(DataValidationError, match="homicide.csv: file is missing"):
+        load("homicide", data_dir=data)
+
+
+CORRUPTIONS = st.sampled_from(["", "-1", "abc", "1e999", "2099", "x,y", '"', "\u00e9", "NaN", "true", "  ", "1990.5", "\x00"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=st.sampled_from(["homicide", "coca_cultivation", "cocaine_use", "population", "countries", "article_claims"]),
+       row=st.integers(min_value=2, max_value=16), column=st.integers(min_value=0, max_value=5), value=CORRUPTIONS)
+def test_random_corruption_gives_problem_lines_never_a_traceback(data, table, row, column, value):
+    """Replacing any cell by junk yields only Problem lines (or none if the junk is valid)."""
+    path = data / f"{table}.csv"
+    original = path.read_bytes()
+    try:
+        lines = original.decode().split("\n")
+        cells = lines[row - 1].split(",")
+        cells[column % len(cells)] = value
+        lines[row - 1] = ",".join(cells)
+        path.write_bytes("\n".join(lines).encode())
+        problems = check_folder(data)
+        assert all(p.file and str(p).count("\n") == 0 for p in problems)
+        assert not any("could not be checked" in p.message for p in problems)
+        try:
+            load(table, data_dir=data)
+        except DataValidationError:
+            pass
+    finally:
+        path.write_bytes(original)
