@@ -1,0 +1,141 @@
+"""Explanations: the panel models recover known effects; on the real data they converge with
+the n the data allow; the break-even logic and the evidence grading follow their definitions."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from factories import claims_frame, countries_frame, population_frame
+
+from analysis import explanations as ex
+from analysis.data import load
+from analysis.estimate import Estimate
+
+
+def synthetic_panel(beta=0.5, gamma=0.0, delta=0.0, n_countries=30, n_years=20, seed=0):
+    """log rate = -9 + beta x_drugs + gamma corrupt + delta x_drugs corrupt + year effect,
+    counts ~ Poisson(population x rate)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_countries):
+        pop = rng.uniform(1e5, 5e7)
+        base_x, base_c = rng.normal(2, 1), rng.normal(0, 1)
+        for y in range(2000, 2000 + n_years):
+            x, cor = base_x + rng.normal(0, 0.3), base_c + rng.normal(0, 0.2)
+            mu = pop * np.exp(-9 + beta * x + gamma * cor + delta * x * cor + 0.01 * (y - 2000))
+            rows.append({"iso3": f"C{i:02d}", "year": y, "homicides": float(rng.poisson(mu)),
+                         "population": pop, "x_drugs": x, "corrupt": cor, "source_id": "syn"})
+    d = pd.DataFrame(rows)
+    d["rate_per_100k"] = d["homicides"] / d["population"] * 1e5
+    return d
+
+
+def test_model_recovers_a_known_drug_coefficient():
+    m = ex.fit_model(synthetic_panel(beta=0.5))
+    e = ex.drug_coefficient(m)
+    assert m.converged and e.point == pytest.approx(0.5, abs=0.05)
+    assert e.contains(0.5)
+    # 30 countries x 20 years, none excluded (no "PER" in the synthetic panel)
+    assert (m.n_obs, m.n_countries) == (600, 30)
+
+
+def test_complicity_model_recovers_a_known_interaction():
+    # corrupt centred near 0 and x_drugs near 2: centring changes main effects, not delta
+    m = ex.fit_model(synthetic_panel(beta=0.4, gamma=0.2, delta=-0.3, seed=3), complicity=True)
+    assert ex.interaction_estimate(m).point == pytest.approx(-0.3, abs=0.05)
+    with pytest.raises(ValueError, match="needs the complicity model"):
+        ex.interaction_estimate(ex.fit_model(synthetic_panel()))
+
+
+def test_break_even_is_prediction_times_spread():
+    panel = synthetic_panel(beta=0.5, seed=1)
+    peru = panel.loc[panel["iso3"] == "C00"].assign(iso3="PER")
+    panel = pd.concat([panel.loc[panel["iso3"] != "C00"], peru], ignore_index=True)
+    m = ex.fit_model(panel)
+    row = peru.loc[peru["year"] == 2010]
+    predicted = float(m.fit.predict(row, offset=np.log(row["population"])).iloc[0])
+    be = ex.break_even(m, panel, 2010)
+    # predicted x exp(-1.645 sigma), rounded to tens
+    assert be.point == pytest.approx(round(predicted * np.exp(-1.645 * m.sigma), -1))
+    p = ex.peru_prediction(m, panel, 2010)
+    # z = log(observed / predicted) / sigma
+    obs = float(row["rate_per_100k"].iloc[0])
+    assert p["z"].point == pytest.approx(np.log(obs / (predicted / row["population"].iloc[0]
+                                                       * 1e5)) / m.sigma)
+    assert p["predicted_rate"].contains(p["predicted_rate"].point)
+
+
+def test_grade_reads_the_interval():
+    assert ex.grade(Estimate(0.3, 0.1, 0.5), +1) == "supports"
+    assert ex.grade(Estimate(0.3, 0.1, 0.5), -1) == "contradicts"
+    assert ex.grade(Estimate(-0.3, -0.5, -0.1), -1) == "supports"
+    assert ex.grade(Estimate(0.1, -0.1, 0.3), -1) == "inconclusive"
+
+
+def test_corruption_position_ranks_most_corrupt_first():
+    countries = countries_frame([("PER", "Peru", True), ("CHL", "Chile", True),
+                                 ("VEN", "Venezuela", True), ("MEX", "Mexico", False)])
+    corr = pd.DataFrame([{"iso3": i, "year": 2012, "indicator": "wgi_cc_est", "value": v,
+                          "source_id": "wb_wgi"}
+                         for i, v in [("PER", -0.40), ("CHL", 1.54), ("VEN", -1.26), ("MEX", -0.9)]])
+    t = ex.corruption_position(corr, countries, 2012)
+    # VEN -1.26 < PER -0.40 < CHL 1.54 (Mexico is not South American)
+    assert t["iso3"].tolist() == ["VEN", "PER", "CHL"] and t["rank"].tolist() == [1, 2, 3]
+
+
+def test_pardons_keep_the_hedges():
+    claims = claims_frame([
+        {"claim_id": "garcia_pardons", "value": 400, "unit": "persons", "wording": "some"},
+        {"claim_id": "humala_pardons", "value": 100, "high": 100, "unit": "persons",
+         "wording": "as many as"}])
+    p = ex.pardons(claims)
+    assert (str(p["garcia"]), str(p["humala"])) == ("some 400 people", "as many as 100 people")
+
+
+# --- the real data -----------------------------------------------------------------------
+
+TABLES = ["homicide", "population", "cocaine_seizures", "countries", "corruption",
+          "article_claims"]
+
+
+@pytest.fixture(scope="module")
+def real():
+    return {n: load(n) for n in TABLES}
+
+
+def _expected_n(real, corruption=False):
+    """Country-years the data allow, counted independently of build_panel: Latin American
+    (Americas minus USA/CAN/BMU/GRL/SPM) World Bank homicide rows with a population and a
+    seizure figure (and a WGI value), Peru left out."""
+    c = real["countries"]
+    la = set(c.loc[(c["region"] == "Americas") & ~c["is_aggregate"], "iso3"]) - {
+        "USA", "CAN", "BMU", "GRL", "SPM", "PER"}
+    h = real["homicide"].query("source_type == 'wdi_series'")
+    keys = set(zip(h["iso3"], h["year"])) & set(zip(real["population"]["iso3"],
+                                                     real["population"]["year"]))
+    keys &= set(zip(real["cocaine_seizures"]["iso3"], real["cocaine_seizures"]["year"]))
+    if corruption:
+        w = real["corruption"].query("indicator == 'wgi_cc_est'")
+        keys &= set(zip(w["iso3"], w["year"]))
+    return len({k for k in keys if k[0] in la})
+
+
+def test_real_misreading_model_converges_with_the_n_the_data_allow(real):
+    f = ex.analyse(real)
+    assert f.misreading.converged and f.complicity.converged
+    assert f.misreading.n_obs == _expected_n(real)
+    assert f.complicity.n_obs == _expected_n(real, corruption=True)
+    assert "PER" not in set(f.misreading.data["iso3"])
+    assert f.year == 2012  # the year the claims table gives the two homicide counts
+
+
+def test_real_findings_are_internally_consistent(real):
+    f = ex.analyse(real)
+    c = f.counts.set_index("figure")
+    # the published count is the WDI rate x population: 6.66 x 29.55 M / 100k = 1,968
+    assert c.loc["published", "count"] == pytest.approx(1968, abs=1)
+    assert (c["outlier"] == (c["count"] < c["break_even"])).all()
+    assert f.break_even.point == pytest.approx(round(c["break_even"].iloc[0], -1))
+    assert list(f.evidence.columns) == ["explanation", "prediction", "data_show", "n",
+                                        "strength", "would_settle"]
+    assert set(f.evidence["explanation"]) == {"Misreading", "Complicity"}
+    assert f.evidence["strength"].str.len().gt(0).all()
