@@ -23,7 +23,7 @@ Rules the formatter follows (tested in tests/test_estimate.py):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 __all__ = ["Estimate", "Branch", "choose", "format_number", "UNITS"]
@@ -197,7 +197,6 @@ class Estimate:
     show_year: bool | None = None
     digits: int | None = None
     id: str | None = None
-    details: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("point", "low", "high"):

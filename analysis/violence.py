@@ -23,7 +23,8 @@ import pandas as pd
 from analysis.claims import claim
 from analysis.estimate import Estimate
 
-__all__ = ["PERU", "SERIES", "CLAIM_IDS", "south_america", "rates", "rate", "count_as_rate",
+__all__ = ["PERU", "SERIES", "CLAIM_IDS", "south_america", "rates", "rate_table", "rate",
+           "count_as_rate",
            "claimed_rates", "rank_ascending", "south_america_ranks", "peru_rank_scenarios",
            "source_gap_table", "peru_gap_vs_peers"]
 
@@ -54,6 +55,12 @@ def rates(homicide: pd.DataFrame, iso3s: list[str] | None = None,
             raise ValueError(f"source_type must be one of {sorted(SERIES)}, got {source_type!r}")
         h = h.loc[h["source_type"] == source_type]
     return h.sort_values(["iso3", "year", "source_type"]).reset_index(drop=True)
+
+
+def rate_table(homicide: pd.DataFrame, iso3s: list[str], source_type: str) -> pd.DataFrame:
+    """Rates per 100,000 of one series as a year x iso3 table (NaN where not published)."""
+    r = rates(homicide, iso3s, source_type)
+    return r.pivot(index="year", columns="iso3", values="rate_per_100k")
 
 
 def rate(homicide: pd.DataFrame, iso3: str, year: int, source_type: str) -> Estimate:

@@ -49,3 +49,12 @@ def countries_frame(rows: list[tuple[str, str, bool]]) -> pd.DataFrame:
     return pd.DataFrame([{"iso3": i, "name": n, "region": "Americas",
                           "subregion": "South America" if sa else "Central America",
                           "south_america": sa, "is_aggregate": False} for i, n, sa in rows])
+
+REAL_TABLES = ("homicide", "population", "cocaine_seizures", "countries", "corruption",
+               "article_claims", "coca_cultivation", "cocaine_use")
+
+
+def real_tables() -> dict[str, pd.DataFrame]:
+    """The repository's curated tables (read-only), for known-answer tests on this vintage."""
+    from analysis.data import load
+    return {name: load(name) for name in REAL_TABLES}

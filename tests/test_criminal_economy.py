@@ -2,11 +2,16 @@
 
 import numpy as np
 import pytest
-from factories import claims_frame
+from factories import real_tables as _real_tables, claims_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import criminal_economy as ce
+
+
+@pytest.fixture(scope="module")
+def real_tables():
+    return _real_tables()
 
 
 def article_claims(drugs=1e9, ratio=3.0, total=(5e9, 7e9)):
@@ -117,3 +122,13 @@ def test_interval_estimates_contain_their_points(drugs, ratio, t_low, t_width):
     claims = article_claims(drugs, ratio, (t_low, t_low + t_width))
     for e in (ce.drugs_plus_gold(claims), ce.drugs_ceiling(claims), ce.implied_gold(claims)):
         assert e.contains(e.point)
+
+
+# --- the real data (this vintage of data/) -------------------------------------------------
+
+def test_real_claims_give_the_hand_worked_answers(real_tables):
+    claims = real_tables["article_claims"]
+    # the table encodes: drugs value = low = $1 bn; gold value = high = 3; total $5-7 bn
+    assert str(ce.residual_at_floor(claims)) == "$1-3 billion"
+    assert str(ce.drugs_ceiling(claims)) == "at most $1.75 billion"
+    assert ce.consistency_verdict(claims).branch == "parts_fit"

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from factories import claims_frame, population_frame
+from factories import real_tables as _real_tables, claims_frame, population_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +24,11 @@ COUNTRIES = pd.DataFrame([
     for i, r, s in [("BRA", "Americas", "South America"), ("USA", "Americas", "North America"),
                     ("ESP", "Europe", "Western and Central Europe"),
                     ("NLD", "Europe", "Western and Central Europe")]])
+
+
+@pytest.fixture(scope="module")
+def real_tables():
+    return _real_tables()
 
 
 def seizures_frame(kg: dict[str, dict[int, float]]) -> pd.DataFrame:
@@ -114,3 +119,23 @@ def test_users_rank_countries_by_prevalence_times_population():
     assert t.loc["USA", "users"] == pytest.approx(4.71e6)
     assert (t.loc["USA", "rank"], t.loc["BRA", "rank"]) == (1, 2)
     assert str(mk.users_estimate(use, pop, "BRA")) == "about 4,000,000 people"
+
+
+# --- the real data (this vintage of data/) -------------------------------------------------
+
+def test_real_us_share_and_value_chain(real_tables):
+    claims = real_tables["article_claims"]
+    # 5% x 300 t = 15 t; 325 - 15 = 310 t
+    assert str(mk.us_bound_volume(claims)) == "as little as 15 tonnes"
+    assert str(mk.remainder_for_other_markets(claims)) == "at most 310 tonnes"
+    assert str(mk.london_value(claims, "tenfold_rio")) == "at least $50 billion"
+
+
+def test_real_brazil_seizures_grow_faster_than_the_us(real_tables):
+    s = mk.seizure_series(real_tables["cocaine_seizures"], real_tables["countries"])
+    g = mk.growth_table(s).set_index("market")
+    # 29 years 1995-2023 in each market
+    assert (g["n_years"] == 29).all()
+    # Brazil 5.8 t (1995) -> 72.5 t (2023); CIs do not overlap with the US
+    assert g.loc["Brazil", "ci_low"] > g.loc["United States", "ci_high"]
+    assert g.loc["Brazil", "first_kg"] == pytest.approx(5814.857, abs=0.01)

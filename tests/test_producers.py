@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from factories import coca_frame, countries_frame
+from factories import real_tables as _real_tables, coca_frame, countries_frame
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +16,11 @@ COCA = coca_frame(
     extra=[("PER", 2011, 64400, "satellite_interpreted")])
 COUNTRIES = countries_frame([("BOL", "Bolivia", True), ("COL", "Colombia", True),
                              ("PER", "Peru", True)])
+
+
+@pytest.fixture(scope="module")
+def real_tables():
+    return _real_tables()
 
 
 def test_years_peru_largest():
@@ -73,3 +78,17 @@ def test_ranks_are_a_permutation_when_no_ties(areas):
     t = pr.rank_table(coca_frame({i: {2000: a} for i, a in zip(isos, areas)}))
     assert sorted(t["rank"]) == list(range(1, len(areas) + 1))
     assert t["share_pct"].sum() == pytest.approx(100)  # shares of the total sum to one
+
+
+# --- the real data (this vintage of data/) -------------------------------------------------
+
+def test_real_peru_leads_only_in_2012_and_2013(real_tables):
+    coca = real_tables["coca_cultivation"]
+    # headline ha: 2011 COL 64,000 > PER 62,500 (net); 2012 PER 60,400 > COL 48,000;
+    # 2013 PER 49,800 > COL 48,000; 2014 COL 69,000 > PER 42,900
+    assert pr.years_peru_largest(coca) == [2012, 2013]
+    assert pr.latest_year(coca) == 2023 and pr.leader(coca, 2023) == "COL"
+    # 2023: 92,800 / (31,000 + 252,600 + 92,800) = 24.7%
+    assert pr.peru_share(coca, 2023).point == pytest.approx(24.65, abs=0.01)
+    t = pr.measure_sensitivity(coca)
+    assert t.loc[t["leader_changes"], "year"].tolist() == [2011]

@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from factories import claims_frame, countries_frame, population_frame
+from factories import real_tables as _real_tables, claims_frame, countries_frame, population_frame
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +15,11 @@ POP = population_frame({("PER", 2012): 29_550_366, ("PER", 2011): 29_304_086})
 CLAIMS = claims_frame([
     {"claim_id": "homicides_interior_ministry", "value": 10_000, "unit": "homicides", "year": 2012},
     {"claim_id": "homicides_national_police", "value": 3_000, "unit": "homicides", "year": 2012}])
+
+
+@pytest.fixture(scope="module")
+def real_tables():
+    return _real_tables()
 
 
 def homicide_frame(rows):
@@ -95,3 +100,26 @@ def test_ranks_are_a_permutation(values):
     s = pd.Series(values, index=[f"C{i}" for i in range(len(values))])
     ranks = [v.rank_ascending(s, i)[0] for i in s.index]
     assert sorted(ranks) == list(range(1, len(values) + 1))
+
+
+def test_rate_table_is_year_by_country():
+    t = v.rate_table(HOM, ["PER", "CHL"], "criminal_justice")
+    assert t.loc[2012, "PER"] == 9.6 and pd.isna(t.loc[2011, "CHL"])
+
+
+# --- the real data (this vintage of data/) -------------------------------------------------
+
+def test_real_peru_ranks(real_tables):
+    h, p, c, cl = (real_tables[n] for n in ("homicide", "population", "countries", "article_claims"))
+    r = v.claimed_rates(cl, p)
+    # 10,000 / 29,550,366 (WDI, Peru 2012) x 100,000 = 33.84; 3,000 -> 10.15
+    assert (round(r["interior"].point, 2), round(r["police"].point, 2)) == (33.84, 10.15)
+    t = v.peru_rank_scenarios(h, p, c, cl).set_index(["series", "peru_figure"])
+    # WDI 2012, safest first: CHL 2.5, ARG 6.3, PER 6.7, URY 8.0, PRY 11.0, ECU 12.3, GUY 18.6,
+    # BRA 28.6, COL 36.0, VEN 54.4 -> Peru 3rd of 10; at 33.8 Peru passes Brazil: 8th of 10
+    assert t.loc[("wdi_series", "published"), ["rank", "n"]].tolist() == [3, 10]
+    assert t.loc[("wdi_series", "interior"), "rank"] == 8
+    # police 10.2 sits between URY 8.0 and PRY 11.0 -> 4th
+    assert t.loc[("wdi_series", "police"), "rank"] == 4
+    # GSH police series 2012: CHL 3.1, URY 7.9, PER 9.6, PRY 9.7, ... -> 3rd of 10
+    assert t.loc[("criminal_justice", "published"), ["rank", "n"]].tolist() == [3, 10]
