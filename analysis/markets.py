@@ -23,7 +23,7 @@ from analysis.estimate import Estimate
 
 __all__ = ["CLAIM_IDS", "READINGS", "us_bound_volume", "remainder_for_other_markets",
            "value_chain", "london_value", "MARKETS", "market_members", "seizure_series",
-           "seizure_growth", "growth_table", "seizures_in", "use_prevalence", "users_table",
+           "seizure_growth", "growth_table", "seizures_in", "use_prevalence", "prevalence", "users_table",
            "users_estimate", "SEIZURE_NOTE"]
 
 CLAIM_IDS = {
@@ -204,28 +204,49 @@ def seizures_in(series: pd.DataFrame, market: str, year: int) -> Estimate:
                     method=f"Sum over {int(r['n_reporting'])} reporting countries. {SEIZURE_NOTE}")
 
 
-def use_prevalence(use: pd.DataFrame, iso3s: list[str] | None = None) -> pd.DataFrame:
-    """Latest annual prevalence of cocaine use per country (prefers the 15-64 age group).
+def use_prevalence(use: pd.DataFrame, iso3s: list[str] | None = None,
+                   near_year: int | None = None) -> pd.DataFrame:
+    """One survey per country: the latest, or with `near_year` the one closest to that year
+    (the later one on a tie); 15-64 surveys are preferred among those of the chosen year.
 
     Columns: iso3, year, age_group, prevalence_pct, low_pct, high_pct, method, source_id.
     Surveys differ in year, age range and method (household vs school vs indirect), so
     comparisons between countries are rough; UNODC warns the same about changes over time.
     """
     u = use if iso3s is None else use.loc[use["iso3"].isin(iso3s)]
-    u = u.assign(_core=(u["age_group"] == "15-64").astype(int))
-    u = u.sort_values(["iso3", "_core", "year"]).groupby("iso3").tail(1)
-    return u.drop(columns="_core").reset_index(drop=True)
+    u = u.assign(_core=(u["age_group"] == "15-64").astype(int),
+                 _near=0 if near_year is None else -(u["year"] - near_year).abs())
+    u = u.sort_values(["iso3", "_near", "year", "_core"]).groupby("iso3").tail(1)
+    return u.drop(columns=["_core", "_near"]).reset_index(drop=True)
 
 
-def users_table(use: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+def prevalence(use: pd.DataFrame, iso3: str, near_year: int | None = None) -> Estimate:
+    """Past-year cocaine use in one country, percent of the surveyed ages, with UNODC's range
+    where given; the method note names the age group and survey method."""
+    t = use_prevalence(use, [iso3], near_year)
+    if t.empty:
+        raise KeyError(f"cocaine_use: no survey for {iso3}")
+    r = t.iloc[0]
+    method = "not stated" if pd.isna(r["method"]) else r["method"]
+    return Estimate(r["prevalence_pct"], r["low_pct"], r["high_pct"], unit="percent",
+                    year=int(r["year"]), show_year=True, sources=(r["source_id"],),
+                    interval="UNODC range",
+                    method=f"Ages {r['age_group']}, survey method {method}. Surveys differ in "
+                           f"age range and method between countries and years.")
+
+
+def users_table(use: pd.DataFrame, population: pd.DataFrame,
+                near_year: int | None = None) -> pd.DataFrame:
     """Rough number of past-year cocaine users per country with a population figure.
 
     users = prevalence x total population of the survey year. Total population overstates
     the surveyed age group (about 15-64), so the counts are high by roughly a third; the
-    ranking of large countries is what they are for. Columns: iso3, year, prevalence_pct,
+    ranking of large countries is what they are for; only countries in the population table
+    (Latin America, the Caribbean, the US, Canada and Spain) can be ranked, so "the world's
+    second-biggest market" can be checked only within that set. Columns: iso3, year, prevalence_pct,
     population, users, rank (1 = most users), method, source_id.
     """
-    latest = use_prevalence(use)
+    latest = use_prevalence(use, near_year=near_year)
     t = latest.merge(population[["iso3", "year", "population"]], on=["iso3", "year"])
     t["users"] = t["prevalence_pct"] / 100 * t["population"]
     t["rank"] = t["users"].rank(ascending=False, method="min").astype(int)
@@ -233,9 +254,10 @@ def users_table(use: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
                                   "users", "rank", "method", "source_id"]]
 
 
-def users_estimate(use: pd.DataFrame, population: pd.DataFrame, iso3: str) -> Estimate:
+def users_estimate(use: pd.DataFrame, population: pd.DataFrame, iso3: str,
+                   near_year: int | None = None) -> Estimate:
     """Rough past-year cocaine users in one country (see `users_table` for the caveat)."""
-    t = users_table(use, population)
+    t = users_table(use, population, near_year)
     r = t.loc[t["iso3"] == iso3]
     if r.empty:
         raise KeyError(f"cocaine_use/population: no survey year with population for {iso3}")

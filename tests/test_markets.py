@@ -139,3 +139,28 @@ def test_real_brazil_seizures_grow_faster_than_the_us(real_tables):
     # Brazil 5.8 t (1995) -> 72.5 t (2023); CIs do not overlap with the US
     assert g.loc["Brazil", "ci_low"] > g.loc["United States", "ci_high"]
     assert g.loc["Brazil", "first_kg"] == pytest.approx(5814.857, abs=0.01)
+
+
+USE = pd.DataFrame([
+    {"iso3": "BRA", "year": 2005, "age_group": "12-65", "prevalence_pct": 0.7, "low_pct": None,
+     "high_pct": None, "method": "HHS", "source_id": "unodc_prev"},
+    {"iso3": "BRA", "year": 2012, "age_group": "15-64", "prevalence_pct": 2.18, "low_pct": None,
+     "high_pct": None, "method": "HHS", "source_id": "unodc_prev"},
+    {"iso3": "PER", "year": 2017, "age_group": "15-64", "prevalence_pct": 0.964,
+     "low_pct": 0.175, "high_pct": 1.752, "method": "SS", "source_id": "unodc_prev"}])
+
+
+def test_prevalence_picks_the_survey_nearest_a_year():
+    assert mk.prevalence(USE, "BRA").year == 2012
+    # 2008 is 3 years from 2005 and 4 from 2012 -> the 2005 survey
+    e = mk.prevalence(USE, "BRA", near_year=2008)
+    assert (e.point, e.year) == (0.7, 2005) and "12-65" in e.method
+    # 2.18% printed with the survey year
+    assert str(mk.prevalence(USE, "BRA")) == "2.2% (2012)"
+
+
+def test_prevalence_keeps_unodc_range():
+    e = mk.prevalence(USE, "PER")
+    assert (e.low, e.high) == (0.175, 1.752)
+    # 0.964 (0.175-1.752): one decimal because the range passes 1
+    assert str(e) == "1.0% (2017; UNODC range 0.2-1.8%)"
