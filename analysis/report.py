@@ -455,3 +455,247 @@ def criminal_economy() -> Bundle:
     r.mc_draws = _count(len(sim), rng.sources)
     return r
 
+# --- chapter 4: counting the dead --------------------------------------------------------------
+
+SERIES_LABEL = {
+    "criminal_justice": "UNODC Global Study on Homicide, police figures",
+    "public_health": "UNODC Global Study on Homicide, public-health figures",
+    "wdi_series": "World Bank / UNODC series (current vintage)",
+    "modelled_all_violence": "IHME, modelled deaths from all violence",
+}
+
+
+def _count_claim(claims: pd.DataFrame, claim_id: str) -> Estimate:
+    """An article homicide count as a plain number of homicides (its 'exact'/'just' dropped)."""
+    return claim_estimate(claims, claim_id).with_(hedge=None)
+
+
+def _biggest_jump(homicide: pd.DataFrame) -> dict:
+    """The largest year-on-year ratio in Peru's police count (composed in report).
+
+    Why: the GSH police series for Peru doubles from one year to the next, which reads as a
+    change of source or definition; the chapter names the years and the size of the jump.
+    """
+    cj = violence.rates(homicide, [PERU], "criminal_justice").dropna(subset=["count"])
+    cj = cj.sort_values("year")
+    counts = cj.set_index("year")["count"].astype(float)
+    ratio = counts / counts.shift(1)
+    ratio = ratio.loc[counts.index.to_series().diff() == 1].dropna()
+    year = int(ratio.idxmax())
+    return {"before": counts.loc[year - 1], "after": counts.loc[year], "year": year,
+            "ratio": float(ratio.loc[year])}
+
+
+def _counts_display(homicide, population, countries, claims) -> pd.DataFrame:
+    """Every count of Peru's homicides as a rate and a South American rank (tbl-counts)."""
+    claimed = violence.claimed_rates(claims, population)
+    year = claimed["interior"].year
+    scen = violence.peru_rank_scenarios(homicide, population, countries, claims, ("wdi_series",))
+    scen = scen.set_index("peru_figure")
+    rows = []
+    for key, label, cid in (("interior", "Ministry of the Interior (the article)", "homicides_interior_ministry"),
+                            ("police", "National Police (the article)", "homicides_national_police")):
+        rows.append({"Source": label, "Homicides": _cell(claim(claims, cid).value, "count"),
+                     "Rate per 100,000": _cell(claimed[key].point, "", 1),
+                     "Rank in South America": _cell(scen.loc[key, "rank"], "rank"),
+                     "Countries compared": _cell(scen.loc[key, "n"], "count"),
+                     "Compared with": "neighbours' World Bank rates"})
+    for s in ("criminal_justice", "wdi_series", "modelled_all_violence"):
+        t = violence.south_america_ranks(homicide, countries, year, s).set_index("iso3")
+        if PERU not in t.index:
+            continue
+        row = violence.rates(homicide, [PERU], s)
+        row = row.loc[row["year"] == year].iloc[0]
+        rows.append({"Source": SERIES_LABEL[s], "Homicides": _cell(row["count"], "count"),
+                     "Rate per 100,000": _cell(row["rate_per_100k"], "", 1),
+                     "Rank in South America": _cell(t.loc[PERU, "rank"], "rank"),
+                     "Countries compared": _cell(t.loc[PERU, "n"], "count"),
+                     "Compared with": "neighbours in the same series"})
+    return pd.DataFrame(rows)
+
+
+def counting() -> Bundle:
+    """Chapter 4: the ministry's and the police's counts against every published series."""
+    claims, population = load("article_claims"), load("population")
+    homicide, countries = load("homicide"), load("countries")
+    claimed = violence.claimed_rates(claims, population)
+    year = claimed["interior"].year
+    scen = violence.peru_rank_scenarios(homicide, population, countries, claims, ("wdi_series",))
+    scen = scen.set_index("peru_figure")
+    n = int(scen.loc["interior", "n"])
+    wdi_src = ("wdi_homicide", ARTICLE_SOURCE, "wdi_population")
+
+    r = Bundle()
+    r.ministry_count = _count_claim(claims, "homicides_interior_ministry")
+    r.police_count = _count_claim(claims, "homicides_national_police")
+    r.count_year = _year(year, (ARTICLE_SOURCE,))
+    r.ministry_rate, r.police_rate = claimed["interior"], claimed["police"]
+    r.ministry_rank = Estimate(int(scen.loc["interior", "rank"]), unit="rank", year=year, sources=wdi_src)
+    r.police_rank = Estimate(int(scen.loc["police", "rank"]), unit="rank", year=year, sources=wdi_src)
+    r.sa_count = _count(n, wdi_src)
+    r.ministry_rank_sentence = choose(
+        bool(scen.loc["interior", "rank"] > (n + 1) / 2),
+        "On the ministry's figure Peru would be in the more violent half of the continent, and "
+        "the paradox would disappear.",
+        "Even on the ministry's figure Peru would stay in the safer half of the continent.",
+        labels=("ministry_violent_half", "ministry_safer_half"), sources=wdi_src)
+    r.counts_table = _counts_display(homicide, population, countries, claims)
+
+    jump = _biggest_jump(homicide)
+    r.gsh_jump_before = Estimate(jump["before"], unit="homicides", sources=("unodc_gsh2013",))
+    r.gsh_jump_after = Estimate(jump["after"], unit="homicides", sources=("unodc_gsh2013",))
+    r.gsh_jump_year_before = _year(jump["year"] - 1, ("unodc_gsh2013",))
+    r.gsh_jump_year_after = _year(jump["year"], ("unodc_gsh2013",))
+    r.gsh_jump_ratio = Estimate(jump["ratio"], unit="times", digits=1, sources=("unodc_gsh2013",),
+                                method="Largest year-on-year ratio of Peru's police count (composed in report).")
+    wdi_years = violence.rates(homicide, [PERU], "wdi_series").dropna(subset=["rate_per_100k"])["year"]
+    r.wdi_first_year = _year(int(wdi_years.min()), ("wdi_homicide",))
+    r.wdi_rate_count_year = _try(lambda: violence.rate(homicide, PERU, year, "wdi_series"),
+                                 "the World Bank rate", "wdi_rate_count_year")
+    r.ihme_rate_count_year = _try(lambda: violence.rate(homicide, PERU, year, "modelled_all_violence"),
+                                  "the IHME rate", "ihme_rate_count_year")
+    ihme, wdi = r.ihme_rate_count_year, r.wdi_rate_count_year
+    r.ihme_sentence = choose(
+        isinstance(ihme, Estimate) and isinstance(wdi, Estimate) and bool(ihme.point < wdi.point),
+        "The broader measure gives the lower number, which says more about the model than "
+        "about Peru.",
+        "The broader measure gives the higher number, as it should.",
+        labels=("ihme_below_wdi", "ihme_not_below_wdi"), sources=("ihme_gbd2016", "wdi_homicide"))
+
+    gap = violence.peru_gap_vs_peers(homicide, countries)
+    r.peru_gap, r.peer_gap = gap["peru"], gap["peers_median"]
+    r.peru_gap_rank = gap["peru_rank"]
+    gap_n = len(violence.source_gap_table(homicide, countries))
+    r.gap_countries = _count(gap_n, gap["peru"].sources)
+    r.gap_sentence = _branch([
+        (gap["peru"].point < (gap["peers_median"].low or 0),
+         "Peru's police count sits further below the modelled deaths than any neighbour's, which "
+         "is what an undercount by the police would look like.", "police_below_peers"),
+        (gap["peru"].point > (gap["peers_median"].high or float("inf")),
+         "Peru's police count sits further above the modelled deaths than any neighbour's: the "
+         "opposite of what an undercount by the police would produce. If anything, the model "
+         "misses deaths the police record.", "police_above_peers"),
+        (True, "Peru's sources disagree about as much as its neighbours' do.", "police_like_peers"),
+    ], gap["peru"].sources, "violence.peru_gap_vs_peers")
+
+    published = []
+    for s in ("criminal_justice", "wdi_series", "modelled_all_violence"):
+        t = violence.south_america_ranks(homicide, countries, year, s).set_index("iso3")
+        if PERU in t.index:
+            published.append(t.loc[PERU, "rank"] <= (t.loc[PERU, "n"] + 1) / 2)
+    r.series_rank_sentence = _branch([
+        (all(published) and scen.loc["interior", "rank"] > (n + 1) / 2,
+         "Every published series puts Peru in the safer half of South America; only the "
+         "ministry's unpublished figure would move it into the more violent half.",
+         "published_safer_ministry_violent"),
+        (all(published), "Every published series, and even the ministry's figure, puts Peru in "
+                         "the safer half of South America.", "all_safer"),
+        (True, "The published series themselves disagree about where Peru stands in South "
+               "America.", "published_disagree"),
+    ], ("unodc_gsh2013", "wdi_homicide", "ihme_gbd2016", ARTICLE_SOURCE))
+    return r
+
+
+# --- chapter 6: outlook ------------------------------------------------------------------------
+
+def outlook() -> Bundle:
+    """Chapter 6: what happened after the article (violence, coca, use, eradication); the
+    claims no public data can check."""
+    sources, claims = load("sources"), load("article_claims")
+    homicide, coca = load("homicide"), load("coca_cultivation")
+    eradication, use = load("coca_eradication"), load("cocaine_use")
+    a_year = article_year(sources)
+    r = Bundle()
+    r.article_year = a_year
+
+    wdi = violence.rates(homicide, [PERU], "wdi_series").dropna(subset=["rate_per_100k"])
+    start = _latest_at_or_before(wdi["year"], a_year.point) or int(wdi["year"].min())
+    end = int(wdi["year"].max())
+    r.rate_start = violence.rate(homicide, PERU, start, "wdi_series")
+    r.rate_end = violence.rate(homicide, PERU, end, "wdi_series")
+    change = (r.rate_end.point / r.rate_start.point - 1) * 100
+    r.escalation_sentence = _branch([
+        (end <= start, "The data end in the article's year, so its forecast cannot be checked "
+                       "yet.", "no_later_data"),
+        (change >= 50, "That is an escalation, though not on the scale of Colombia or Mexico.",
+         "escalated"),
+        (change >= 10, "Violence rose, but more slowly than 'dangerous escalation' suggests.",
+         "rose_modestly"),
+        (change > -10, "That is no escalation: the rate has barely moved.", "flat"),
+        (True, "Violence fell: the forecast escalation has not happened.", "fell"),
+    ], ("wdi_homicide",), "Change in Peru's World Bank rate since the article's year: +50% or more "
+                          "= escalation, +10% or more = modest rise, within 10% = flat.")
+
+    h = producers.headline(coca)
+    peru_years = sorted(h.loc[h["iso3"] == PERU, "year"])
+    c_start = _latest_at_or_before(peru_years, a_year.point) or peru_years[0]
+    c_end = peru_years[-1]
+    r.coca_start = producers.area(coca, PERU, c_start)
+    r.coca_end = producers.area(coca, PERU, c_end)
+    coca_change = (r.coca_end.point / r.coca_start.point - 1) * 100
+    r.coca_growth_sentence = _branch([
+        (c_end <= c_start, "There are no later coca surveys in this data vintage either.", "no_later_coca"),
+        (coca_change >= 25 and coca_change > change + 25,
+         "The trade, as far as coca area measures it, grew much faster than the violence.",
+         "coca_grew_faster_than_violence"),
+        (coca_change >= 25, "Coca area grew, and violence grew with it.", "coca_and_violence_grew"),
+        (coca_change > -25, "Coca area has changed little.", "coca_flat"),
+        (True, "Coca area has fallen.", "coca_fell"),
+    ], tuple(sorted(set(h["source_id"]))))
+
+    peru_use = use.loc[use["iso3"] == PERU].sort_values("year")
+    if len(peru_use) >= 2:
+        first, last = peru_use.iloc[0], peru_use.iloc[-1]
+
+        def _survey(row) -> Estimate:
+            return Estimate(row["prevalence_pct"], row["low_pct"], row["high_pct"], unit="percent",
+                            year=int(row["year"]), show_year=True, digits=1, interval="range",
+                            sources=(row["source_id"],),
+                            method=f"UNODC annual prevalence, ages {row['age_group']}, method {row['method']}.")
+        r.peru_prevalence_first, r.peru_prevalence_latest = _survey(first), _survey(last)
+        same_method = first["method"] == last["method"] and first["age_group"] == last["age_group"]
+        r.domestic_market_sentence = _branch([
+            (not same_method, "The two surveys differ in method or age range, so the change "
+                              "cannot be read as growth of the market.", "surveys_not_comparable"),
+            (last["prevalence_pct"] > first["prevalence_pct"], "Use rose between the two "
+             "surveys, as the article expected.", "use_rose"),
+            (True, "Use did not rise between the two surveys.", "use_not_rose"),
+        ], ("unodc_wdr2025_prevalence",))
+    else:
+        r.peru_prevalence_first = _missing("an earlier survey", "peru_prevalence_first")
+        r.peru_prevalence_latest = _prevalence(use, PERU)
+        r.domestic_market_sentence = Branch("One survey cannot show a trend.", "single_survey")
+
+    er = eradication.loc[eradication["iso3"] == PERU]
+    peak = er.loc[er["hectares"].idxmax()]
+    r.eradication_peak_year = _year(int(peak["year"]), (peak["source_id"],))
+    r.eradication_peak = Estimate(peak["hectares"], unit="hectares", sources=(peak["source_id"],))
+    later = h.loc[(h["iso3"] == PERU) & (h["year"] > peak["year"])]
+    at_peak = h.loc[(h["iso3"] == PERU) & (h["year"] == peak["year"]), "hectares"]
+    r.eradication_sentence = _branch([
+        (later.empty, "The data end with that campaign, so what followed cannot be seen.", "no_later_years"),
+        (not at_peak.empty and later["hectares"].max() > at_peak.iloc[0],
+         "Within a few years the area under coca was larger than in the year of the campaign.",
+         "area_rebounded"),
+        (True, "The area under coca has stayed below its level in the year of the campaign.",
+         "area_stayed_down"),
+    ], (peak["source_id"], *sorted(set(h["source_id"]))))
+
+    conv = claim(claims, "cooperation_conventions")
+    r.conventions = Estimate(conv.value, conv.low, None, unit="count", hedge="more than",
+                             sources=(conv.source_id,))
+    heli = claim(claims, "helicopter_spending_usd")
+    r.helicopters = Estimate(heli.value, unit="USD", hedge="some", sources=(heli.source_id,))
+
+    countries = load("countries")
+    latest_leader = producers.leader(coca, producers.latest_year(coca))
+    r.paradox_status_sentence = _branch([
+        (latest_leader == PERU and change < 50,
+         "and that it still holds: Peru still grows the most coca and is still comparatively "
+         "peaceful,", "paradox_holds"),
+        (latest_leader != PERU and change < 50,
+         f"though it has since changed shape: {country_name(countries, latest_leader)} now grows "
+         f"the most coca, while Peru's homicide rate has stayed moderate,", "paradox_changed"),
+        (True, "though Peru's violence has since risen enough to weaken it,", "paradox_weakened"),
+    ], ("wdi_homicide", "unodc_wdr2025_coca"))
+    return r
