@@ -27,9 +27,11 @@ def cmd_import_sources(args) -> int:
     from analysis.data.imports import import_all
 
     try:
-        import_all(Path(args.sources), Path(args.out))
+        rows = import_all(Path(args.sources), Path(args.out))
     except DataValidationError as err:
         return _print_problems(err)
+    for name, count in rows.items():
+        print(f"{name}.csv: {count} rows")
     print(f"wrote curated tables to {args.out}")
     return 0
 

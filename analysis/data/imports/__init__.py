@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.data.describe import write_descriptor
 from analysis.data.imports import claims, coca, corruption, countries, homicide, population, seizures, sources, use
 from analysis.data.imports._common import CountryNames, expect, read_hand_yaml, read_raw
-from analysis.data.paths import TABLES, csv_path, schema_path
+from analysis.data.paths import HAND, TABLES, csv_path, schema_path
 from analysis.data.problems import DataValidationError
 from analysis.data.schemas import table_schemas
 from analysis.data.write import write_table
@@ -81,11 +81,12 @@ def build_countries(sources_dir, tables, names, sets, old_seizures, new_seizures
 
 
 def write_folder(tables: dict[str, pd.DataFrame], folder: Path) -> None:
-    """Write every table, its schema and datapackage.json into `folder`."""
+    """Write every table, its schema, datapackage.json and README.md (from hand/) into `folder`."""
     schemas = table_schemas()
     for name in TABLES:
         write_table(tables[name], folder, name, schemas[name])
     write_descriptor(folder)
+    shutil.copyfile(HAND / "data_README.md", folder / "README.md")
 
 
 def import_all(sources_dir: Path, out_dir: Path) -> dict[str, int]:
@@ -109,5 +110,6 @@ def import_all(sources_dir: Path, out_dir: Path) -> dict[str, int]:
                 target = out_dir / path.relative_to(staging)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
-        shutil.copyfile(staging / "datapackage.json", out_dir / "datapackage.json")
+        for extra in ("datapackage.json", "README.md"):
+            shutil.copyfile(staging / extra, out_dir / extra)
     return {name: len(tables[name]) for name in TABLES}
