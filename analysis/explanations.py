@@ -45,7 +45,7 @@ from analysis.violence import claimed_rates, south_america
 __all__ = ["PERU", "Z_OUTLIER", "latin_america", "drug_intensity", "build_panel", "Model",
            "fit_model", "peru_prediction", "break_even", "counts_vs_break_even",
            "interaction_estimate", "drug_coefficient", "corruption_position", "pardons",
-           "evidence_table", "grade", "Findings", "analyse"]
+           "evidence_table", "grade", "Findings", "analyse", "ols_check"]
 
 PERU = "PER"
 NOT_LATIN = ("USA", "CAN", "BMU", "GRL", "SPM")  # the Americas outside Latin America/Caribbean
@@ -308,6 +308,32 @@ def pardons(claims: pd.DataFrame) -> dict[str, Estimate]:
     return out
 
 
+def ols_check(panel: pd.DataFrame, year: int, exclude: tuple[str, ...] = (PERU,),
+              level: float = 0.95) -> dict[str, Estimate]:
+    """The alternative model, for comparison: OLS of log rate on drug intensity + year effects,
+    errors clustered by country, Peru held out. Returns {"drug_effect", "predicted_rate"}
+    (predicted_rate = exp of the fitted log rate: a geometric mean, so lower than the Poisson
+    mean). It weights every country-year equally, small islands as much as Brazil, and must
+    drop zero rates; that is why it is the check, not the model."""
+    d = panel.loc[~panel["iso3"].isin(exclude) & (panel["rate_per_100k"] > 0)]
+    fit = smf.ols("np.log(rate_per_100k) ~ x_drugs + C(year)", data=d).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(d["iso3"])[0]})
+    lo, hi = fit.conf_int(alpha=1 - level).loc["x_drugs"]
+    row = _peru_row(panel, year)
+    pred = fit.get_prediction(row).summary_frame(alpha=1 - level)
+    note = (f"OLS on log rates, year effects, errors clustered by country; n = {int(fit.nobs)} "
+            f"country-years, {d['iso3'].nunique()} countries; Peru held out. {SEIZURE_NOTE}")
+    srcs = ("unodc_seizures", "wdi_homicide")
+    return {
+        "drug_effect": Estimate(float(fit.params["x_drugs"]), float(lo), float(hi), digits=2,
+                                interval=f"{level:.0%} CI", sources=srcs, method=note),
+        "predicted_rate": Estimate(*(float(np.exp(pred[c].iloc[0])) for c in
+                                     ("mean", "mean_ci_lower", "mean_ci_upper")),
+                                   unit="per_100k", year=year, interval=f"{level:.0%} CI",
+                                   sources=srcs, method=note),
+    }
+
+
 def grade(est: Estimate, predicted_sign: int) -> str:
     """How a coefficient bears on a prediction of its sign (+1 / -1), by its CI.
 
@@ -336,6 +362,10 @@ class Findings:
     interaction: Estimate
     corruption_wgi: pd.DataFrame
     corruption_cpi: pd.DataFrame | None
+    police_model: Model
+    police_prediction: dict
+    police_break_even: Estimate
+    ols: dict
     series_gap: dict
     gap_table: pd.DataFrame
     pardons: dict
@@ -363,6 +393,8 @@ def analyse(tables: dict[str, pd.DataFrame], year: int | None = None) -> Finding
     year = year or claimed_rates(claims, pop)["interior"].year
     panel = build_panel(h, pop, sz, c)
     mis = fit_model(panel)
+    police_panel = build_panel(h, pop, sz, c, series="criminal_justice")
+    police = fit_model(police_panel)
     com = fit_model(build_panel(h, pop, sz, c, corr), complicity=True)
     f = dict(year=year, panel=panel, misreading=mis, complicity=com,
              prediction=peru_prediction(mis, panel, year), break_even=break_even(mis, panel, year),
@@ -371,8 +403,31 @@ def analyse(tables: dict[str, pd.DataFrame], year: int | None = None) -> Finding
              corruption_wgi=corruption_position(corr, c, year),
              corruption_cpi=_cpi_position(corr, c, year),
              series_gap=peru_gap_vs_peers(h, c), gap_table=source_gap_table(h, c),
-             pardons=pardons(claims))
+             pardons=pardons(claims), police_model=police,
+             police_prediction=peru_prediction(police, police_panel, year),
+             police_break_even=break_even(police, police_panel, year),
+             ols=ols_check(panel, year))
     return Findings(evidence=evidence_table(f), **f)
+
+
+def _break_even_verdict(c: pd.DataFrame) -> str:
+    """Which of the published and the two claimed counts leave Peru a low outlier."""
+    low = [k for k in ("published", "police", "interior") if c.loc[k, "outlier"]]
+    if not low:
+        return "no count leaves Peru an outlier: the test cannot separate them"
+    if low == ["published"]:
+        return "either claimed count removes the outlier; the published one does not"
+    return "outlier under: " + ", ".join(low)
+
+
+def _gap_verdict(gap: dict) -> str:
+    """Does Peru's police/modelled ratio sit outside its neighbours' range, and which way?"""
+    peru, peers = gap["peru"].point, gap["peers_median"]
+    if peers.high is not None and peru > peers.high:
+        return "Peru's sources disagree more than any neighbour's (police above modelled, not below)"
+    if peers.low is not None and peru < peers.low:
+        return "Peru's police count falls further below modelled deaths than any neighbour's"
+    return "within the neighbours' range"
 
 
 def _peru(table: pd.DataFrame) -> pd.Series:
@@ -387,6 +442,7 @@ def evidence_table(f: dict) -> pd.DataFrame:
     mis, com, pred, counts = f["misreading"], f["complicity"], f["prediction"], f["counts"]
     c = counts.set_index("figure")
     z = pred["z"].point
+    pol, zp = f["police_model"], f["police_prediction"]["z"].point
     wgi, gap = _peru(f["corruption_wgi"]), f["series_gap"]
     settle_1 = ("Reconciled yearly death records for Peru (death certificates, police, "
                 "prosecutors) with the definitions behind the 10,000 and 3,000, broken down for "
@@ -405,18 +461,23 @@ def evidence_table(f: dict) -> pd.DataFrame:
         ("Misreading", "Peru records far fewer homicides than its drug intensity predicts",
          f"Observed {pred['observed_rate']}; predicted {pred['predicted_rate']}; gap "
          f"{z:.1f} between-country SDs", n_mis, outlier, settle_1),
+        ("Misreading", "The same holds on the police series (published counts, not rates)",
+         f"Observed {f['police_prediction']['observed_rate']}; predicted "
+         f"{f['police_prediction']['predicted_rate']}; gap {zp:.1f} between-country SDs",
+         f"{pol.n_obs} country-years, {pol.n_countries} countries",
+         "consistent with an outlier" if zp <= -Z_OUTLIER else "within the usual spread",
+         settle_1),
         ("Misreading", "Drug intensity drives homicide across the region (the premise)",
          f"Coefficient {f['drug_effect']}", n_mis, premise, settle_1),
         ("Misreading", "A fuller count would bring Peru back into line",
          f"Break-even {f['break_even']}; published {c.loc['published', 'count']:,.0f}, police "
-         f"{c.loc['police', 'count']:,.0f}, Interior {c.loc['interior', 'count']:,.0f}", n_mis,
-         "both claimed counts clear the break-even" if not c.loc[["interior", "police"], "outlier"].any()
-         else "only the higher count clears the break-even", settle_1),
+         f"{c.loc['police', 'count']:,.0f}, Interior {c.loc['interior', 'count']:,.0f} "
+         f"({c.loc['interior', 'ratio_to_predicted']:.2f} x predicted)", n_mis,
+         _break_even_verdict(c), settle_1),
         ("Misreading", "Counts disagree more for Peru than for its neighbours",
          f"Police / modelled deaths: Peru {gap['peru']}, neighbours median {gap['peers_median']}",
          n_gap,
-         "consistent with unusually uncertain counting" if gap["peru"].point > gap["peers_median"].high
-         else "no different from neighbours", settle_1),
+         _gap_verdict(gap), settle_1),
         ("Complicity", "Corruption weakens the drug-violence link (negative interaction)",
          f"Drug x corruption {f['interaction']}",
          f"{com.n_obs} country-years, {com.n_countries} countries", grade(f["interaction"], -1),

@@ -139,3 +139,28 @@ def test_real_findings_are_internally_consistent(real):
                                         "strength", "would_settle"]
     assert set(f.evidence["explanation"]) == {"Misreading", "Complicity"}
     assert f.evidence["strength"].str.len().gt(0).all()
+
+
+def test_break_even_verdict_follows_the_flags():
+    def table(pub, pol, intr):
+        return pd.DataFrame({"outlier": [pub, pol, intr]}, index=["published", "police", "interior"])
+    assert ex._break_even_verdict(table(True, False, False)).startswith("either claimed count")
+    assert ex._break_even_verdict(table(False, False, False)).startswith("no count")
+    assert ex._break_even_verdict(table(True, True, False)) == "outlier under: published, police"
+
+
+def test_gap_verdict_reads_direction():
+    peers = Estimate(1.0, 0.7, 1.4)
+    assert "police above modelled" in ex._gap_verdict({"peru": Estimate(2.3), "peers_median": peers})
+    assert "further below" in ex._gap_verdict({"peru": Estimate(0.5), "peers_median": peers})
+    assert ex._gap_verdict({"peru": Estimate(1.1), "peers_median": peers}) == "within the neighbours' range"
+
+
+def test_ols_check_recovers_a_known_coefficient():
+    panel = synthetic_panel(beta=0.5, seed=2)
+    peru = panel.loc[panel["iso3"] == "C00"].assign(iso3="PER")
+    panel = pd.concat([panel.loc[panel["iso3"] != "C00"], peru], ignore_index=True)
+    r = ex.ols_check(panel, 2010)
+    # counts are Poisson around exp(-9 + 0.5 x) x population: log rates recover 0.5 closely
+    assert r["drug_effect"].point == pytest.approx(0.5, abs=0.05)
+    assert r["predicted_rate"].contains(r["predicted_rate"].point)
