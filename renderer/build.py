@@ -1,0 +1,286 @@
+"""render_book: the whole pipeline, from `_quarto.yml` to `_book/`.
+
+parse every chapter (refusing unsupported syntax before any kernel starts) -> reuse or
+execute each chapter (two kernels at a time) -> Markdown with outputs -> pandoc AST ->
+book-wide numbering -> HTML pages and/or the PDF -> claims ledger -> swap into out_dir.
+
+Output is written to `<out_dir>.tmp-<pid>` beside out_dir and swapped in only when all of it
+succeeded; a failed or interrupted render leaves the previous out_dir untouched. A lock
+(flock, released by the OS even on SIGKILL) keeps two renders of one project apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import json
+import os
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from renderer import html as html_site
+from renderer import pdf as pdf_book
+from renderer.cache import ChapterCache, OutputCache, chapter_key
+from renderer.crossref import check_references, claim_sentences, number_book, walk
+from renderer.errors import RenderError
+from renderer.execute import execute_all
+from renderer.notebook import RECORD_TAG, build_notebook, tags
+from renderer.outputs import assemble
+from renderer.pandoc import markdown_to_ast
+from renderer.project import load_project
+from renderer.qmd import parse_qmd
+
+LEDGER_FIELDS = ["id", "kind", "text", "value", "low", "high", "unit", "year", "sources", "branch",
+                 "sentence", "chapter", "anchor", "expression", "line"]
+
+
+@dataclass
+class RenderResult:
+    """What a render produced and did."""
+
+    out_dir: Path
+    html: Path | None = None                 # index.html
+    pdf: Path | None = None
+    executed: list[str] = field(default_factory=list)   # chapters run in a kernel
+    reused: list[str] = field(default_factory=list)     # chapters taken from the cache
+    seconds: dict[str, float] = field(default_factory=dict)
+    claims: list[dict] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)   # id, chapter, caption, alt, spec
+    total_seconds: float = 0.0
+
+
+def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False, env=None,
+                edition=None, progress=None) -> RenderResult:
+    """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
+
+    formats: any of "html", "pdf". fresh: ignore stored executions. env: added to every
+    chapter kernel's environment. edition: fields added to each ledger entry and shown in the
+    HTML footer and on the PDF title page. progress(event, name, seconds) is called with
+    event "executed"/"reused" per chapter and "html"/"pdf" per output.
+    """
+    start = time.perf_counter()
+    project = load_project(Path(project_dir))
+    out_dir = Path(out_dir).resolve() if out_dir else project.root / "_book"
+    formats = tuple(formats)
+    if not formats or set(formats) - {"html", "pdf"}:
+        raise RenderError(f"formats must be 'html' and/or 'pdf', not {formats!r}")
+    env = {str(k): str(v) for k, v in (env or {}).items()}
+    notify = progress or (lambda *a: None)
+    cache_root = project.root / ".render-cache"
+    with _lock(cache_root):
+        _recover(out_dir)
+        docs = [parse_qmd(ch.path) for ch in project.chapters]
+        result = RenderResult(out_dir=out_dir)
+        notebooks = _execute(project, docs, env, fresh, ChapterCache(cache_root), result, notify)
+        outputs = OutputCache(cache_root)
+        tmp = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify)
+            _swap(tmp, out_dir)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        outputs.prune()
+    result.html = out_dir / "index.html" if "html" in formats else None
+    result.pdf = out_dir / f"{project.slug}.pdf" if "pdf" in formats else None
+    result.total_seconds = time.perf_counter() - start
+    return result
+
+
+def _execute(project, docs, env, fresh, cache, result, notify) -> dict:
+    """Reuse or run every chapter; store fresh runs with what they read. Returns rel -> nb."""
+    defaults = dict(project.execute)
+    notebooks, jobs, keys = {}, [], {}
+    for chapter, doc in zip(project.chapters, docs):
+        source = chapter.path.read_text(encoding="utf-8")
+        keys[chapter.rel] = key = chapter_key(chapter.rel, source, env, defaults)
+        stored = None if fresh else cache.lookup(chapter.rel, key)
+        if stored is not None:
+            notebooks[chapter.rel] = stored
+            result.reused.append(chapter.rel)
+            notify("reused", chapter.rel, 0.0)
+            continue
+        nb = build_notebook(doc, chapter.path.parent, env, project.root)
+        jobs.append((chapter.rel, nb, chapter.path.parent, env, chapter.rel))
+
+    def done(rel, seconds):
+        result.seconds[rel] = seconds
+        notify("executed", rel, seconds)
+
+    for rel, (nb, seconds) in execute_all(jobs, on_done=done).items():
+        cache.store(rel, keys[rel], nb, _record(nb))
+        notebooks[rel] = nb
+        result.executed.append(rel)
+    order = [c.rel for c in project.chapters]
+    result.executed.sort(key=order.index)
+    return notebooks
+
+
+def _record(nb) -> dict:
+    """The files and directories the chapter read, printed by the final renderer cell."""
+    for cell in nb.cells:
+        if RECORD_TAG in tags(cell):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream" and output.get("name") == "stdout":
+                    return json.loads(output["text"])
+    raise RenderError("internal: the record cell printed nothing")
+
+
+def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify) -> None:
+    """Everything after execution, written into the temporary folder `tmp`."""
+    claim_ids: set = set()
+    parts = [assemble(doc, notebooks[ch.rel], ch, project.execute, claim_ids)
+             for ch, doc in zip(project.chapters, docs)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        asts = list(pool.map(lambda pc: markdown_to_ast(pc[0].markdown, outputs, pc[1].rel),
+                             zip(parts, project.chapters)))
+    for ast in asts:
+        _mark_callout_headings(ast)
+    labels = number_book(list(zip(project.chapters, asts)))
+    keys: list[str] = []
+    for chapter, ast in zip(project.chapters, asts):
+        keys += [k for k in check_references(chapter, ast, labels) if k not in keys]
+    if keys and not project.bibliography:
+        raise RenderError(f"citations [@{keys[0]}] but no bibliography in _quarto.yml")
+    claims = _claims(parts, asts, labels, edition)
+    tmp.mkdir(parents=True)
+    _write_notebooks(tmp, project, notebooks)
+    for part in parts:
+        for name, data in part.images.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / name).write_bytes(data)
+    charts = [c for part in parts for c in part.charts]
+    result.figures = [{"id": c.id, "chapter": c.chapter, "caption": c.caption, "alt": c.alt, "spec": c.spec}
+                      for c in charts]
+    if "html" in formats:
+        t = time.perf_counter()
+        _write_html(project, asts, parts, labels, keys, edition, outputs, tmp)
+        notify("html", "index.html", time.perf_counter() - t)
+    if "pdf" in formats:
+        t = time.perf_counter()
+        _write_pdf(project, asts, parts, labels, edition, outputs, tmp)
+        notify("pdf", f"{project.slug}.pdf", time.perf_counter() - t)
+    _write_ledger(tmp, claims)
+    result.claims = claims
+
+
+def _mark_callout_headings(ast: dict) -> None:
+    """A heading that opens a callout is its title, not a numbered section."""
+    def visit(node):
+        if node["t"] == "Div" and any(c.startswith("callout-") for c in node["c"][0][1]):
+            first = node["c"][1][0] if node["c"][1] else None
+            if first and first["t"] == "Header":
+                first["c"][1][1] += ["unnumbered", "callout-heading"]
+
+    walk(ast["blocks"], visit)
+
+
+def _claims(parts, asts, labels, edition) -> list[dict]:
+    """Ledger entries in book order, each with its sentence and the edition fields."""
+    claims = []
+    for part, ast in zip(parts, asts):
+        sentences = claim_sentences(ast, labels)
+        for claim in part.claims:
+            entry = {**claim, "sentence": sentences.get(claim["id"], claim["text"])}
+            entry.update({f"edition_{k}" if k in entry else k: v for k, v in (edition or {}).items()})
+            claims.append(entry)
+    return claims
+
+
+def _write_notebooks(tmp: Path, project, notebooks) -> None:
+    """Keep each executed notebook (for nbval and debugging) under notebooks/."""
+    folder = tmp / "notebooks"
+    folder.mkdir()
+    for chapter in project.chapters:
+        nbformat.write(notebooks[chapter.rel], folder / f"{chapter.stem}.ipynb")
+
+
+def _write_html(project, asts, parts, labels, keys, edition, outputs, tmp) -> None:
+    """The HTML site: pages, references page, assets."""
+    pages = [html_site.page_from_chapter(ch, ast, bool(part.charts))
+             for ch, ast, part in zip(project.chapters, asts, parts)]
+    refs_page = next((p.name for p in pages if _has_refs(p.ast)), "")
+    if keys and not refs_page:
+        pages.append(html_site.references_page(project, keys, outputs))
+        refs_page = pages[-1].name
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        bodies = list(pool.map(
+            lambda p: html_site.render_fragment(p, project, labels, keys, refs_page, outputs), pages))
+    for page, body in zip(pages, bodies):
+        page.body = body
+    for page in pages:
+        html_site.write_page(tmp, page, pages, project, edition)
+    majors = sorted({c.major for part in parts for c in part.charts})
+    html_site.write_assets(tmp, bool(majors), majors[-1] if majors else "", outputs)
+
+
+def _has_refs(ast: dict) -> bool:
+    """True if the document holds the `::: {#refs}` div (where the bibliography goes)."""
+    found = []
+    walk(ast["blocks"], lambda n: found.append(1) if n["t"] == "Div" and n["c"][0][0] == "refs" else None)
+    return bool(found)
+
+
+def _write_pdf(project, asts, parts, labels, edition, outputs, tmp) -> None:
+    """The PDF, its Typst source, and the charts' SVG files under figures/."""
+    svgs = pdf_book.chart_svgs([c for part in parts for c in part.charts], outputs)
+    images = {name: data for part in parts for name, data in part.images.items()}
+    source = pdf_book.to_typst(project, pdf_book.book_ast(project, asts, labels, edition), outputs)
+    pdf = pdf_book.compile_pdf(source, {**svgs, **images}, outputs)
+    for name, data in svgs.items():
+        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / name).write_bytes(data)
+    (tmp / f"{project.slug}.typ").write_text(source, encoding="utf-8")
+    (tmp / f"{project.slug}.pdf").write_bytes(pdf)
+
+
+def _write_ledger(tmp: Path, claims: list[dict]) -> None:
+    """claims.json (list of entries) and claims.csv (sources joined with ';')."""
+    (tmp / "claims.json").write_text(json.dumps(claims, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    extra = [k for c in claims for k in c if k not in LEDGER_FIELDS]
+    fields = LEDGER_FIELDS + sorted(set(extra), key=extra.index)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for claim in claims:
+        row = {k: ("" if claim.get(k) is None else claim.get(k)) for k in fields}
+        row["sources"] = ";".join(claim.get("sources") or [])
+        writer.writerow(row)
+    (tmp / "claims.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+@contextmanager
+def _lock(cache_root: Path):
+    """An exclusive flock on <project>/.render-cache/lock (the OS drops it if we die)."""
+    cache_root.mkdir(parents=True, exist_ok=True)
+    with open(cache_root / "lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RenderError(f"another render of this project is running (lock: {cache_root / 'lock'})") from None
+        yield
+
+
+def _recover(out_dir: Path) -> None:
+    """Undo what an interrupted render may have left beside out_dir (we hold the lock)."""
+    olds = sorted(out_dir.parent.glob(f"{out_dir.name}.old-*"))
+    if olds and not out_dir.exists():
+        olds[-1].rename(out_dir)  # killed between the two renames of a swap: put the good one back
+    for leftover in [*out_dir.parent.glob(f"{out_dir.name}.old-*"), *out_dir.parent.glob(f"{out_dir.name}.tmp-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap(tmp: Path, out_dir: Path) -> None:
+    """Replace out_dir with tmp: two renames, then delete the old copy."""
+    old = out_dir.with_name(f"{out_dir.name}.old-{os.getpid()}")
+    if out_dir.exists():
+        out_dir.rename(old)
+    tmp.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,153 @@
+"""The data-aware cache in `<project>/.render-cache/`.
+
+Quarto's `freeze` keys on the source only and misses data changes (quarto-cli#6793). Here a
+chapter's executed notebook is stored with the sha256 of every file it opened, every
+directory it listed and every project module it imported (recorded by renderer.kernel while
+it ran). It is reused only if its key (source, renderer source, environment, execute
+defaults) matches AND every recorded hash still matches - so reuse can never show stale
+numbers. Pandoc and Typst outputs are cached by the hash of all their inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+
+RENDERER_DIR = Path(__file__).resolve().parent
+KEEP_PER_CHAPTER = 4
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    """Hex sha256 of a file's content, or None if it does not exist (absence is a state too)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def listing_hash(path: Path) -> str | None:
+    """Hash of a directory's sorted entry names (a new or removed file changes it)."""
+    try:
+        return sha256_bytes("\n".join(sorted(os.listdir(path))).encode())
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+_renderer_hash: str | None = None
+
+
+def renderer_hash() -> str:
+    """Hash of the renderer's own files: changing the renderer invalidates every chapter."""
+    global _renderer_hash
+    if _renderer_hash is None:
+        digest = hashlib.sha256()
+        for path in sorted(RENDERER_DIR.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(RENDERER_DIR)).encode())
+                digest.update(path.read_bytes())
+        _renderer_hash = digest.hexdigest()
+    return _renderer_hash
+
+
+def chapter_key(rel: str, source: str, env: dict, defaults: dict) -> str:
+    """What must be identical for a stored execution to be a candidate for reuse."""
+    parts = {
+        "chapter": rel, "source": source, "env": dict(sorted(env.items())), "defaults": defaults,
+        "renderer": renderer_hash(), "python": sys.version, "executable": sys.executable,
+    }
+    return sha256_bytes(json.dumps(parts, sort_keys=True, default=str).encode())
+
+
+class ChapterCache:
+    """Stored executions of chapters, one JSON file per (chapter, key)."""
+
+    def __init__(self, root: Path):
+        self.dir = Path(root) / "chapters"
+
+    def _path(self, rel: str, key: str) -> Path:
+        slug = rel.replace("/", "__").replace(".qmd", "")
+        return self.dir / f"{slug}--{key[:24]}.json"
+
+    def lookup(self, rel: str, key: str) -> nbformat.NotebookNode | None:
+        """The stored notebook if the key matches and nothing it read has changed, else None."""
+        path = self._path(rel, key)
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        if entry.get("key") != key or not self._fresh(entry):
+            return None
+        return nbformat.from_dict(entry["notebook"])
+
+    @staticmethod
+    def _fresh(entry: dict) -> bool:
+        """True if every recorded file and directory listing still hashes the same."""
+        files_ok = all(sha256_file(Path(p)) == h for p, h in entry["files"].items())
+        return files_ok and all(listing_hash(Path(p)) == h for p, h in entry["dirs"].items())
+
+    def store(self, rel: str, key: str, nb: nbformat.NotebookNode, record: dict) -> None:
+        """Save an execution with the hashes of what it read (written atomically)."""
+        entry = {
+            "key": key,
+            "files": {p: sha256_file(Path(p)) for p in record.get("files", [])},
+            "dirs": {p: listing_hash(Path(p)) for p in record.get("dirs", [])},
+            "notebook": nb,
+        }
+        path = self._path(rel, key)
+        write_atomic(path, json.dumps(entry).encode())
+        self._prune(path)
+
+    def _prune(self, keep: Path) -> None:
+        """Keep only the newest few entries of a chapter (other data folders, older sources)."""
+        prefix = keep.name.split("--")[0] + "--"
+        entries = sorted(self.dir.glob(prefix + "*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP_PER_CHAPTER:]:
+            old.unlink(missing_ok=True)
+
+
+class OutputCache:
+    """Content-addressed store for outputs of deterministic tools (pandoc, typst, vl-convert)."""
+
+    def __init__(self, root: Path):
+        self.dir = Path(root) / "outputs"
+        self.used: set[Path] = set()
+
+    def get_or_make(self, kind: str, key_parts: list, make) -> bytes:
+        """Return the cached bytes for these inputs, or call `make()` and store its bytes."""
+        digest = hashlib.sha256(kind.encode())
+        for part in key_parts:
+            digest.update(b"\0" + (part if isinstance(part, bytes) else str(part).encode()))
+        path = self.dir / kind / digest.hexdigest()
+        self.used.add(path)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            data = make()
+            write_atomic(path, data)
+            return data
+
+    def prune(self) -> None:
+        """Drop entries of the kinds used in this render that this render did not use."""
+        for kind_dir in {p.parent for p in self.used}:
+            for path in kind_dir.iterdir():
+                if path not in self.used and not path.name.startswith("."):
+                    path.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so an interrupted write never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

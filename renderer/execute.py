@@ -1,0 +1,122 @@
+"""Execute chapter notebooks in Jupyter kernels (nbclient), two at a time.
+
+Each chapter gets its own kernel, started with the chapter's folder as working directory and
+`env` added to its environment. A failing cell becomes a RenderError naming the chapter
+file, the cell (label or line, or the inline expression) and the Python error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from renderer.errors import RenderError
+from renderer.notebook import INLINE_TAG, SETUP_TAG, tags
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CELL_TIMEOUT = 600
+
+
+def execute_notebook(nb: nbformat.NotebookNode, workdir: Path, env: dict, rel: str) -> nbformat.NotebookNode:
+    """Run every cell of `nb` in a fresh kernel; raise RenderError on the first failure."""
+    client = NotebookClient(
+        nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    # The kernel's own stderr (start-up chatter such as the "unencrypted TCP" notice) goes to
+    # a file, shown only if the kernel dies.
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            client.execute(env={**os.environ, **env}, stderr=stderr)
+        except CellExecutionError as err:
+            raise RenderError(_describe_failure(nb, rel, err)) from None
+        except (CellTimeoutError, DeadKernelError, RuntimeError) as err:
+            stderr.seek(0)
+            tail = stderr.read().decode(errors="replace").strip().splitlines()[-5:]
+            raise RenderError(f"{rel}: {_failed_cell(nb)}: {type(err).__name__}: {err}"
+                              + ("\n" + "\n".join(tail) if tail else "")) from None
+    return nb
+
+
+def execute_all(jobs: list, workers: int = 2, on_done=None) -> dict:
+    """Execute several (key, nb, workdir, env, rel) jobs concurrently; return {key: (nb, seconds)}.
+
+    Two workers match this machine's two cores: chapters spend most of their time importing
+    pandas and friends, which is CPU-bound. The first failure cancels what has not started.
+    """
+    results = {}
+    if not jobs:
+        return results
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_timed, *job[1:]): job[0] for job in jobs}
+        try:
+            for future in _as_completed(futures):
+                key = futures[future]
+                results[key] = future.result()
+                if on_done:
+                    on_done(key, results[key][1])
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return results
+
+
+def _as_completed(futures):
+    """concurrent.futures.as_completed, imported here to keep the module's surface small."""
+    from concurrent.futures import as_completed
+
+    return as_completed(futures)
+
+
+def _timed(nb, workdir, env, rel):
+    """execute_notebook plus its wall time in seconds."""
+    start = time.perf_counter()
+    out = execute_notebook(nb, workdir, env, rel)
+    return out, time.perf_counter() - start
+
+
+def _failed_cell(nb) -> str:
+    """Describe the cell that errored (or the last one that ran)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return _where(cell)
+    return "a cell"
+
+
+def _describe_failure(nb, rel: str, err: CellExecutionError) -> str:
+    """`chapters/x.qmd: cell 'fig-a' (line 12): ZeroDivisionError: division by zero`."""
+    for cell in nb.cells:
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if cell.cell_type != "code" or not errors:
+            continue
+        out = errors[0]
+        if INLINE_TAG in tags(cell):
+            return f"{rel}: {out['evalue']}"
+        if SETUP_TAG in tags(cell):
+            return f"{rel}: the renderer's setup cell failed: {out['ename']}: {out['evalue']}"
+        return f"{rel}: {_where(cell, out)}: {out['ename']}: {out['evalue']}"
+    return f"{rel}: {err.ename}: {err.evalue}"
+
+
+def _where(cell, error_output=None) -> str:
+    """The cell's label, and the file line of the failing statement when the traceback has it."""
+    meta = cell.get("metadata", {}).get("renderer", {})
+    first = meta.get("line", 0)
+    label = re.search(r"^#\|\s*label:\s*(\S+)", cell.source, re.M)
+    line = first
+    if error_output is not None:
+        frames = ANSI.sub("", "\n".join(error_output.get("traceback", [])))
+        hits = re.findall(r"Cell In\[\d+\], line (\d+)", frames)
+        if hits:
+            line = first + int(hits[0])
+    name = f"cell '{label.group(1)}'" if label else "cell"
+    return f"{name} (line {line})"
