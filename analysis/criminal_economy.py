@@ -98,6 +98,7 @@ def _ratio_low(r: ArticleRanges, readings: Readings) -> float:
 
 
 def _usd(point, low, high, r: ArticleRanges, method: str, **kw) -> Estimate:
+    """A USD Estimate citing the article's claims."""
     return Estimate(point, low, high, unit="USD", sources=r.sources, method=method, **kw)
 
 

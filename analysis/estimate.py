@@ -199,6 +199,7 @@ class Estimate:
     id: str | None = None
 
     def __post_init__(self) -> None:
+        """Normalise: NaN/inf -> open end, sources -> tuple without repeats, year -> int."""
         for name in ("point", "low", "high"):
             object.__setattr__(self, name, _clean(getattr(self, name)))
         if isinstance(self.sources, str):
@@ -242,6 +243,7 @@ class Estimate:
 
     # -- formatting --------------------------------------------------------------------------
     def _year_shown(self) -> bool:
+        """Whether "(year)" is appended: `show_year` if set, else the unit's default."""
         if self.year is None:
             return False
         if self.show_year is not None:
@@ -255,6 +257,7 @@ class Estimate:
         digits = decimals_for(shown, self.unit, self.digits)
 
         def fmt(vals: list[float], bare: bool = False) -> str:
+            """Format with the decimals and money scale shared by point and interval."""
             return format_number(vals, self.unit, digits, bare=bare, scale_from=shown)
 
         if p is None or (p == lo and hi is None) or (p == hi and lo is None):
@@ -273,6 +276,7 @@ class Estimate:
         return text, f"at most {fmt([hi], bare=True)}"
 
     def __str__(self) -> str:
+        """The text a reader sees: hedge + number(s) + unit, then (year; interval)."""
         core, interval = self._core()
         notes = [str(self.year)] if self._year_shown() else []
         if interval:
@@ -305,6 +309,7 @@ class Branch:
     method: str = ""
 
     def __str__(self) -> str:
+        """The chosen sentence."""
         return self.text
 
     def _repr_claim_(self) -> dict:

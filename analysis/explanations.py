@@ -125,18 +125,22 @@ class Model:
 
     @property
     def n_obs(self) -> int:
+        """Country-years in the fit."""
         return int(self.fit.nobs)
 
     @property
     def n_countries(self) -> int:
+        """Countries in the fit."""
         return int(self.data["iso3"].nunique())
 
     @property
     def years(self) -> tuple[int, int]:
+        """First and last year in the fit."""
         return int(self.data["year"].min()), int(self.data["year"].max())
 
     @property
     def converged(self) -> bool:
+        """Whether the IRLS fit converged."""
         return bool(self.fit.converged)
 
     def describe(self) -> str:
@@ -178,6 +182,7 @@ def _design_row(model: Model, row: pd.DataFrame) -> pd.DataFrame:
 
 
 def _peru_row(panel: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Peru's panel row for `year`; KeyError saying what a row needs if it is missing."""
     r = panel.loc[(panel["iso3"] == PERU) & (panel["year"] == year)]
     if r.empty:
         raise KeyError(f"panel: no Peru row for {year} (needs homicide, population, seizures)")
@@ -431,6 +436,7 @@ def _gap_verdict(gap: dict) -> str:
 
 
 def _peru(table: pd.DataFrame) -> pd.Series:
+    """Peru's row of a table indexed by iso3."""
     return table.set_index("iso3").loc[PERU]
 
 

@@ -11,7 +11,9 @@ Series in `homicide` (source_type): `criminal_justice` (UNODC GSH 2013, police, 
 `public_health` (GSH 2013, a few countries only), `wdi_series` (World Bank/UNODC, current
 vintage, revised since 2013: Peru only from 2011), `modelled_all_violence` (IHME GBD 2016,
 all violent deaths, modelled; broader than homicide). They disagree; nothing here averages
-them.
+them. The GSH gives each country one source only (police or public health), so no country
+has both there; the public-health side of the police-vs-health gap is therefore IHME's
+modelled deaths, which rest on vital registration (death certificates) where it exists.
 
 Ranks count from the safest: rank 1 = lowest rate.
 """
