@@ -262,3 +262,47 @@ def test_random_corruption_gives_problem_lines_never_a_traceback(data, table, ro
             pass
     finally:
         path.write_bytes(original)
+
+
+def test_short_row_gives_one_line_per_missing_cell(data):
+    edit_line(data / "coca_eradication.csv", 2, "BOL,2009,6341,unodc_wdr2022_eradication", "BOL,2009")
+    before = snapshot(data)
+    assert lines_of(data) == [
+        "coca_eradication.csv: row 2: hectares: cell is missing (the row has fewer cells than the header)",
+        "coca_eradication.csv: row 2: source_id: cell is missing (the row has fewer cells than the header)",
+    ]
+    assert_untouched(data, before)
+
+
+def test_blank_row_is_one_line(data):
+    edit_line(data / "coca_eradication.csv", 2, "BOL,2009,6341,unodc_wdr2022_eradication", "BOL,2009,6341,unodc_wdr2022_eradication\n")
+    assert lines_of(data) == ["coca_eradication.csv: row 3: row is blank"]
+
+
+@pytest.mark.parametrize("junk", ["NaN", "inf", "-inf", "1e999"])
+def test_non_finite_numbers_are_rejected(data, junk):
+    # frictionless parses these as floats; a hectare count of NaN or infinity is not data
+    edit_line(data / "coca_eradication.csv", 2, "BOL,2009,6341,", f"BOL,2009,{junk},")
+    assert lines_of(data) == [f'coca_eradication.csv: row 2: hectares: expected a number >= 0, got "{junk}"']
+
+
+def test_excel_style_bom_and_crlf_are_accepted(data):
+    path = data / "coca_eradication.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert lines_of(data) == []
+    assert load("coca_eradication", data_dir=data)["hectares"].iloc[0] == 6341
+
+
+def test_frictionless_validates_the_package():
+    from frictionless import validate
+
+    report = validate(str(DEFAULT_DATA / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_describe_writes_a_missing_descriptor(data):
+    expected = (data / "datapackage.json").read_bytes()
+    (data / "datapackage.json").unlink()
+    assert lines_of(data) == ["datapackage.json: file is missing"]
+    assert describe_folder(data) == ["datapackage.json: created (10 resources)"]
+    assert (data / "datapackage.json").read_bytes() == expected

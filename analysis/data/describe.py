@@ -12,7 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from analysis.data.paths import HAND, SCHEMA_DIR, TABLES, csv_path, descriptor_path
+from analysis.data.paths import DESCRIPTOR, HAND, SCHEMA_DIR, TABLES, csv_path, descriptor_path
 from analysis.data.problems import DataValidationError
 from analysis.data.write import write_json
 
@@ -68,15 +68,20 @@ def describe_folder(folder: Path) -> list[str]:
 
     Refuses (DataValidationError) if the folder is structurally broken - missing files,
     unreadable CSVs, wrong columns, bad cells - because recording a checksum would bless it.
-    Returns one human line per table whose figures changed.
+    A missing datapackage.json is written from scratch. Returns one human line per table
+    whose figures changed.
     """
     from analysis.data.validate import check_folder
 
     folder = Path(folder)
-    blocking = [p for p in check_folder(folder) if not p.message.startswith(STALE_PREFIXES)]
+    path = descriptor_path(folder)
+    blocking = [p for p in check_folder(folder) if not p.message.startswith(STALE_PREFIXES)
+                and not (p.file == DESCRIPTOR and p.message == "file is missing")]
     if blocking:
         raise DataValidationError(blocking)
-    path = descriptor_path(folder)
+    if not path.is_file():  # a folder assembled by hand: describe it from scratch
+        write_descriptor(folder)
+        return [f"{DESCRIPTOR}: created ({len(TABLES)} resources)"]
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     changes = []
     for resource in descriptor["resources"]:

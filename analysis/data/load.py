@@ -83,6 +83,6 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     for field in fields:
         try:
             out[field["name"]] = _convert(raw[field["name"]], field)
-        except (ValueError, TypeError) as err:
+        except (ValueError, TypeError, OverflowError) as err:
             raise DataValidationError([Problem(file, field=field["name"], message=f"expected {field['type']} values ({err})")]) from None
     return pd.DataFrame(out)

@@ -8,7 +8,7 @@ folder) and by the import step (which validates before it writes). Three layers:
 2. cells and rows (frictionless): types, constraints, cell counts, primary keys - run only
    on structurally sound files, with messages rewritten into the form
    `homicide.csv: row 14: rate_per_100k: expected a number >= 0, got "-3"`;
-3. across tables and the descriptor (ours): source_id -> sources, iso3 -> countries, every
+3. across tables and the descriptor (ours): finite numbers, source_id -> sources, iso3 -> countries, every
    homicide rate has a population, one headline coca value per country-year, and each
    file's checksum/size/row count against datapackage.json.
 
@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 from pathlib import Path
 
 from analysis.data.paths import DESCRIPTOR, SCHEMA_DIR, TABLES, csv_path, descriptor_path, schema_path
@@ -51,6 +52,7 @@ def check_folder(path: Path | str) -> list[Problem]:
         except Exception as err:  # a bug here must still come out as one line, not a traceback
             problems.append(Problem(f"{name}.csv", message=f"could not be checked ({err.__class__.__name__}: {err})"))
     try:
+        problems += check_finite(rows, schemas)
         problems += check_references(rows, schemas)
         problems += check_coverage(rows)
         problems += check_headline(rows)
@@ -182,7 +184,8 @@ def frictionless_problems(folder: Path, name: str, schema: dict) -> list[Problem
     local = {k: v for k, v in schema.items() if k != "foreignKeys"}  # checked across tables below
     resource = Resource(path=file, basepath=str(folder), schema=Schema.from_descriptor(local), format="csv", encoding="utf-8")
     report = resource.validate(checklist=Checklist(skip_errors=["hash-count", "byte-count"]), limit_errors=10_000)
-    found = [to_problem(file, error, fields, schema) for task in report.tasks for error in task.errors]
+    errors = [error for task in report.tasks for error in task.errors]
+    found = [to_problem(file, error, fields, schema) for error in errors if not is_echo(error, errors)]
     found += [Problem(file, message=to_text(e)) for e in report.errors]
     return found
 
@@ -211,6 +214,20 @@ def to_problem(file: str, error, fields: dict, schema: dict) -> Problem:
     return Problem(file, row, field, to_text(error))
 
 
+def is_echo(error, errors) -> bool:
+    """True for frictionless errors that only repeat another one on the same row: a type or
+    constraint error on a cell that is missing, or a duplicate key of a blank row."""
+    row = getattr(error, "row_number", None)
+    same_row = {e.type for e in errors if getattr(e, "row_number", None) == row}
+    if error.type in ("type-error", "constraint-error"):
+        field = getattr(error, "field_name", None)
+        return any(e.type == "missing-cell" and getattr(e, "row_number", None) == row
+                   and getattr(e, "field_name", None) == field for e in errors)
+    if error.type in ("primary-key", "unique-error"):
+        return "blank-row" in same_row
+    return False
+
+
 def shown(cell) -> str:
     """A cell as quoted in a message: line breaks escaped, long values cut at 60 characters."""
     text = str(cell).replace("\r", "\\r").replace("\n", "\\n")
@@ -228,6 +245,20 @@ def parse_rows(text: str) -> list[dict]:
 
 
 # ---------------------------------------------------------------- across tables
+
+def check_finite(rows: dict, schemas: dict) -> list[Problem]:
+    """Numbers are finite: frictionless accepts "NaN", "inf" and "1e999" as numbers."""
+    problems = []
+    for name, table in rows.items():
+        for field in schemas[name]["fields"]:
+            if field.get("type") not in ("number", "integer"):
+                continue
+            for i, record in enumerate(table, start=2):
+                cell = record[field["name"]]
+                if cell and not math.isfinite(float(cell)):
+                    problems.append(Problem(f"{name}.csv", i, field["name"], f'expected {expectation(field)}, got "{shown(cell)}"'))
+    return problems
+
 
 def check_references(rows: dict, schemas: dict) -> list[Problem]:
     """Foreign keys declared in each schema (source_id -> sources, iso3 -> countries)."""
