@@ -13,6 +13,8 @@ Rules the formatter follows (tested in tests/test_estimate.py):
   an interval prints the interval beside it ("2.1% a year (95% CI 0.4-3.9%)");
 - a bound equal to the point, with the other end open, is a one-sided claim:
   point == low -> "at least ...", point == high -> "at most ..." (or the hedge given);
+  a point at one end of a closed range prints as the range ("at least $5 billion, perhaps
+  closer to $7 billion": value = low = 5e9, high = 7e9 -> "$5-7 billion");
 - thousands separators everywhere; money is scaled to million / billion;
 - a year is shown for rates ("33.3 per 100,000 (2012)") and wherever `show_year=True`.
 
@@ -260,9 +262,12 @@ class Estimate:
             """Format with the decimals and money scale shared by point and interval."""
             return format_number(vals, self.unit, digits, bare=bare, scale_from=shown)
 
-        if p is None or (p == lo and hi is None) or (p == hi and lo is None):
-            if lo is not None and hi is not None:
-                return fmt([lo] if lo == hi else [lo, hi]), None
+        closed = lo is not None and hi is not None
+        if p is None or (p == lo and hi is None) or (p == hi and lo is None) or (
+                closed and p in (lo, hi)):
+            if closed:
+                text = fmt([lo] if lo == hi else [lo, hi])
+                return (f"{self.hedge} {text}" if self.hedge else text), None
             if lo is not None:
                 return f"{self.hedge or 'at least'} {fmt([lo])}", None
             return f"{self.hedge or 'at most'} {fmt([hi])}", None

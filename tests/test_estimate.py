@@ -27,6 +27,13 @@ def test_closed_range_without_point_prints_both_ends():
     assert str(Estimate(None, 5e9, 7e9, unit="USD")) == "$5-7 billion"
 
 
+def test_point_at_one_end_of_a_closed_range_prints_the_range():
+    # the claims table encodes "at least $5 billion, perhaps closer to $7 billion" as
+    # value = low = 5e9, high = 7e9
+    e = Estimate(5e9, 5e9, 7e9, unit="USD")
+    assert str(e) == "$5-7 billion" and e._repr_claim_()["value"] == 5e9
+
+
 def test_range_across_million_and_billion_shares_one_scale():
     # 0.4e9 and 1.2e9 both in billions so the range reads as one quantity
     assert str(Estimate(None, 4e8, 1.2e9, unit="USD")) == "$0.4-1.2 billion"
