@@ -29,6 +29,7 @@ import pandas as pd
 
 from analysis import criminal_economy as ce
 from analysis import markets as mk
+from analysis import explanations as ex
 from analysis import producers, violence
 from analysis.claims import claim, claim_estimate
 from analysis.data import data_dir, load
@@ -699,3 +700,546 @@ def outlook() -> Bundle:
         (True, "though Peru's violence has since risen enough to weaken it,", "paradox_weakened"),
     ], ("wdi_homicide", "unodc_wdr2025_coca"))
     return r
+
+
+# --- chapter 5: the two explanations -----------------------------------------------------------
+
+EXPLANATION_TABLES = ("homicide", "population", "cocaine_seizures", "countries", "corruption",
+                      "article_claims")
+
+
+def findings() -> "ex.Findings":
+    """Both explanations computed once from the current data folder (explanations.analyse)."""
+    return ex.analyse({name: load(name) for name in EXPLANATION_TABLES})
+
+
+def _evidence_display(f) -> pd.DataFrame:
+    """explanations.evidence_table with reader-facing column names (tbl-evidence)."""
+    return f.evidence.rename(columns={
+        "explanation": "Explanation", "prediction": "What it predicts",
+        "data_show": "What the data show", "n": "Observations", "strength": "Strength",
+        "would_settle": "What would settle it"})
+
+
+def _misreading_summary(f) -> Branch:
+    """What the break-even count implies for the first explanation (data-chosen)."""
+    c = f.counts.set_index("figure")
+    published, police, interior = (bool(c.loc[k, "outlier"]) for k in ("published", "police", "interior"))
+    return _branch([
+        (not published, "On the published figures Peru is not an outlier at all, so there is "
+                        "little paradox for the first explanation to explain.", "published_not_outlier"),
+        (not police, "So, against this yardstick, the paradox depends on which count is "
+                     "believed: the published series makes Peru an outlier and the police's own "
+                     "figure does not. The first explanation does not need the ministry's figure "
+                     "to be right, only the police's.", "police_clears_break_even"),
+        (not interior, "So the first explanation needs the ministry's figure, or something near "
+                       "it, to be right and every published series to be wrong.",
+         "only_ministry_clears"),
+        (True, "Even the ministry's figure leaves Peru an outlier, so counting more cannot "
+               "explain the paradox away.", "no_count_clears"),
+    ], ("wdi_homicide", ARTICLE_SOURCE), "explanations.counts_vs_break_even")
+
+
+def _premise_sentence(f) -> Branch:
+    g = ex.grade(f.drug_effect, +1)
+    return _branch([
+        (g == "supports", "Across the region, countries that seize more cocaine per head do have "
+                          "more homicides, so the yardstick has some footing.", "premise_supported"),
+        (g == "contradicts", "Across the region, countries that seize more cocaine per head have "
+                             "fewer homicides, so the yardstick cannot say Peru should be violent.",
+         "premise_contradicted"),
+        (True, "That is too uncertain to tell from zero: across the region, cocaine seized per "
+               "head says little about homicide, so Peru's expected rate is close to the regional "
+               "average and the yardstick is weak.", "premise_inconclusive"),
+    ], f.drug_effect.sources, "explanations.grade of the drug-intensity coefficient")
+
+
+def _interaction_sentence(f) -> Branch:
+    g = ex.grade(f.interaction, -1)
+    return _branch([
+        (g == "supports", "Where corruption is higher, cocaine seizures go with fewer homicides, "
+                          "as the complicity explanation predicts.", "interaction_supports"),
+        (g == "contradicts", "Where corruption is higher, cocaine seizures go with more homicides, "
+                             "the opposite of what the complicity explanation predicts.",
+         "interaction_contradicts"),
+        (True, "The data cannot tell whether corruption weakens or strengthens the link between "
+               "drugs and violence.", "interaction_inconclusive"),
+    ], f.interaction.sources, "explanations.grade of the interaction (complicity predicts < 0)")
+
+
+def _verdicts(f) -> tuple[Branch, Branch]:
+    """One-sentence verdicts on each explanation (index page and end of chapter 5)."""
+    z = f.prediction["z"].point
+    premise = ex.grade(f.drug_effect, +1)
+    police_clears = not bool(f.counts.set_index("figure").loc["police", "outlier"])
+    mis = _branch([
+        (z > -ex.Z_OUTLIER, "Not needed on the published figures: Peru is not an outlier for "
+                            "its drug economy.", "mis_not_outlier"),
+        (premise != "supports" and police_clears,
+         "Possible but unproven: Peru looks unusually peaceful only on the published series, "
+         "the police's own count would make it ordinary, and the link between drugs and "
+         "homicide the comparison rests on is weak.", "mis_possible_weak"),
+        (police_clears, "Plausible: the police's own count would be enough to make Peru an "
+                        "ordinary country for its drug economy.", "mis_plausible"),
+        (True, "Unlikely on the published figures: only a count far above any published one "
+               "would remove the paradox.", "mis_unlikely"),
+    ], ("wdi_homicide", "unodc_gsh2013", ARTICLE_SOURCE))
+    wgi = f.corruption_wgi.set_index("iso3").loc[ex.PERU]
+    g = ex.grade(f.interaction, -1)
+    com = _branch([
+        (g == "supports" and wgi["rank"] <= wgi["n"] / 3,
+         "Supported: Peru is among the more corrupt countries, and corruption weakens the "
+         "drug-violence link across the region.", "com_supported"),
+        (g == "contradicts", "Contradicted by the regional data: corruption does not weaken the "
+                             "drug-violence link.", "com_contradicted"),
+        (wgi["rank"] <= wgi["n"] / 3, "Unproven: Peru is among the more corrupt countries, but "
+                                      "the regional data cannot show that corruption keeps the "
+                                      "trade peaceful.", "com_unproven_corrupt"),
+        (True, "Unproven and weakly grounded: Peru is not unusually corrupt for South America, "
+               "and the regional data cannot show that corruption keeps the trade peaceful.",
+         "com_unproven_midtable"),
+    ], ("wb_wgi", "wdi_homicide"))
+    return mis, com
+
+
+def explanations() -> Bundle:
+    """Chapter 5: the yardstick model, the break-even count, corruption, the evidence table."""
+    f = findings()
+    population = load("population")
+    mis, com = f.misreading, f.complicity
+    c = f.counts.set_index("figure")
+    wgi = f.corruption_wgi.set_index("iso3").loc[ex.PERU]
+    model_src = tuple(f.prediction["predicted_rate"].sources)
+
+    r = Bundle()
+    r.model_n = _count(mis.n_obs, model_src, mis.describe())
+    r.model_countries = _count(mis.n_countries, model_src, mis.describe())
+    r.model_first_year, r.model_last_year = (_year(y, model_src) for y in mis.years)
+    r.peru_model_year = _year(f.year, model_src)
+    r.peru_predicted = f.prediction["predicted_rate"]
+    r.peru_observed = f.prediction["observed_rate"]
+    r.peru_ratio = f.prediction["ratio"]
+    r.peru_z = f.prediction["z"]
+    r.outlier_sentence = choose(
+        bool(f.prediction["z"].point <= -ex.Z_OUTLIER),
+        "By this yardstick Peru is an outlier: its recorded rate is further below the expected "
+        "one than the usual spread between countries allows.",
+        "By this yardstick Peru is not an outlier: its recorded rate is below the expected one, "
+        "but within the usual spread between countries.",
+        labels=("peru_outlier", "peru_not_outlier"), sources=model_src,
+        method=f"z = log(observed / predicted) / between-country SD; outlier below -{ex.Z_OUTLIER}.")
+    r.drug_effect = f.drug_effect
+    r.premise_sentence = _premise_sentence(f)
+    r.break_even_count = f.break_even
+    r.break_even_rate = violence.count_as_rate(f.break_even.point, population, ex.PERU, f.year,
+                                               f.break_even.sources)
+    r.published_count = Estimate(c.loc["published", "count"], unit="homicides", digits=0, year=f.year, sources=("wdi_homicide", "wdi_population"),
+                                 method="Count behind the World Bank rate (rate x population).")
+    r.break_even_sentence = choose(
+        bool(c.loc["published", "outlier"]),
+        "The count behind the published rate for that year is below it, which is why Peru looks "
+        "unusually peaceful.",
+        "Even the count behind the published rate is above it.",
+        labels=("published_below", "published_above"), sources=("wdi_homicide",))
+    r.police_vs_break_even_sentence = choose(
+        not bool(c.loc["police", "outlier"]),
+        "The police's count is above the break-even point.",
+        "The police's count is below the break-even point.",
+        labels=("police_above", "police_below"), sources=(ARTICLE_SOURCE,))
+    r.ministry_vs_break_even_sentence = choose(
+        not bool(c.loc["interior", "outlier"]),
+        "The ministry's count is far above it.",
+        "Even the ministry's count is below it.",
+        labels=("ministry_above", "ministry_below"), sources=(ARTICLE_SOURCE,))
+    r.misreading_summary = _misreading_summary(f)
+
+    r.corruption_year = _year(f.year, ("wb_wgi",))
+    r.peru_corruption_rank = Estimate(int(wgi["rank"]), unit="rank", year=f.year, sources=("wb_wgi",),
+                                      method="explanations.corruption_position; 1 = most corrupt")
+    r.corruption_n = _count(int(wgi["n"]), ("wb_wgi",))
+    if f.corruption_cpi is not None and ex.PERU in set(f.corruption_cpi["iso3"]):
+        cpi = f.corruption_cpi.set_index("iso3").loc[ex.PERU]
+        r.peru_cpi_rank = Estimate(int(cpi["rank"]), unit="rank", year=f.year,
+                                   sources=(cpi["source_id"],))
+        r.cpi_n = _count(int(cpi["n"]), (cpi["source_id"],))
+    else:
+        r.peru_cpi_rank = _missing("the CPI", "peru_cpi_rank")
+        r.cpi_n = _missing("the CPI", "cpi_n")
+    r.corruption_sentence = choose(
+        bool(wgi["rank"] <= wgi["n"] / 3),
+        "That is among the most corrupt third of the continent: room enough for plata to do "
+        "plomo's work.",
+        "That is the middle of the table, not the bottom: by this measure Peru is no more "
+        "corrupt than most of its neighbours, which weakens the explanation's premise.",
+        labels=("peru_corrupt_third", "peru_mid_table"), sources=("wb_wgi",))
+    r.interaction_coef = f.interaction
+    r.interaction_sentence = _interaction_sentence(f)
+    r.complicity_n = _count(com.n_obs, ("wb_wgi",) + model_src, com.describe())
+    r.garcia_pardons, r.humala_pardons = f.pardons["garcia"], f.pardons["humala"]
+    r.evidence_table = _evidence_display(f)
+    r.misreading_verdict, r.complicity_verdict = _verdicts(f)
+    return r
+
+
+# --- appendix: data and methods ------------------------------------------------------------------
+
+def _descriptor(folder: Path) -> dict:
+    import json
+
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _schema(folder: Path, resource: dict) -> dict:
+    import json
+
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        return json.loads((folder / schema).read_text(encoding="utf-8"))
+    return schema or {"fields": []}
+
+
+def _constraint_text(constraints: dict) -> str:
+    """Field constraints in words: 'required; >= 0; one of a, b'."""
+    parts = []
+    if constraints.get("required"):
+        parts.append("required")
+    if "minimum" in constraints:
+        parts.append(f">= {constraints['minimum']}")
+    if "maximum" in constraints:
+        parts.append(f"<= {constraints['maximum']}")
+    if "enum" in constraints:
+        parts.append("one of " + ", ".join(str(v) for v in constraints["enum"]))
+    if "pattern" in constraints:
+        parts.append(f"pattern {constraints['pattern']}")
+    if constraints.get("unique"):
+        parts.append("unique")
+    return "; ".join(parts)
+
+
+def dictionary_table(folder: Path | None = None) -> pd.DataFrame:
+    """One row per field of every table, from datapackage.json and schemas/*.json."""
+    folder = Path(folder) if folder is not None else data_dir()
+    rows = []
+    for res in _descriptor(folder)["resources"]:
+        for fld in _schema(folder, res).get("fields", []):
+            rows.append({"Table": res["name"], "Field": fld["name"], "Type": fld.get("type", ""),
+                         "Unit": str(fld.get("unit", "") or ""),
+                         "Meaning": str(fld.get("description") or fld.get("title") or ""),
+                         "Constraints": _constraint_text(fld.get("constraints", {}))})
+    return pd.DataFrame(rows)
+
+
+def files_table(folder: Path | None = None) -> pd.DataFrame:
+    """The curated tables: rows, years covered, checksum (from the data package)."""
+    folder = Path(folder) if folder is not None else data_dir()
+    rows = []
+    for res in _descriptor(folder)["resources"]:
+        frame = load(res["name"], folder)
+        years = ""
+        if "year" in frame.columns and frame["year"].notna().any():
+            years = f"{int(frame['year'].min())}-{int(frame['year'].max())}"
+        rows.append({"Table": res["path"], "Title": res.get("title", ""),
+                     "Rows": _cell(res.get("rows", len(frame)), "count"), "Years": years,
+                     "SHA-256": str(res.get("hash", "")).removeprefix("sha256:")})
+    return pd.DataFrame(rows)
+
+
+def provenance_table(folder: Path | None = None) -> pd.DataFrame:
+    """sources.csv for readers: publisher, title, intermediary copy, raw file checksum."""
+    s = load("sources", folder)
+    out = pd.DataFrame({
+        "Source id": s["source_id"], "Publisher": s["publisher"],
+        "Title": s["title"], "Year": s["year"].astype("Int64").astype(str),
+        "Taken from": s["intermediary"].fillna("").replace("nan", ""),
+        "Raw file SHA-256": s["raw_sha256"].fillna("").replace("nan", ""),
+    })
+    return out
+
+
+def model_table(f=None) -> pd.DataFrame:
+    """Specification and diagnostics of every model in the report (tbl-model-diagnostics)."""
+    f = f if f is not None else findings()
+    rows = []
+    models = (("Misreading (headline)", f.misreading, "x_drugs", "drug intensity"),
+              ("Misreading, police series", f.police_model, "x_drugs", "drug intensity"),
+              ("Complicity", f.complicity, "xd", "drug intensity (centred)"),
+              ("Complicity", f.complicity, "xc", "corruption (centred, sign flipped)"),
+              ("Complicity", f.complicity, "xd:xc", "drug x corruption"))
+    for name, model, term, label in models:
+        fit = model.fit
+        lo, hi = fit.conf_int().loc[term]
+        y0, y1 = model.years
+        rows.append({
+            "Model": name, "Formula": model.formula, "Term": label,
+            "Coefficient (95% CI)": str(Estimate(float(fit.params[term]), float(lo), float(hi),
+                                                 digits=2, interval="CI")).replace("(CI ", "("),
+            "n": _cell(model.n_obs, "count"), "Countries": _cell(model.n_countries, "count"),
+            "Years": f"{y0}-{y1}",
+            "Dispersion (Pearson chi2 / df)": _cell(float(fit.pearson_chi2 / fit.df_resid), "", 1),
+            "Between-country SD": _cell(model.sigma, "", 2),
+            "Converged": "yes" if model.converged else "no",
+        })
+    ols = f.ols["drug_effect"]
+    rows.append({"Model": "Check: OLS on log rates", "Formula": "log(rate) ~ x_drugs + C(year)",
+                 "Term": "drug intensity", "Coefficient (95% CI)": str(ols),
+                 "n": "", "Countries": "", "Years": "", "Dispersion (Pearson chi2 / df)": "",
+                 "Between-country SD": "", "Converged": "yes"})
+    return pd.DataFrame(rows)
+
+
+def data_methods() -> Bundle:
+    """Appendix A: provenance, data dictionary, choices, models."""
+    folder = data_dir()
+    desc = _descriptor(folder)
+    f = findings()
+    r = Bundle()
+    r.n_tables = _count(len(desc["resources"]))
+    r.n_rows = _count(sum(int(res.get("rows", 0)) for res in desc["resources"]))
+    r.provenance_table = provenance_table(folder)
+    r.files_table = files_table(folder)
+    r.dictionary_table = dictionary_table(folder)
+    coca = load("coca_cultivation")
+    both = coca.loc[coca["iso3"] == PERU].groupby("year")["measure"].nunique()
+    two = sorted(int(y) for y in both.loc[both > 1].index)
+    r.coca_rule_sentence = choose(
+        bool(two), f"Peru has both measures for {_year_ranges(two)}.",
+        "No year has both measures for Peru in this data vintage.",
+        labels=("peru_two_measures", "peru_one_measure"), sources=("unodc_wdr2025_coca",))
+    corr = load("corruption")
+    new_scale = corr.loc[corr["indicator"] == "cpi_0_100", "year"]
+    r.cpi_break_year = _year(int(new_scale.min()) if not new_scale.empty else 2012, ("ti_cpi_2012_2022",))
+    r.model_spec_sentence = Branch(
+        text=f"The headline model is a {f.misreading.describe()} The complicity model adds "
+             f"corruption and its interaction with drug intensity: {f.complicity.describe()}",
+        branch="model_spec", sources=tuple(f.prediction["predicted_rate"].sources))
+    r.model_table = model_table(f)
+    sim_claims = load("article_claims")
+    r.mc_draws = _count(len(ce.simulate(sim_claims)), (ARTICLE_SOURCE,))
+    readings = ce.Readings()
+    r.mc_readings = Branch(
+        text=(f"drug earnings uniform between the stated floor and {readings.well_over_cap:g} "
+              f"times it (\"well over\"); the gold-to-drugs multiple uniform between "
+              f"{readings.almost_floor:g} times the stated multiple and the multiple itself "
+              f"(\"almost\"); the total uniform over its stated range."),
+        branch="mc_readings", sources=(ARTICLE_SOURCE,))
+    return r
+
+
+def _year_ranges(years: list[int]) -> str:
+    """[2011, 2012, 2013, 2015] -> '2011-2013 and 2015'."""
+    spans, start, prev = [], None, None
+    for y in sorted(years):
+        if start is None:
+            start = prev = y
+        elif y == prev + 1:
+            prev = y
+        else:
+            spans.append((start, prev))
+            start = prev = y
+    if start is not None:
+        spans.append((start, prev))
+    return _join([f"{a}-{b}" if a != b else str(a) for a, b in spans])
+
+
+# --- appendix: the article's claims checked ------------------------------------------------------
+
+NO_DATA = "no independent data"
+
+
+def _claim_evidence(claims: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Independent evidence and a verdict for each claim the public data can speak to.
+
+    Claims not listed get "no independent data". Verdict words: consistent, partly,
+    not supported, no independent data.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    countries = load("countries")
+    coca = load("coca_cultivation")
+    largest = producers.years_peru_largest(coca)
+    latest = producers.latest_year(coca)
+    lead = country_name(countries, producers.leader(coca, latest))
+    out["peru_largest_producer"] = (
+        f"Largest coca grower (area, a proxy for cocaine) in {_year_ranges(largest) or 'no year'}; "
+        f"{lead} leads in {latest}. No public production series.",
+        "partly" if largest else "not supported")
+    population, homicide = load("population"), load("homicide")
+    rates = violence.claimed_rates(claims, population)
+    year = rates["interior"].year
+    cj = violence.rates(homicide, [PERU], "criminal_justice")
+    cj = cj.loc[cj["year"] == year].dropna(subset=["count"])
+    police_claim = claim(claims, "homicides_national_police").value
+    if not cj.empty:
+        published = float(cj["count"].iloc[0])
+        close = abs(published - police_claim) <= 0.1 * published
+        out["homicides_national_police"] = (
+            f"UNODC police count for {year}: {_cell(published, 'count')} homicides "
+            f"({_cell(cj['rate_per_100k'].iloc[0], '', 1)} per 100,000); the claim is "
+            f"{rates['police']}.", "consistent" if close else "partly")
+        out["homicides_interior_ministry"] = (
+            f"No published series near it; as a rate it is {rates['interior']}, "
+            f"{_cell(rates['interior'].point / cj['rate_per_100k'].iloc[0], '', 1)} times the "
+            f"UNODC police rate.", "not supported")
+    users = mk.users_table(load("cocaine_use"), population)
+    bra = users.loc[users["iso3"] == "BRA"]
+    if not bra.empty:
+        rank = int(bra["rank"].iloc[0])
+        out["brazil_market_rank"] = (
+            f"Rough users (prevalence x population): Brazil {_cell(rank, 'rank')} of "
+            f"{len(users)} countries of the Americas and Spain with surveys; no global ranking "
+            f"in the data.", "consistent" if rank <= 2 else "not supported")
+    ce_fit = ce.share_consistent(ce.simulate(claims), claims)
+    for cid in ("gold_vs_drugs_multiple", "organized_crime_total_usd"):
+        out[cid] = (f"No public series. Internal check: the stated parts fit the stated total "
+                    f"in {ce_fit} of simulated readings.", NO_DATA)
+    return out
+
+
+def claims_table() -> pd.DataFrame:
+    """One row per article claim: paragraph, quote, value as worded, evidence, verdict."""
+    claims = load("article_claims")
+    evidence = _claim_evidence(claims)
+    rows = []
+    for _, row in claims.iterrows():
+        cid = row["claim_id"]
+        text, verdict = evidence.get(cid, ("Nothing public could be found to check it.", NO_DATA))
+        c = claim(claims, cid)
+        value = claim_estimate(claims, cid)
+        unit = {"multiple": "times", "persons": "people", "agreements": "count"}.get(c.unit)
+        if unit:
+            value = value.with_(unit=unit)
+        if c.wording in ("exact", "just", "estimated", "single largest"):
+            value = value.with_(hedge=None)
+        rows.append({"Paragraph": str(int(row["paragraph"])), "Quote": row["quote"],
+                     "The article's value": str(value), "Independent evidence": text,
+                     "Verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def claims_checked() -> Bundle:
+    """Appendix B: every claim of the article against the data."""
+    table = claims_table()
+    r = Bundle()
+    r.claims_table = table
+    r.n_claims = _count(len(table), (ARTICLE_SOURCE,))
+    r.n_no_data = _count(int((table["Verdict"] == NO_DATA).sum()), (ARTICLE_SOURCE,))
+    claims = load("article_claims")
+    r.encoding_note = Branch(
+        text=("Each hedge bounds the value the way the claims table's encoding column states: "
+              + "; ".join(sorted({f'"{w}"' for w in claims["wording"].dropna()
+                                  if w not in ("exact",)})) + " are kept as hedges on the "
+              "number, never dropped to a bare point."),
+        branch="encoding_note", sources=(ARTICLE_SOURCE,))
+    return r
+
+
+# --- appendix: how to cite, reproducibility ----------------------------------------------------------
+
+def citation() -> Bundle:
+    """Appendix C: the report's citation (from CITATION.cff and the render's edition)."""
+    from analysis import citation as cite
+
+    cff = cite.load_citation()
+    r = Bundle()
+    r.report_citation = Branch(text=cite.report_apa(cff, cite.edition_from_env()),
+                               branch="report_citation", sources=())
+    return r
+
+
+def _git_commit() -> str:
+    """The commit this edition was rendered from: the render's edition stamp, else git."""
+    from analysis import citation as cite
+
+    edition = cite.edition_from_env() or {}
+    if edition.get("commit"):
+        return str(edition["commit"])
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short=12", "HEAD"],
+                             capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, timeout=10).stdout.strip()
+    return out + (" with uncommitted changes" if dirty else "")
+
+
+PACKAGES = ("pandas", "numpy", "statsmodels", "altair", "vl-convert-python", "frictionless",
+            "nbclient", "ipykernel", "pypandoc-binary", "typst", "pyyaml")
+
+
+def vintage_table(folder: Path | None = None) -> pd.DataFrame:
+    """Years each curated table covers in the data folder rendered from."""
+    folder = Path(folder) if folder is not None else data_dir()
+    rows = []
+    for res in _descriptor(folder)["resources"]:
+        frame = load(res["name"], folder)
+        if res["name"] in ("sources", "article_claims") or "year" not in frame.columns \
+                or frame["year"].isna().all():
+            continue  # publication years and the claims' reference year are not data years
+        rows.append({"Table": res["name"], "First year": str(int(frame["year"].min())),
+                     "Latest year": str(int(frame["year"].max())),
+                     "Rows": _cell(len(frame), "count")})
+    return pd.DataFrame(rows)
+
+
+def reproducibility() -> Bundle:
+    """Appendix D: commit, Python, packages, data vintage."""
+    r = Bundle()
+    commit = _git_commit()
+    r.commit = Branch(text=commit, branch="commit")
+    r.python_version = Branch(text=platform.python_version(), branch="python")
+    r.dirty_sentence = choose(
+        "uncommitted" in commit,
+        "This edition was rendered from a working copy with uncommitted changes, so it may not "
+        "be reproducible from the commit alone.",
+        "The working copy matched the commit when this edition was rendered.",
+        labels=("dirty", "clean"))
+    r.vintage_table = vintage_table()
+    rows = []
+    for name in PACKAGES:
+        try:
+            rows.append({"Package": name, "Version": metadata.version(name)})
+        except metadata.PackageNotFoundError:
+            rows.append({"Package": name, "Version": "not installed"})
+    r.packages_table = pd.DataFrame(rows)
+    return r
+
+
+# --- the report in one page ----------------------------------------------------------------------
+
+def summary() -> Bundle:
+    """index.qmd: the paradox, six numbers, the two verdicts (values from the chapter bundles)."""
+    p, m, e = paradox(), markets(), criminal_economy()
+    c, x = counting(), explanations()
+    r = Bundle()
+    r.article_year = p.article_year
+    r.producer_sentence = _branch([
+        (p.leader_article_year_sentence.branch == "peru_leads" and p.claim_status_sentence.branch == "claim_lapsed",
+         "Peru was the largest grower of coca when the article was written, but it no longer is.",
+         "was_largest_no_longer"),
+        (p.leader_article_year_sentence.branch == "peru_leads",
+         "Peru was the largest grower of coca when the article was written, and still is.", "still_largest"),
+        (True, "Peru was not the largest grower of coca even when the article was written.", "never_largest"),
+    ], p.peru_area_latest.sources)
+    r.safety_sentence = Branch(text=p.safest_sentence.text.replace("Peru is", "Its homicide rate puts it")
+                               .replace("Peru sits", "Its homicide rate sits"),
+                               branch=p.safest_sentence.branch, sources=p.safest_sentence.sources)
+    r.peru_area_latest = p.peru_area_latest
+    r.colombia_area_latest = p.colombia_area_latest
+    r.latest_coca_year = p.latest_year
+    r.peru_rate_latest = p.peru_rate_latest
+    r.sa_median_latest = p.sa_median_latest
+    r.ministry_count, r.police_count = c.ministry_count, c.police_count
+    r.ministry_rate, r.police_rate = c.ministry_rate, c.police_rate
+    r.break_even_count = x.break_even_count
+    r.total_stated = e.total_stated
+    r.residual_interval = e.residual_interval
+    r.us_bound_volume = m.us_bound_volume
+    r.misreading_verdict, r.complicity_verdict = x.misreading_verdict, x.complicity_verdict
+    return r
+
+
+BUNDLES = {"index.qmd": summary, "01-paradox": paradox, "02-markets": markets,
+           "03-criminal-economy": criminal_economy, "04-counting-the-dead": counting,
+           "05-explanations": explanations, "06-outlook": outlook, "a1-data-methods": data_methods,
+           "a2-claims": claims_checked, "a3-cite": citation, "a4-reproducibility": reproducibility}
