@@ -23,7 +23,7 @@ from analysis.estimate import Estimate
 
 __all__ = ["CLAIM_IDS", "READINGS", "us_bound_volume", "remainder_for_other_markets",
            "value_chain", "london_value", "MARKETS", "market_members", "seizure_series",
-           "seizure_growth", "growth_table", "seizures_in", "use_prevalence", "prevalence", "users_table",
+           "seizure_growth", "growth_table", "seizures_in", "use_prevalence", "prevalence", "users_table", "market_rank",
            "users_estimate", "SEIZURE_NOTE"]
 
 CLAIM_IDS = {
@@ -267,3 +267,19 @@ def users_estimate(use: pd.DataFrame, population: pd.DataFrame, iso3: str,
                     method=(f"Prevalence {r['prevalence_pct']}% ({r['age_group']}, "
                             f"{r['method']}) x total population; overstates users because "
                             f"total population exceeds the surveyed age group."))
+
+
+def market_rank(use: pd.DataFrame, population: pd.DataFrame, iso3: str,
+                near_year: int | None = None) -> Estimate:
+    """A country's rank by rough number of cocaine users (1 = most) among the countries the
+    population table covers - the nearest this data can come to "the world's second-biggest
+    market" (see `users_table`)."""
+    t = users_table(use, population, near_year)
+    r = t.loc[t["iso3"] == iso3]
+    if r.empty:
+        raise KeyError(f"cocaine_use/population: {iso3} cannot be ranked")
+    r = r.iloc[0]
+    return Estimate(int(r["rank"]), unit="rank", sources=(r["source_id"], "wdi_population"),
+                    method=(f"Rank of {len(t)} countries of the Americas and Spain by prevalence "
+                            f"x population (surveys {int(t['year'].min())}-{int(t['year'].max())}); "
+                            f"the rest of the world is not in the population table."))

@@ -164,3 +164,13 @@ def test_prevalence_keeps_unodc_range():
     assert (e.low, e.high) == (0.175, 1.752)
     # 0.964 (0.175-1.752): one decimal because the range passes 1
     assert str(e) == "1.0% (2017; UNODC range 0.2-1.8%)"
+
+
+def test_market_rank_among_covered_countries():
+    use = pd.concat([USE, pd.DataFrame([{"iso3": "USA", "year": 2012, "age_group": "15-64",
+                                         "prevalence_pct": 2.3, "low_pct": None, "high_pct": None,
+                                         "method": "HHS", "source_id": "unodc_prev"}])])
+    pop = population_frame({("BRA", 2012): 199e6, ("USA", 2012): 314e6, ("PER", 2017): 31.3e6})
+    # USA 2.3% x 314 M = 7.2 M; BRA 2.18% x 199 M = 4.3 M; PER 0.964% x 31.3 M = 0.3 M
+    e = mk.market_rank(use, pop, "BRA")
+    assert (e.point, str(e)) == (2, "2nd") and "Rank of 3 countries" in e.method
