@@ -180,3 +180,22 @@ def test_claims_cover_the_issue_list_with_bounds_from_the_wording():
 def test_imported_folder_passes_its_own_check(tmp_path):
     import_all(DEFAULT_SOURCES, tmp_path / "out")
     assert check_folder(tmp_path / "out") == []
+
+
+def test_countries_take_region_from_the_first_source_and_flag_south_america():
+    from analysis.data.imports import countries
+
+    table = countries.build({"PER", "WLD", "MSR"},
+                            name_sources=[{"PER": "Peru", "WLD": "World"}, {"MSR": "Montserrat"}],
+                            region_sources=[{"PER": ("Americas", "South America")}, {"MSR": ("Americas", "Caribbean"), "PER": ("Asia", "x")}],
+                            aggregates={"WLD"}).set_index("iso3")
+    assert table.loc["PER", "subregion"] == "South America" and table.loc["PER", "south_america"]
+    assert table.loc["MSR", "region"] == "Americas" and not table.loc["MSR", "south_america"]
+    assert table.loc["WLD", "is_aggregate"] and table.loc["WLD", "region"] is None
+
+
+def test_a_country_without_region_stops_the_import():
+    from analysis.data.imports import countries
+
+    with pytest.raises(DataValidationError, match=r"no UNODC region for \['ATL'\]; add them"):
+        countries.build({"ATL"}, name_sources=[{"ATL": "Atlantis"}], region_sources=[], aggregates=set())
