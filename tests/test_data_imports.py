@@ -191,7 +191,7 @@ def test_countries_take_region_from_the_first_source_and_flag_south_america():
                             aggregates={"WLD"}).set_index("iso3")
     assert table.loc["PER", "subregion"] == "South America" and table.loc["PER", "south_america"]
     assert table.loc["MSR", "region"] == "Americas" and not table.loc["MSR", "south_america"]
-    assert table.loc["WLD", "is_aggregate"] and table.loc["WLD", "region"] is None
+    assert table.loc["WLD", "is_aggregate"] and pd.isna(table.loc["WLD", "region"])
 
 
 def test_a_country_without_region_stops_the_import():
