@@ -3,6 +3,9 @@
 Budget: all of them together in under 2 s on this machine (issue 3). A benchmark, not a
 test: it prints a table (median of `--repeat` runs after one warm-up run) and the total
 against the budget, and exits 0 either way. Run: `.venv/bin/python benchmarks/analysis_bench.py`.
+
+On a busy 2-core machine multi-threaded BLAS contends with other processes and the model
+fits can take several times longer; `OPENBLAS_NUM_THREADS=1` gives the steady figure.
 """
 
 from __future__ import annotations
