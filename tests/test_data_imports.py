@@ -199,3 +199,16 @@ def test_a_country_without_region_stops_the_import():
 
     with pytest.raises(DataValidationError, match=r"no UNODC region for \['ATL'\]; add them"):
         countries.build({"ATL"}, name_sources=[{"ATL": "Atlantis"}], region_sources=[], aggregates=set())
+
+
+def test_every_schema_field_has_type_description_and_only_known_keys():
+    import json
+
+    from analysis.data.paths import TABLES
+    from analysis.data.schemas import FIELD_KEYS
+
+    for name in TABLES:
+        schema = json.loads((DEFAULT_DATA / "schemas" / f"{name}.json").read_text())
+        for field in schema["fields"]:
+            assert {"name", "type", "description"} <= set(field) <= FIELD_KEYS, (name, field)
+            assert all(value is not None for value in field.values()), (name, field)

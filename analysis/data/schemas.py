@@ -13,6 +13,7 @@ def table_schemas() -> dict[str, dict]:
     out = {}
     for name in TABLES:
         entry = spec[name]
+        check_fields(name, entry["fields"])
         schema = {"fields": [dict(f) for f in entry["fields"]], "primaryKey": entry["primaryKey"]}
         if entry.get("foreignKeys"):
             schema["foreignKeys"] = entry["foreignKeys"]
@@ -25,3 +26,16 @@ def resource_meta() -> dict[str, dict]:
     """title and description per table, for datapackage.json."""
     spec = yaml.safe_load((HAND / "schemas.yaml").read_text(encoding="utf-8"))
     return {name: {"title": spec[name]["title"], "description": spec[name]["description"]} for name in TABLES}
+
+
+FIELD_KEYS = {"name", "type", "title", "description", "unit", "decimals", "constraints"}
+
+
+def check_fields(table: str, fields: list[dict]) -> None:
+    """Every field has a name, type and description and only known keys (an unquoted comma
+    in a YAML flow mapping silently splits a description into a bogus key - caught here)."""
+    for field in fields:
+        unknown = set(field) - FIELD_KEYS
+        missing = {"name", "type", "description"} - set(field)
+        if unknown or missing:
+            raise ValueError(f"hand/schemas.yaml: {table}.{field.get('name')}: unknown keys {sorted(unknown)}, missing {sorted(missing)}")
