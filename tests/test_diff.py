@@ -210,3 +210,100 @@ def test_cli_diff_bad_data_folder_reports_problems_and_renders_nothing(tmp_path,
     err = capsys.readouterr().err
     assert "homicide.csv: row 2: year" in err
     assert err.rstrip().endswith(f"problem(s) in {data}; nothing was compared.")
+
+
+# --- end to end: two data folders rendered by the real renderer -------------------------------
+
+CHAPTER = '''# Diff fixture {.unnumbered}
+
+```{python}
+#| include: false
+from analysis.data import load
+from analysis.estimate import Estimate, choose
+
+h = load("homicide")
+per = h[(h.iso3 == "PER") & (h.source_type == "wdi_series")].sort_values("year").iloc[-1]
+rate = Estimate(float(per.rate_per_100k), unit="per_100k", year=int(per.year),
+                sources=("wdi_homicide",), id="peru-rate")
+c = load("coca_cultivation")
+c = c[c.headline]
+last = int(c[c.iso3 == "PER"].year.max())
+area = c[c.year == last].set_index("iso3").hectares
+peru = Estimate(float(area["PER"]), unit="hectares", sources=("unodc",), id=f"coca-peru-{last}")
+leader = choose(bool(area["PER"] > area["COL"]), "Peru grows the most coca.",
+                "Colombia grows the most coca.", labels=("peru_leads", "colombia_leads"),
+                sources=("unodc",), id="coca-leader")
+```
+
+Peru's homicide rate was `{python} rate`. Peru grew `{python} peru` of coca.
+`{python} leader`
+'''
+
+
+def fixture_project(root: Path) -> Path:
+    """A one-page book whose claims depend on the data folder it is rendered with."""
+    root.mkdir()
+    (root / "_quarto.yml").write_text(
+        "project:\n  type: book\n  output-dir: _book\nbook:\n  title: Diff fixture\n"
+        "  chapters:\n    - index.qmd\nexecute:\n  echo: false\n", encoding="utf-8")
+    (root / "index.qmd").write_text(CHAPTER, encoding="utf-8")
+    return root
+
+
+def edit_csv(path: Path, edit) -> None:
+    """Rewrite a curated CSV through `edit(rows) -> rows` (rows as dicts of strings)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+        fields = list(rows[0])
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(edit(rows))
+
+
+def newer_vintage(data: Path) -> Path:
+    """A data folder that differs from data/ in three known ways, checksums refreshed."""
+    from analysis.data.describe import describe_folder
+
+    def homicide(rows):  # Peru's latest WDI rate changes
+        latest = max(int(r["year"]) for r in rows if r["iso3"] == "PER" and r["source_type"] == "wdi_series")
+        for r in rows:
+            if (r["iso3"], r["source_type"], int(r["year"])) == ("PER", "wdi_series", latest):
+                r["rate_per_100k"] = "7.5"
+        return rows
+
+    def coca(rows):  # Peru's last headline year is withdrawn; Peru leads in the year before
+        peru = [r for r in rows if r["iso3"] == "PER" and r["headline"] == "true"]
+        last = max(int(r["year"]) for r in peru)
+        rows = [r for r in rows if not (r["iso3"] == "PER" and int(r["year"]) >= last)]
+        for r in rows:
+            if (r["iso3"], int(r["year"]), r["headline"]) == ("PER", last - 1, "true"):
+                r["hectares"] = "999999"
+        return rows
+
+    edit_csv(data / "homicide.csv", homicide)
+    edit_csv(data / "coca_cultivation.csv", coca)
+    describe_folder(data)
+    return data
+
+
+@pytest.mark.slow
+def test_two_data_folders_differ_exactly_as_edited(tmp_path):
+    project = fixture_project(tmp_path / "project")
+    old_data = Path(shutil.copytree(REPO / "data", tmp_path / "old-data"))
+    new_data = newer_vintage(Path(shutil.copytree(REPO / "data", tmp_path / "new-data")))
+    old = ledger_of(old_data, tmp_path / "work-old", project=project)
+    new = ledger_of(new_data, tmp_path / "work-new", project=project)
+    last = max(int(e["id"].rsplit("-", 1)[1]) for e in old if e["id"].startswith("coca-peru-"))
+
+    diff = diff_ledgers(old, new)
+    assert [c.id for c in diff.changed] == ["peru-rate"]
+    assert diff.changed[0].new["text"] == "7.5 per 100,000 (2021)"
+    assert [c.id for c in diff.flipped] == ["coca-leader"]
+    assert (diff.flipped[0].old["branch"], diff.flipped[0].new["branch"]) == ("colombia_leads", "peru_leads")
+    assert [e["id"] for e in diff.appeared] == [f"coca-peru-{last - 1}"]
+    assert diff.appeared[0]["text"] == "999,999 hectares"
+    assert [e["id"] for e in diff.disappeared] == [f"coca-peru-{last}"]
+    assert diff.old_edition["edition_commit"] == "unknown"  # the fixture project is not in git
