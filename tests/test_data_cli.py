@@ -84,3 +84,29 @@ def test_the_installed_command_prints_no_traceback_for_bad_data(data):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == "countries.csv: row 1: not valid UTF-8 (byte 0xff at character 1); save the file as UTF-8"
+
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.data import check_folder
+from analysis.data.describe import describe_folder
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(years=st.lists(st.integers(min_value=2025, max_value=2030), min_size=1, max_size=6, unique=True),
+       population=st.integers(min_value=0, max_value=10**10))
+def test_any_valid_new_rows_pass_after_describe(data, years, population):
+    """Appending valid rows (a new vintage) fails check until describe, then passes."""
+    path = data / "population.csv"
+    original = path.read_bytes()
+    descriptor = (data / "datapackage.json").read_bytes()
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.writelines(f"PER,{year},{population},wdi_population\n" for year in years)
+        assert [p.message.split(" (")[0] for p in check_folder(data)] == ["checksum does not match datapackage.json"]
+        assert describe_folder(data)[0].startswith(f"population.csv: rows 1260 -> {1260 + len(years)}")
+        assert check_folder(data) == []
+    finally:
+        path.write_bytes(original)
+        (data / "datapackage.json").write_bytes(descriptor)

@@ -74,7 +74,7 @@ def read_descriptor(folder: Path, problems: list[Problem]) -> dict | None:
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        problems.append(Problem(DESCRIPTOR, message=f"is not valid JSON ({err})"))
+        problems.append(Problem(DESCRIPTOR, message=f"is not valid JSON ({err}); delete it and run `paradox describe {folder}` to rebuild it"))
         return None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         problems.append(Problem(DESCRIPTOR, message="has no list of resources"))

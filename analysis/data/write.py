@@ -48,6 +48,6 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str, schema: dict) -> N
 
 
 def write_json(path: Path, obj) -> None:
-    """JSON with sorted-free, stable formatting (2-space indent, UTF-8, trailing newline)."""
+    """JSON in a stable layout (keys in insertion order, 2-space indent, UTF-8, trailing newline)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="")

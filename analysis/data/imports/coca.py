@@ -12,7 +12,8 @@ Reconciliation rules (also in data/README.md):
   import fails if a new vintage revises history, so the rule is looked at again.
 - Peru national monitoring totals (2017-2024) are rows with their own source_id and
   headline=false: 2017-2019 from the 2021 report, 2020-2024 from the 2020-2024 table; the
-  two must agree on 2020-2021.
+  two must agree on 2020-2021. Their measure is recorded as net_area_dec31 because UNODC
+  publishes the same 2021 figure (80,681 ha) as Peru's net area in WDR 2025.
 """
 
 from __future__ import annotations
