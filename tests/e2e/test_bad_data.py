@@ -1,0 +1,60 @@
+"""Bad data end to end: `paradox render --data DIR --out OUT` over a corpus of corrupted data
+folders (tests/e2e/corrupt.py), where OUT holds the previous good render.
+
+Each must give the line a user needs, a non-zero exit, no Python traceback, and leave both
+the data folder and the previous book byte-identical (nothing beside the book either).
+Validation faults stop the render before any kernel starts; the two model faults pass
+validation and must stop it while the explanations are computed.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .conftest import copy_data, digest_changes, explain, run_paradox, tree_digest
+from .corrupt import CORRUPTIONS, line_matching
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_corpus_covers_the_required_kinds():
+    names = {c.name for c in CORRUPTIONS}
+    required = {
+        "missing_column", "extra_column", "wrong_type", "negative_count", "percentage_over_100",
+        "duplicate_key", "unknown_iso3", "empty_file", "wrong_delimiter", "non_utf8",
+        "checksum_mismatch", "missing_file", "unknown_source", "future_year", "model_does_not_converge",
+    }
+    assert required <= names and len(CORRUPTIONS) >= 12
+
+
+@pytest.mark.parametrize("corruption", CORRUPTIONS, ids=lambda c: c.name)
+def test_bad_data_stops_the_render_with_a_clear_message(corruption, tmp_path, previous_book):
+    data = copy_data(tmp_path / "data")
+    planted = corruption.plant(data)
+    if corruption.at_execution:
+        # A deliberate, valid edit: record it as the user would, so that validation passes
+        # and the fault meets the model.
+        described = run_paradox("describe", str(data), timeout=120)
+        assert described.returncode == 0, explain(described)
+        checked = run_paradox("check", str(data), timeout=120)
+        assert checked.returncode == 0, "the model fault must pass validation:\n" + explain(checked)
+    data_before = tree_digest(data)
+    book_before = tree_digest(previous_book)
+    beside_before = set(os.listdir(previous_book.parent))
+
+    done = run_paradox("render", "--to", "html", "--data", str(data), "--out", str(previous_book))
+
+    expected = corruption.expect(planted)
+    assert done.returncode != 0, explain(done)
+    assert "Traceback (most recent call last)" not in done.stderr, explain(done)
+    assert line_matching(expected, done.stderr), f"no stderr line matches {expected!r}\n" + explain(done)
+    assert digest_changes(data_before, tree_digest(data)) == [], "the data folder was modified"
+    assert digest_changes(book_before, tree_digest(previous_book)) == [], "the previous book was modified"
+    assert sorted(set(os.listdir(previous_book.parent)) - beside_before) == [], "the render left files beside the book"
+    if not corruption.at_execution:
+        # Every stderr line is a problem line or the closing count: one clear message.
+        lines = [l for l in done.stderr.splitlines() if l.strip()]
+        assert lines[-1].endswith("nothing was rendered."), explain(done)
+        assert all(": " in l for l in lines), explain(done)
