@@ -54,7 +54,7 @@ STYLE: dict[str, SeriesStyle] = {
     "USA": SeriesStyle(OKABE_ITO["sky_blue"], (12, 3), "cross"),
     "ESP": SeriesStyle(OKABE_ITO["reddish_purple"], (4, 4), "triangle-down"),
     "WEU": SeriesStyle(OKABE_ITO["reddish_purple"], (4, 4), "triangle-down"),
-    "OTHER": SeriesStyle(GREY, (1, 3), "stroke"),
+    "OTHER": SeriesStyle(GREY, (1, 3), "circle"),
 }
 # Fallback cycle for series without a fixed style (ordered so neighbours differ in grey).
 CYCLE: tuple[SeriesStyle, ...] = (
@@ -143,6 +143,18 @@ def source_line(source: str) -> str:
     return text if text.startswith("Source") else f"Source: {text}."
 
 
+def wrap(text: str, width: int = 100) -> list[str]:
+    """Split a long source line into lines of at most `width` characters (at spaces)."""
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return lines + ([current] if current else [])
+
+
 def apply(chart, *, source: str, sources: tuple[str, ...] | list[str], figure: str):
     """Finish a figure: source line at the bottom, source ids and figure name in `usermeta`, theme.
 
@@ -152,7 +164,7 @@ def apply(chart, *, source: str, sources: tuple[str, ...] | list[str], figure: s
     sources = list(dict.fromkeys(sources))
     titled = chart.properties(
         title=alt.TitleParams(
-            text=source_line(source),
+            text=wrap(source_line(source)),
             orient="bottom",
             anchor="start",
             fontSize=10,
