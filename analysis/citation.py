@@ -8,8 +8,8 @@ BibTeX entry and the figure cards can never disagree with it.
 
 The edition (date, commit, data vintage) is not in CITATION.cff because it changes with every
 render. It arrives as a plain dict - the one `paradox.edition.edition_info()` returns - either
-passed in, or read from the `PARADOX_EDITION` environment variable (JSON) that the render
-command sets for chapter kernels (`edition_from_env`). This module never imports `paradox`
+passed in, or read in chapter kernels from the JSON file named by `PARADOX_EDITION_FILE` (or
+the JSON in `PARADOX_EDITION`) that the render command sets (`edition_from_env`). This module never imports `paradox`
 or `renderer` (ARCHITECTURE.md: imports go one way).
 
 Texts are Markdown (the book's source language): titles in `*italics*`, `$` escaped so pandoc
@@ -44,6 +44,7 @@ __all__ = [
 
 CITATION_FILE = Path(__file__).resolve().parent.parent / "CITATION.cff"
 EDITION_ENV = "PARADOX_EDITION"
+EDITION_FILE_ENV = "PARADOX_EDITION_FILE"
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 _BIB_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -66,20 +67,33 @@ def load_citation(path: str | Path | None = None) -> dict[str, Any]:
 
 
 def edition_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any] | None:
-    """The edition dict the render command put in `PARADOX_EDITION` (JSON), or None if unset.
+    """The render's edition dict, or None when the chapter runs outside a render.
 
-    Why an environment variable: chapters run in separate kernels and reach the render's
-    settings only through their environment (the same way `PARADOX_DATA` reaches the data layer).
+    Read from `PARADOX_EDITION_FILE` (path to a JSON file) or, failing that,
+    `PARADOX_EDITION` (the JSON itself). Why an environment variable: chapters run in separate
+    kernels and reach the render's settings only through their environment (as `PARADOX_DATA`
+    reaches the data layer). Why prefer the file: the renderer's cache keys every chapter on
+    the environment, so a commit or date *in* the environment would re-execute every chapter
+    on every commit; a stable file path keeps the key, and the cache re-executes only the
+    chapters that read the file (it records the files each chapter opens).
     """
-    raw = (os.environ if env is None else env).get(EDITION_ENV)
+    env = os.environ if env is None else env
+    path = env.get(EDITION_FILE_ENV)
+    if path:
+        try:
+            raw, where = Path(path).read_text(encoding="utf-8"), f"{EDITION_FILE_ENV} ({path})"
+        except OSError as err:
+            raise ValueError(f"{EDITION_FILE_ENV}: cannot read {path}: {err.strerror}") from None
+    else:
+        raw, where = env.get(EDITION_ENV), EDITION_ENV
     if not raw:
         return None
     try:
         edition = json.loads(raw)
     except json.JSONDecodeError as err:
-        raise ValueError(f"{EDITION_ENV} is not valid JSON: {err}") from None
+        raise ValueError(f"{where} is not valid JSON: {err}") from None
     if not isinstance(edition, dict):
-        raise ValueError(f"{EDITION_ENV} must be a JSON object, got {type(edition).__name__}")
+        raise ValueError(f"{where} must be a JSON object, got {type(edition).__name__}")
     return edition
 
 

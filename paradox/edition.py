@@ -32,8 +32,8 @@ import pandas as pd
 
 from analysis.data import DataValidationError, Problem, load
 
-__all__ = ["edition_info", "edition_stamp", "ledger_fields", "report_version", "edition_date",
-           "data_vintage", "git_commit", "NOT_A_VINTAGE"]
+__all__ = ["edition_info", "edition_stamp", "ledger_fields", "write_edition_file",
+           "report_version", "edition_date", "data_vintage", "git_commit", "NOT_A_VINTAGE"]
 
 PACKAGE = "peru-paradox"
 SEPARATOR = " \u00b7 "  # middle dot between the parts of the stamp
@@ -161,3 +161,20 @@ def ledger_fields(info: Mapping[str, Any]) -> dict[str, Any]:
         "data_to": info.get("data_to"),
         "data_vintage": "; ".join(f"{name} {year}" for name, year in vintage.items()),
     }
+
+
+def write_edition_file(info: Mapping[str, Any], path: str | Path) -> dict[str, str]:
+    """Write the edition as JSON to `path` (only if it changed); return the kernel env entry.
+
+    Use: `env.update(write_edition_file(info, project / ".render-cache" / "edition.json"))`
+    before `render_book(..., env=env)`. The path, hence the renderer's per-chapter cache key,
+    stays the same from render to render; only chapters that read the file (the "How to cite"
+    appendix, via `analysis.citation.edition_from_env`) re-execute when the edition changes.
+    The file is left untouched when its content is the same, so its mtime does not move.
+    """
+    path = Path(path)
+    text = json.dumps(dict(info), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return {"PARADOX_EDITION_FILE": str(path.resolve())}

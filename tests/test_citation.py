@@ -201,6 +201,18 @@ def test_number_citation_names_ledger_id():
 
 # --- edition from the environment -------------------------------------------------------------
 
+def test_edition_from_env_file_wins(tmp_path):
+    path = tmp_path / "edition.json"
+    path.write_text(json.dumps(EDITION), encoding="utf-8")
+    env = {"PARADOX_EDITION_FILE": str(path), "PARADOX_EDITION": json.dumps({"date": "x"})}
+    assert c.edition_from_env(env) == EDITION
+    with pytest.raises(ValueError, match="PARADOX_EDITION_FILE: cannot read .*missing.json"):
+        c.edition_from_env({"PARADOX_EDITION_FILE": str(tmp_path / "missing.json")})
+    path.write_text("[]", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"PARADOX_EDITION_FILE \(.*\) must be a JSON object"):
+        c.edition_from_env({"PARADOX_EDITION_FILE": str(path)})
+
+
 def test_edition_from_env():
     assert c.edition_from_env({}) is None
     assert c.edition_from_env({"PARADOX_EDITION": json.dumps(EDITION)}) == EDITION

@@ -155,3 +155,17 @@ def test_ledger_fields_are_flat():
     assert ed.ledger_fields(INFO) == {
         "edition_version": "1.2.3", "edition_date": "2026-11-28", "edition_commit": "abc1234",
         "data_to": 2024, "data_vintage": "homicide 2023; coca_cultivation 2024"}
+
+
+def test_write_edition_file_round_trips_and_keeps_mtime(tmp_path):
+    from analysis.citation import edition_from_env
+
+    path = tmp_path / "cache" / "edition.json"
+    env = ed.write_edition_file(INFO, path)
+    assert env == {"PARADOX_EDITION_FILE": str(path.resolve())}
+    assert edition_from_env(env) == INFO
+    before = path.stat().st_mtime_ns
+    ed.write_edition_file(dict(INFO), path)  # same content: file untouched
+    assert path.stat().st_mtime_ns == before
+    ed.write_edition_file(dict(INFO, commit="def5678"), path)
+    assert edition_from_env(env)["commit"] == "def5678"
