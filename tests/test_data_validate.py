@@ -306,3 +306,11 @@ def test_describe_writes_a_missing_descriptor(data):
     assert lines_of(data) == ["datapackage.json: file is missing"]
     assert describe_folder(data) == ["datapackage.json: created (10 resources)"]
     assert (data / "datapackage.json").read_bytes() == expected
+
+
+def test_an_invalid_schema_is_one_line(data):
+    path = data / "schemas" / "coca_eradication.json"
+    path.write_text(path.read_text().replace('"type": "number"', '"type": "numbr"'))
+    before = snapshot(data)
+    assert lines_of(data) == ['schemas/coca_eradication.json: is not a valid table schema: field type "numbr" is not supported']
+    assert_untouched(data, before)

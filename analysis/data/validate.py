@@ -95,7 +95,22 @@ def read_schema(folder: Path, name: str, problems: list[Problem]) -> dict | None
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AssertionError) as err:
         problems.append(Problem(file, message=f"is not a valid table schema ({err.__class__.__name__})"))
         return None
-    return schema
+    errors = schema_errors(schema)
+    problems += [Problem(file, message=f"is not a valid table schema: {e}") for e in errors]
+    return None if errors else schema
+
+
+def schema_errors(schema: dict) -> list[str]:
+    """What frictionless finds wrong with a Table Schema (unknown type, bad constraint ...)."""
+    from frictionless import FrictionlessException, Schema
+
+    local = {k: v for k, v in schema.items() if k != "foreignKeys"}
+    try:
+        Schema.from_descriptor(local)
+    except FrictionlessException as err:
+        reasons = getattr(err, "reasons", None) or [err.error]
+        return [to_text(r) for r in reasons]
+    return []
 
 
 def read_table_text(folder: Path, name: str, schema: dict, problems: list[Problem]) -> str | None:
