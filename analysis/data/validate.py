@@ -8,9 +8,9 @@ folder) and by the import step (which validates before it writes). Three layers:
 2. cells and rows (frictionless): types, constraints, cell counts, primary keys - run only
    on structurally sound files, with messages rewritten into the form
    `homicide.csv: row 14: rate_per_100k: expected a number >= 0, got "-3"`;
-3. across tables and the descriptor (ours): finite numbers, source_id -> sources, iso3 -> countries, every
-   homicide rate has a population, one headline coca value per country-year, and each
-   file's checksum/size/row count against datapackage.json.
+3. across tables and the descriptor (ours): finite numbers, source_id -> sources,
+   iso3 -> countries, every homicide rate has a population, one headline coca value per
+   country-year, and each file's checksum/size/row count against datapackage.json.
 
 Row numbers are file line numbers (header = line 1). Nothing is ever written.
 """
