@@ -250,3 +250,30 @@ def test_caption_sources_known_answer():
                "[@sec-growers] write to a@b.org")
     assert caption_sources(caption) == ["unodc_wdr2025_coca", "unodc_wdr2022_coca", "wdi_homicide"]
     assert caption_sources("No source line.") == []
+
+
+# --- end to end: the cards of a book rendered by the real renderer ---------------------------
+
+@pytest.mark.slow
+def test_cards_of_every_figure_of_a_rendered_book(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from renderer import render_book
+
+    book = Path(__file__).resolve().parent / "renderer" / "book"
+    project = Path(shutil.copytree(book, tmp_path / "book", ignore=shutil.ignore_patterns(
+        ".render-cache", "_book", "_book.*", "__pycache__")))
+    result = render_book(project, tmp_path / "out", formats=("html",))
+    assert result.figures, "the renderer's test book has figures"
+    for fig in result.figures:
+        card = write_figure_card(tmp_path / "out" / "figures", fig["id"], fig["spec"],
+                                 fig["caption"], fig["alt"], caption_sources(fig["caption"]),
+                                 "citation", EDITION)
+        rows = read_card_csv(card / f"{fig['id']}.csv")
+        assert replot_spec(fig["spec"], rows) == fig["spec"]
+        meta = json.loads((card / "metadata.json").read_text(encoding="utf-8"))
+        jsonschema.validate(meta, METADATA_SCHEMA)
+        assert meta["sources"] and all(not s.startswith("fig-") for s in meta["sources"])
+        with zipfile.ZipFile(tmp_path / "out" / "figures" / f"{fig['id']}.zip") as archive:
+            assert len(archive.namelist()) == 4
