@@ -36,18 +36,33 @@ def paradox_env() -> dict[str, str]:
     return env
 
 
-def run_paradox(*args: str, timeout: float = RENDER_TIMEOUT) -> subprocess.CompletedProcess:
-    """Run `paradox ARGS...` as a user would; never raises on a non-zero exit."""
+LOCKED = "another render of this project is running"
+
+
+def run_paradox(*args: str, timeout: float = RENDER_TIMEOUT, wait_for_lock: bool = True) -> subprocess.CompletedProcess:
+    """Run `paradox ARGS...` as a user would; never raises on a non-zero exit.
+
+    The renderer allows one render per project at a time (an flock in .render-cache). While
+    someone else renders this checkout (a developer, another test run), a render is refused
+    with LOCKED; with `wait_for_lock` we wait for them and try again, so a test is not
+    failed by a stranger's render. Tests of the lock itself pass wait_for_lock=False.
+    """
     started = time.monotonic()
-    done = subprocess.run(
-        [str(PARADOX), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=paradox_env(),
-        cwd=REPO,
-        check=False,
-    )
+    while True:
+        done = subprocess.run(
+            [str(PARADOX), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=paradox_env(),
+            cwd=REPO,
+            check=False,
+        )
+        if not (wait_for_lock and done.returncode != 0 and LOCKED in done.stderr):
+            break
+        if time.monotonic() - started > timeout:
+            break
+        time.sleep(2)
     done.seconds = time.monotonic() - started
     return done
 

@@ -1,0 +1,89 @@
+"""Hostile text in the data: a source title, a claim quote and a country name carrying HTML
+script, a Quarto shortcode, and Markdown and Typst markup must come out literally - as text a
+reader sees, in the HTML and in the PDF - and never run or be interpreted.
+
+The text is injected into a copy of data/ as a user would edit it (then `paradox describe`
+records the edit, `paradox check` passes), and the book is rendered from it with --data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .browser import Browser
+from .conftest import copy_data, explain, run_paradox
+from .corrupt import read_table, set_cell
+from .pdf import pdf_text
+
+pytestmark = pytest.mark.slow
+
+# Every way a piece of text could turn into something else on its way to the page:
+# HTML (a script that would alert), a Quarto shortcode, Markdown emphasis and math,
+# Typst code (#), math ($) and strong (*), and a Markdown/Typst cross-reference (@).
+PAYLOAD = "<script>alert(1)</script> {{< include x >}} *not bold* _not italic_ #strong[no] $x$ @sec-nope"
+
+INJECTED = {
+    # (file, field, selector, marker): the marker says where a literal was found from.
+    "source title": ("sources.csv", "title", lambda r: r["source_id"] == "wdi_population", "SourceTitle"),
+    "claim quote": ("article_claims.csv", "quote", lambda r: r["claim_id"] == "cocaine_production_tons", "ClaimQuote"),
+    "country name": ("countries.csv", "name", lambda r: r["iso3"] == "COL", "Colombia"),
+}
+
+
+def literal(marker: str) -> str:
+    return f"{marker} {PAYLOAD}"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def hostile_book(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    data = copy_data(tmp / "data")
+    for file, field, selector, marker in INJECTED.values():
+        header, _ = read_table(data, file)
+        assert field in header
+        set_cell(data, file, field, literal(marker), selector)
+    described = run_paradox("describe", str(data), timeout=120)
+    assert described.returncode == 0, explain(described)
+    checked = run_paradox("check", str(data), timeout=120)
+    assert checked.returncode == 0, "hostile text is valid data:\n" + explain(checked)
+    out = tmp / "_book"
+    done = run_paradox("render", "--data", str(data), "--out", str(out))
+    assert done.returncode == 0, "hostile text must render, literally:\n" + explain(done)
+    return out
+
+
+@pytest.fixture(scope="module")
+def hostile_site(hostile_book):
+    with Browser() as browser:
+        return browser.visit_book(hostile_book)
+
+
+def test_no_script_from_the_data_runs(hostile_site):
+    assert {p: r.dialogs for p, r in hostile_site.items() if r.dialogs} == {}
+    assert {p: r.page_errors for p, r in hostile_site.items() if r.page_errors} == {}
+
+
+def test_no_script_element_from_the_data_exists(hostile_site):
+    # Serialised live DOM: the payload's tag may appear only escaped (&lt;script&gt;).
+    injected = sorted(p for p, r in hostile_site.items() if "<script>alert(1)</script>" in r.html)
+    assert injected == []
+
+
+@pytest.mark.parametrize("where", sorted(INJECTED))
+def test_hostile_text_appears_literally_in_the_html(hostile_site, where):
+    text = literal(INJECTED[where][3])
+    pages = sorted(p for p, r in hostile_site.items() if squash(text) in squash(r.text))
+    assert pages, f"the {where} does not appear literally (as typed) on any page"
+
+
+@pytest.mark.parametrize("where", sorted(INJECTED))
+def test_hostile_text_appears_literally_in_the_pdf(hostile_book, where):
+    pdfs = sorted(hostile_book.glob("*.pdf"))
+    assert len(pdfs) == 1
+    assert squash(literal(INJECTED[where][3])) in pdf_text(pdfs[0])
