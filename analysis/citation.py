@@ -40,11 +40,13 @@ __all__ = [
     "figure_card_link",
     "number_citation",
     "how_to_cite_markdown",
+    "changes_from_env",
 ]
 
 CITATION_FILE = Path(__file__).resolve().parent.parent / "CITATION.cff"
 EDITION_ENV = "PARADOX_EDITION"
 EDITION_FILE_ENV = "PARADOX_EDITION_FILE"
+CHANGES_FILE_ENV = "PARADOX_CHANGES_FILE"
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 _BIB_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -95,6 +97,24 @@ def edition_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any] | N
     if not isinstance(edition, dict):
         raise ValueError(f"{where} must be a JSON object, got {type(edition).__name__}")
     return edition
+
+
+def changes_from_env(env: Mapping[str, str] | None = None) -> str | None:
+    """The "What changed in this edition" Markdown the render command wrote, or None.
+
+    The file named by `PARADOX_CHANGES_FILE` holds `paradox.diff.format_diff` of the previous
+    ledger against this edition's; it is blank (or absent) when no earlier ledger was given,
+    and then this returns None so the chapter can say so. A stable path, for the cache reason
+    given in `edition_from_env`.
+    """
+    path = (os.environ if env is None else env).get(CHANGES_FILE_ENV)
+    if not path:
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return text if text.strip() else None
 
 
 def _dates_to_str(node: Any) -> Any:

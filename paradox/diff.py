@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 __all__ = ["Change", "Diff", "diff_ledgers", "format_diff", "read_ledger", "ledger_of",
-           "DiffInputError", "main"]
+           "write_changes_file", "DiffInputError", "main"]
 
 REPO = Path(__file__).resolve().parent.parent
 LEDGER = "claims.json"
@@ -222,6 +222,26 @@ def format_diff(diff: Diff) -> str:
         if lines:
             parts.append(f"**{title}**\n\n" + "\n".join(lines))
     return "\n\n".join(parts) + "\n"
+
+
+def write_changes_file(path: str | Path, previous: str | Path | None,
+                       book: str | Path | None) -> dict[str, str]:
+    """Write "What changed" Markdown for the book to include; return the kernel env entry.
+
+    `previous` is the earlier edition's ledger (book folder or claims.json) and `book` the
+    folder just rendered; with `previous` None the file is written blank (the chapter then
+    says there is no earlier edition to compare). Always write it, at the same path: the path
+    is part of every chapter's cache key, and the file's content only re-executes the chapter
+    that reads it (via `analysis.citation.changes_from_env`). Unchanged content is not
+    rewritten, so its mtime stays. Two passes are needed because the new ledger exists only
+    after a render: render, write this file, render again (only that chapter re-executes).
+    """
+    text = format_diff(diff_ledgers(read_ledger(previous), read_ledger(book))) if previous else ""
+    path = Path(path)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return {"PARADOX_CHANGES_FILE": str(path.resolve())}
 
 
 # --- inputs -----------------------------------------------------------------------------------

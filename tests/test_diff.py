@@ -11,7 +11,9 @@ import pypandoc
 import pytest
 
 from paradox.cli import main as cli
-from paradox.diff import DiffInputError, diff_ledgers, format_diff, ledger_of, read_ledger
+from analysis.citation import changes_from_env
+from paradox.diff import (DiffInputError, diff_ledgers, format_diff, ledger_of, read_ledger,
+                          write_changes_file)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -210,6 +212,22 @@ def test_cli_diff_bad_data_folder_reports_problems_and_renders_nothing(tmp_path,
     err = capsys.readouterr().err
     assert "homicide.csv: row 2: year" in err
     assert err.rstrip().endswith(f"problem(s) in {data}; nothing was compared.")
+
+
+def test_changes_file_reaches_the_chapter(tmp_path):
+    old = write_book(tmp_path / "old", old_ledger())
+    new = write_book(tmp_path / "new", new_ledger())
+    path = tmp_path / "cache" / "changes.md"
+    env = write_changes_file(path, old, new)
+    assert env == {"PARADOX_CHANGES_FILE": str(path.resolve())}
+    assert changes_from_env(env) == format_diff(diff_ledgers(old_ledger(), new_ledger()))
+    before = path.stat().st_mtime_ns
+    write_changes_file(path, old / "claims.json", new)  # same text: the file is untouched
+    assert path.stat().st_mtime_ns == before
+    assert write_changes_file(path, None, new) == env  # no earlier ledger: blank file
+    assert path.read_text(encoding="utf-8") == "" and changes_from_env(env) is None
+    assert changes_from_env({}) is None
+    assert changes_from_env({"PARADOX_CHANGES_FILE": str(tmp_path / "absent.md")}) is None
 
 
 # --- end to end: two data folders rendered by the real renderer -------------------------------
