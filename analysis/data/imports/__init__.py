@@ -23,8 +23,6 @@ from analysis.data.problems import DataValidationError
 from analysis.data.schemas import table_schemas
 from analysis.data.write import write_table
 
-GSH_REGIONS = homicide.GSH
-
 
 def build_tables(sources_dir: Path) -> dict[str, pd.DataFrame]:
     """Every curated table, built from the raw files in `sources_dir`."""
