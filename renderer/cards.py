@@ -94,7 +94,7 @@ def _data_refs(spec: Mapping[str, Any], fig_id: str) -> list[tuple[str, list[dic
         data = view.get("data")
         if data is None:
             continue
-        if "values" in data:
+        if "values" in data and isinstance(data["values"], list):
             refs.setdefault(data.get("name") or f"view-{i}", list(data["values"]))
         elif "name" in data and data["name"] in datasets:
             refs.setdefault(data["name"], list(datasets[data["name"]]))
@@ -103,6 +103,10 @@ def _data_refs(spec: Mapping[str, Any], fig_id: str) -> list[tuple[str, list[dic
                             "a card can only hold data the spec carries")
     if not refs:
         raise CardError(f"{fig_id}: the spec has no data")
+    for name, rows in refs.items():
+        if not all(isinstance(row, Mapping) for row in rows):
+            raise CardError(f"{fig_id}: dataset {name!r} is not a list of records (objects); "
+                            "a card's CSV needs one object per row")
     return list(refs.items())
 
 

@@ -227,6 +227,9 @@ def test_accepts_altair_chart_and_json_text(tmp_path):
     ({"mark": "bar", "encoding": {}}, "the spec has no data"),
     ({"data": {"values": [{"a": 1}, {"a": "x"}]}, "mark": "bar"}, "column 'a' holds"),
     ({"data": {"values": [{"a": {"b": 1}}]}, "mark": "bar"}, "column 'a' holds"),
+    ({"data": {"values": [1, 2, 3]}, "mark": "tick"}, "is not a list of records"),
+    ({"data": {"values": "a,b\n1,2", "format": {"type": "csv"}}, "mark": "bar"},
+     "not inline values"),
 ])
 def test_refuses_data_a_csv_cannot_hold(tmp_path, spec, message):
     with pytest.raises(CardError, match=message):
