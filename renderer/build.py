@@ -110,14 +110,14 @@ def _execute(project, docs, env, fresh, cache, result, notify) -> dict:
         nb = build_notebook(doc, chapter.path.parent, env, project.root)
         jobs.append((chapter.rel, nb, chapter.path.parent, env, chapter.rel))
 
-    def done(rel, seconds):
+    def done(rel, nb, seconds):
+        cache.store(rel, keys[rel], nb, _record(nb))  # now: a later failure keeps this work
+        notebooks[rel] = nb
+        result.executed.append(rel)
         result.seconds[rel] = seconds
         notify("executed", rel, seconds)
 
-    for rel, (nb, seconds) in execute_all(jobs, on_done=done).items():
-        cache.store(rel, keys[rel], nb, _record(nb))
-        notebooks[rel] = nb
-        result.executed.append(rel)
+    execute_all(jobs, on_done=done)
     order = [c.rel for c in project.chapters]
     result.executed.sort(key=order.index)
     return notebooks

@@ -49,24 +49,36 @@ def execute_notebook(nb: nbformat.NotebookNode, workdir: Path, env: dict, rel: s
 def execute_all(jobs: list, workers: int = 2, on_done=None) -> dict:
     """Execute several (key, nb, workdir, env, rel) jobs concurrently; return {key: (nb, seconds)}.
 
+    on_done(key, nb, seconds) is called as each one finishes (so finished chapters can be
+    cached even if a later one fails).
+
     Two workers match this machine's two cores: chapters spend most of their time importing
     pandas and friends, which is CPU-bound. The first failure cancels what has not started.
     """
-    results = {}
+    results, failure = {}, None
     if not jobs:
         return results
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_timed, *job[1:]): job[0] for job in jobs}
         try:
             for future in _as_completed(futures):
+                if future.cancelled():
+                    continue
+                if future.exception() is not None:
+                    failure = failure or future.exception()
+                    for pending in futures:  # do not start more; let running ones finish
+                        pending.cancel()
+                    continue
                 key = futures[future]
                 results[key] = future.result()
                 if on_done:
-                    on_done(key, results[key][1])
-        except BaseException:
+                    on_done(key, *results[key])
+        except BaseException:  # KeyboardInterrupt: stop waiting
             for future in futures:
                 future.cancel()
             raise
+    if failure is not None:
+        raise failure
     return results
 
 

@@ -1,0 +1,45 @@
+"""Values from the kernel are inserted as literal text: never Markdown, HTML or Typst markup."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pypandoc
+import pytest
+
+from renderer.outputs import escape_markdown
+from renderer.pandoc import stringify
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "{{< include x >}}",
+    "*not emphasis* and _not either_ and `no code`",
+    "#set page(fill: red) $x^2$ @fig-a [@key] \\ backslash",
+    "1. not a list",
+    "# not a heading",
+    "a | b | c",
+    "[link](http://example.org) ![img](x.png)",
+]
+
+
+def pandoc(markdown: str, to: str) -> str:
+    return subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown-smart", "-t", to],
+                          input=markdown, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_escaped_text_reads_back_as_the_same_plain_text(text):
+    ast = json.loads(pandoc("Before " + escape_markdown(text) + " after.", "json"))
+    assert ast["blocks"][0]["t"] == "Para"
+    inlines = ast["blocks"][0]["c"]
+    assert all(node["t"] in ("Str", "Space") for node in inlines), inlines
+    assert stringify(inlines) == f"Before {text} after."
+
+
+def test_escaped_text_is_inert_in_html_and_typst():
+    text = "<script>alert(1)</script> #set $x$ @fig-a"
+    html = pandoc(escape_markdown(text), "html")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    typst = pandoc(escape_markdown(text), "typst")
+    assert "\\#set" in typst and "\\$x\\$" in typst and "\\@fig-a" in typst
