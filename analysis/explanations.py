@@ -70,7 +70,14 @@ def drug_intensity(seizures: pd.DataFrame, population: pd.DataFrame) -> pd.DataF
     d = seizures.merge(population[["iso3", "year", "population"]], on=["iso3", "year"])
     d["kg_per_100k"] = d["kilograms"] / d["population"] * 1e5
     d["x_drugs"] = np.log1p(d["kg_per_100k"])
-    return d[["iso3", "year", "kg_per_100k", "x_drugs"]]
+    d = d.rename(columns={"source_id": "seizure_source_id"})
+    return d[["iso3", "year", "kg_per_100k", "x_drugs", "seizure_source_id"]]
+
+
+def panel_sources(panel: pd.DataFrame) -> tuple[str, ...]:
+    """Source ids behind a panel: its homicide and seizure series, and the population table."""
+    ids = [*panel["source_id"], *panel["seizure_source_id"], "wdi_population"]
+    return tuple(sorted(set(ids)))
 
 
 def _homicide_counts(homicide: pd.DataFrame, population: pd.DataFrame, series: str) -> pd.DataFrame:
@@ -204,7 +211,7 @@ def peru_prediction(model: Model, panel: pd.DataFrame, year: int,
     mean, lo, hi = (float(frame[c].iloc[0]) / pop * 1e5 for c in ("mean", "mean_ci_lower",
                                                                    "mean_ci_upper"))
     obs = float(row["rate_per_100k"].iloc[0])
-    srcs = tuple(dict.fromkeys([*row["source_id"], "unodc_seizures", "wdi_population"]))
+    srcs = panel_sources(row)
     note = model.describe()
     ratio = obs / mean
     return {
@@ -230,7 +237,7 @@ def break_even(model: Model, panel: pd.DataFrame, year: int, z: float = Z_OUTLIE
     mean = float(model.fit.predict(row, offset=np.log(row["population"])).iloc[0])
     count = mean * np.exp(-z * model.sigma)
     return Estimate(round(count, -1), unit="homicides", year=year, hedge="about",
-                    sources=tuple(dict.fromkeys([*row["source_id"], "unodc_seizures"])),
+                    sources=panel_sources(row),
                     method=(f"Predicted {mean:,.0f} x exp(-{z} x {model.sigma:.2f}). "
                             f"{model.describe()} {SEIZURE_NOTE}"))
 
@@ -263,7 +270,7 @@ def _coef(model: Model, name: str, label: str, level: float) -> Estimate:
     lo, hi = model.fit.conf_int(alpha=1 - level).loc[name]
     p = float(model.fit.pvalues[name])
     return Estimate(float(model.fit.params[name]), float(lo), float(hi), digits=2,
-                    interval=f"{level:.0%} CI", sources=("unodc_seizures", "wdi_homicide"),
+                    interval=f"{level:.0%} CI", sources=panel_sources(model.data),
                     method=f"{label}; p = {p:.2f}. {model.describe()} {SEIZURE_NOTE}")
 
 
@@ -328,7 +335,7 @@ def ols_check(panel: pd.DataFrame, year: int, exclude: tuple[str, ...] = (PERU,)
     pred = fit.get_prediction(row).summary_frame(alpha=1 - level)
     note = (f"OLS on log rates, year effects, errors clustered by country; n = {int(fit.nobs)} "
             f"country-years, {d['iso3'].nunique()} countries; Peru held out. {SEIZURE_NOTE}")
-    srcs = ("unodc_seizures", "wdi_homicide")
+    srcs = panel_sources(d)
     return {
         "drug_effect": Estimate(float(fit.params["x_drugs"]), float(lo), float(hi), digits=2,
                                 interval=f"{level:.0%} CI", sources=srcs, method=note),

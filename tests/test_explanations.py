@@ -23,7 +23,8 @@ def synthetic_panel(beta=0.5, gamma=0.0, delta=0.0, n_countries=30, n_years=20, 
             x, cor = base_x + rng.normal(0, 0.3), base_c + rng.normal(0, 0.2)
             mu = pop * np.exp(-9 + beta * x + gamma * cor + delta * x * cor + 0.01 * (y - 2000))
             rows.append({"iso3": f"C{i:02d}", "year": y, "homicides": float(rng.poisson(mu)),
-                         "population": pop, "x_drugs": x, "corrupt": cor, "source_id": "syn"})
+                         "population": pop, "x_drugs": x, "corrupt": cor, "source_id": "syn",
+                         "seizure_source_id": "syn_seizures"})
     d = pd.DataFrame(rows)
     d["rate_per_100k"] = d["homicides"] / d["population"] * 1e5
     return d
@@ -164,3 +165,14 @@ def test_ols_check_recovers_a_known_coefficient():
     # counts are Poisson around exp(-9 + 0.5 x) x population: log rates recover 0.5 closely
     assert r["drug_effect"].point == pytest.approx(0.5, abs=0.05)
     assert r["predicted_rate"].contains(r["predicted_rate"].point)
+
+
+def test_model_estimates_cite_only_sources_that_exist():
+    # every source id an explanation estimate cites must be a row of sources.csv
+    known = set(load("sources")["source_id"])
+    tables = {name: load(name) for name in
+              ("homicide", "population", "cocaine_seizures", "countries", "corruption")}
+    panel = ex.build_panel(tables["homicide"], tables["population"], tables["cocaine_seizures"],
+                           tables["countries"])
+    cited = set(ex.panel_sources(panel))
+    assert cited and cited <= known
