@@ -44,6 +44,63 @@ ARTICLE_SOURCE = "muggah_mcdermott_2013"
 PERU, COLOMBIA, BOLIVIA = "PER", "COL", "BOL"
 
 
+_MD_SPECIAL = set("\\`*_{}[]()<>#+!|$^~@")
+
+
+def _md_escape(text: str) -> str:
+    """Backslash-escape Markdown punctuation so a cell is shown literally (pandoc accepts it)."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text)).replace("\n", " ")
+
+
+class Table:
+    """A table for the book: a DataFrame of display strings shown as a Markdown pipe table.
+
+    Why not the DataFrame itself: its HTML repr carries the row index and is HTML-only, while a
+    Markdown table becomes a real table in every format (HTML, Typst/PDF, Quarto or the
+    project's renderer) and takes its caption from `tbl-cap`. `frame` keeps the data.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame.reset_index(drop=True)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+    def to_markdown(self) -> str:
+        """The pipe table (header, alignment row, one line per row)."""
+        cols = self.columns
+        numeric = [bool(len(self.frame)) and all(_looks_numeric(v) for v in self.frame[c]) for c in cols]
+        lines = ["| " + " | ".join(_md_escape(c) for c in cols) + " |",
+                 "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
+        for _, row in self.frame.iterrows():
+            lines.append("| " + " | ".join(_md_escape("" if pd.isna(v) else v) for v in row) + " |")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def _looks_numeric(value) -> bool:
+    """True for display strings such as '1,260', '45%', '2nd', '' (right-aligned columns)."""
+    text = str(value).strip().rstrip("%").replace(",", "")
+    for suffix in ("st", "nd", "rd", "th"):
+        text = text.removesuffix(suffix)
+    if text == "":
+        return True
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
 class Bundle(SimpleNamespace):
     """The named values of one chapter (attribute access: `r.peru_rate_latest`)."""
 
@@ -249,7 +306,7 @@ def paradox() -> Bundle:
         f"{country_name(countries, latest_leader)} has overtaken Peru.",
         labels=("claim_holds", "claim_lapsed"), sources=coca_sources,
         method="Leader of the latest year's headline areas (producers.leader).")
-    r.rank_table = _rank_table_display(coca, countries)
+    r.rank_table = Table(_rank_table_display(coca, countries))
 
     # Homicide: the World Bank series, Peru's latest year.
     h_year = _wdi_latest_peru_year(homicide)
@@ -392,7 +449,7 @@ def markets() -> Bundle:
     r.rio_multiple = Estimate(rio.value, unit="times", sources=(rio.source_id,))
     r.london_tenfold_rio = mk.london_value(claims, "tenfold_rio")
     r.london_tenfold_source = mk.london_value(claims, "tenfold_source")
-    r.value_chain_table = _value_chain_display(claims)
+    r.value_chain_table = Table(_value_chain_display(claims))
     return r
 
 
@@ -452,7 +509,7 @@ def criminal_economy() -> Bundle:
     r.fit_sentence = ce.consistency_verdict(claims)
     r.share_consistent = ce.share_consistent(sim, claims)
     r.assumption_sentence = _fit_conditions(claims)
-    r.economy_table = _economy_display(claims, sim)
+    r.economy_table = Table(_economy_display(claims, sim))
     r.mc_draws = _count(len(sim), rng.sources)
     return r
 
@@ -540,7 +597,7 @@ def counting() -> Bundle:
         "the paradox would disappear.",
         "Even on the ministry's figure Peru would stay in the safer half of the continent.",
         labels=("ministry_violent_half", "ministry_safer_half"), sources=wdi_src)
-    r.counts_table = _counts_display(homicide, population, countries, claims)
+    r.counts_table = Table(_counts_display(homicide, population, countries, claims))
 
     jump = _biggest_jump(homicide)
     r.gsh_jump_before = Estimate(jump["before"], unit="homicides", sources=("unodc_gsh2013",))
@@ -876,7 +933,7 @@ def explanations() -> Bundle:
     r.interaction_sentence = _interaction_sentence(f)
     r.complicity_n = _count(com.n_obs, ("wb_wgi",) + model_src, com.describe())
     r.garcia_pardons, r.humala_pardons = f.pardons["garcia"], f.pardons["humala"]
-    r.evidence_table = _evidence_display(f)
+    r.evidence_table = Table(_evidence_display(f))
     r.misreading_verdict, r.complicity_verdict = _verdicts(f)
     return r
 
@@ -995,9 +1052,9 @@ def data_methods() -> Bundle:
     r = Bundle()
     r.n_tables = _count(len(desc["resources"]))
     r.n_rows = _count(sum(int(res.get("rows", 0)) for res in desc["resources"]))
-    r.provenance_table = provenance_table(folder)
-    r.files_table = files_table(folder)
-    r.dictionary_table = dictionary_table(folder)
+    r.provenance_table = Table(provenance_table(folder))
+    r.files_table = Table(files_table(folder))
+    r.dictionary_table = Table(dictionary_table(folder))
     coca = load("coca_cultivation")
     both = coca.loc[coca["iso3"] == PERU].groupby("year")["measure"].nunique()
     two = sorted(int(y) for y in both.loc[both > 1].index)
@@ -1012,7 +1069,7 @@ def data_methods() -> Bundle:
         text=f"The headline model is a {f.misreading.describe()} The complicity model adds "
              f"corruption and its interaction with drug intensity: {f.complicity.describe()}",
         branch="model_spec", sources=tuple(f.prediction["predicted_rate"].sources))
-    r.model_table = model_table(f)
+    r.model_table = Table(model_table(f))
     sim_claims = load("article_claims")
     r.mc_draws = _count(len(ce.simulate(sim_claims)), (ARTICLE_SOURCE,))
     readings = ce.Readings()
@@ -1119,7 +1176,7 @@ def claims_checked() -> Bundle:
     """Appendix B: every claim of the article against the data."""
     table = claims_table()
     r = Bundle()
-    r.claims_table = table
+    r.claims_table = Table(table)
     r.n_claims = _count(len(table), (ARTICLE_SOURCE,))
     r.n_no_data = _count(int((table["Verdict"] == NO_DATA).sum()), (ARTICLE_SOURCE,))
     claims = load("article_claims")
@@ -1194,14 +1251,14 @@ def reproducibility() -> Bundle:
         "be reproducible from the commit alone.",
         "The working copy matched the commit when this edition was rendered.",
         labels=("dirty", "clean"))
-    r.vintage_table = vintage_table()
+    r.vintage_table = Table(vintage_table())
     rows = []
     for name in PACKAGES:
         try:
             rows.append({"Package": name, "Version": metadata.version(name)})
         except metadata.PackageNotFoundError:
             rows.append({"Package": name, "Version": "not installed"})
-    r.packages_table = pd.DataFrame(rows)
+    r.packages_table = Table(pd.DataFrame(rows))
     return r
 
 

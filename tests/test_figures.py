@@ -1,0 +1,173 @@
+"""analysis/figures.py and analysis/theme.py: every figure of the book.
+
+What a reader (and a briefing) needs from a figure: it draws from the data folder it is given,
+its data travel with it (inline, no URL), it names its sources (a source line under the chart
+and the source ids in `usermeta`), it has tooltips, and it stays readable in grey: whenever
+colour separates more than two series, a dash pattern or a shape separates them too.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+import vl_convert as vlc
+from hypothesis import given, strategies as st
+
+from analysis import figures, theme
+from analysis.data import load
+
+ROOT = Path(__file__).resolve().parent.parent
+ALLOWED_COLOURS = {c.lower() for c in theme.OKABE_ITO.values()} | {
+    theme.GREY.lower(), theme.LIGHT_GREY.lower(), theme.TEXT.lower(), "#555555", "white", "black"}
+
+
+@pytest.fixture(scope="module")
+def specs():
+    """Each figure's Vega-Lite spec (built once from the repository's data)."""
+    return {name: make().to_dict() for name, make in figures.FIGURES.items()}
+
+
+def walk(node):
+    """Every dict inside a spec (layers, encodings, scales ...)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def layers(spec):
+    """Every unit spec (one with a mark) in a possibly layered spec."""
+    return [n for n in walk(spec) if "mark" in n]
+
+
+def test_the_book_has_at_least_eight_figures_named_for_their_function():
+    assert len(figures.FIGURES) >= 8
+    assert all(name == fn.__name__ for name, fn in figures.FIGURES.items())
+    assert set(figures.FIGURES) <= set(figures.__all__)
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_figure_returns_an_altair_chart_with_inline_data(name, specs):
+    chart = figures.FIGURES[name]()
+    assert isinstance(chart, alt.TopLevelMixin)
+    spec = specs[name]
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert not [n for n in walk(spec) if "url" in n and isinstance(n.get("url"), str)], "data must be inline"
+    datasets = spec.get("datasets", {})
+    assert datasets and all(len(rows) > 0 for rows in datasets.values())
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_figure_names_its_sources(name, specs):
+    spec = specs[name]
+    meta = spec["usermeta"]
+    assert meta["figure"] == name
+    known = set(load("sources")["source_id"])
+    assert meta["sources"] and set(meta["sources"]) <= known, set(meta["sources"]) - known
+    title = spec["title"]
+    assert title["orient"] == "bottom"
+    text = " ".join(title["text"]) if isinstance(title["text"], list) else title["text"]
+    assert text.startswith("Source: ") and text == meta["source_line"]
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_figure_has_tooltips(name, specs):
+    assert any("tooltip" in layer.get("encoding", {}) for layer in layers(specs[name]))
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_figure_is_readable_in_grey(name, specs):
+    # Any layer whose colour separates more than two categories must also separate them by
+    # dash pattern (lines) or shape (points) on the same field.
+    for layer in layers(specs[name]):
+        enc = layer.get("encoding", {})
+        colour = enc.get("color", {})
+        field = colour.get("field")
+        domain = colour.get("scale", {}).get("domain", [])
+        if not field or colour.get("type") != "nominal" or len(domain) <= 2:
+            continue
+        backups = [enc.get(ch, {}).get("field") for ch in ("strokeDash", "shape")]
+        assert field in backups, f"{name}: colour on {field!r} has no dash/shape backup"
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_figure_uses_only_the_theme_palette(name, specs):
+    used = set()
+    for node in walk(specs[name]):
+        for key in ("color", "fill", "stroke"):
+            value = node.get(key)
+            if isinstance(value, str) and value.startswith("#"):
+                used.add(value.lower())
+        scale_range = node.get("range")
+        if isinstance(scale_range, list):
+            used |= {v.lower() for v in scale_range if isinstance(v, str) and v.startswith("#")}
+    assert used <= ALLOWED_COLOURS, used - ALLOWED_COLOURS
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_figure_draws_and_prints_its_source_line(name, specs):
+    svg = vlc.vegalite_to_svg(specs[name])
+    assert svg.startswith("<svg") and "Source:" in svg
+    assert svg.count("<path") + svg.count("<line") + svg.count("<rect") > 10
+
+
+def test_theme_config_is_accepted_by_vega_lite():
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x:Q", y="y:Q")
+    spec = theme.apply(chart, source="UNODC", sources=["wdi_homicide"], figure="t").to_dict()
+    assert spec["config"]["font"].startswith("DejaVu Sans")
+    assert spec["title"]["text"] == ["Source: UNODC."]
+    vlc.vegalite_to_svg(spec)
+
+
+def test_peru_has_one_style_everywhere():
+    # The same key gets the same style in every figure, whatever else is drawn beside it.
+    assert theme.series_styles(["PER", "COL"])[0] == theme.series_styles(["BRA", "X", "PER"])[2]
+    assert theme.STYLE["PER"].dash == () and theme.STYLE["PER"].shape == "circle"
+
+
+KEYS = sorted(set(theme.STYLE) - {"WEU"}) + ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG"]
+
+
+@given(st.lists(st.sampled_from(KEYS), unique=True, min_size=1, max_size=len(theme.CYCLE)))
+def test_up_to_eight_series_differ_in_grey(keys):
+    # Within one chart, no two series share both dash pattern and shape, so grey print keeps
+    # them apart, for any mix of fixed-style keys (PER, COL, ...) and unknown ones.
+    styles = theme.series_styles(keys)
+    assert len(styles) == len(keys)
+    pairs = [(s.dash, s.shape) for s in styles]
+    assert len(set(pairs)) == len(pairs), list(zip(keys, pairs))
+
+
+def test_source_lines_wrap_at_spaces():
+    lines = theme.wrap("Source: " + "word " * 60, width=40)
+    assert all(len(line) <= 40 for line in lines) and " ".join(lines).split() == ("Source: " + "word " * 60).split()
+
+
+def test_figures_follow_the_data_folder(tmp_path, monkeypatch):
+    # Cut the coca table at 2013: the coca figure then ends in 2013 and its data say so.
+    cut = tmp_path / "data"
+    shutil.copytree(ROOT / "data", cut)
+    coca = pd.read_csv(cut / "coca_cultivation.csv", dtype=str, keep_default_na=False)
+    coca.loc[coca["year"].astype(int) <= 2013].to_csv(cut / "coca_cultivation.csv", index=False)
+    monkeypatch.setenv("PARADOX_DATA", str(cut))
+    spec = figures.coca_area_by_country().to_dict()
+    years = [row["year"] for rows in spec["datasets"].values() for row in rows if "hectares" in row]
+    assert max(years) == 2013
+    monkeypatch.delenv("PARADOX_DATA")
+    spec = figures.coca_area_by_country().to_dict()
+    years = [row["year"] for rows in spec["datasets"].values() for row in rows if "hectares" in row]
+    assert max(years) > 2013
+
+
+def test_figure_specs_are_deterministic():
+    a = json.dumps(figures.criminal_economy_ranges().to_dict(), sort_keys=True)
+    b = json.dumps(figures.criminal_economy_ranges().to_dict(), sort_keys=True)
+    assert a == b

@@ -1,0 +1,171 @@
+"""analysis/report.py: the named values each chapter shows.
+
+The bundles are thin (the statistics are tested in the modules they come from); what is
+tested here is the contract with the chapters: every value a chapter names exists, every value
+is an Estimate, a data-chosen Branch or a Table, tables render as Markdown, and the few
+values composed here (a median, a largest jump, year lists) have known answers.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, strategies as st
+
+from analysis import report
+from analysis.estimate import Branch, Estimate
+
+ROOT = Path(__file__).resolve().parent.parent
+SETUP = re.compile(r"^r = report\.(?P<fn>\w+)\(\)$", re.M)
+INLINE = re.compile(r"`\{python\}\s+r\.(?P<name>\w+)\s*`")
+CELL_VALUE = re.compile(r"^r\.(?P<name>\w+)$", re.M)
+
+
+@pytest.fixture(scope="module")
+def bundles():
+    """Every chapter's bundle from the repository's data (built once)."""
+    return {stem: build() for stem, build in report.BUNDLES.items()}
+
+
+def book_files():
+    files = [ROOT / "index.qmd", *sorted((ROOT / "chapters").glob("*.qmd"))]
+    return [(p, p.read_text(encoding="utf-8")) for p in files]
+
+
+@pytest.mark.parametrize("path,text", book_files(), ids=lambda x: getattr(x, "name", ""))
+def test_every_name_a_chapter_uses_exists_in_its_bundle(path, text, bundles):
+    setup = SETUP.search(text)
+    assert setup, f"{path.name}: no `r = report.<bundle>()` setup cell"
+    stem = "index.qmd" if path.name == "index.qmd" else path.stem
+    assert report.BUNDLES[stem].__name__ == setup.group("fn"), f"{path.name}: BUNDLES and the setup cell disagree"
+    names = set(INLINE.findall(text)) | set(CELL_VALUE.findall(text))
+    missing = sorted(names - set(bundles[stem].names()))
+    assert not missing, f"{path.name}: names not in report.{setup.group('fn')}(): {missing}"
+
+
+@pytest.mark.parametrize("stem", sorted(report.BUNDLES))
+def test_bundle_values_are_estimates_branches_or_tables(stem, bundles):
+    for name in bundles[stem].names():
+        value = getattr(bundles[stem], name)
+        assert isinstance(value, (Estimate, Branch, report.Table)), f"{stem}.{name} is {type(value).__name__}"
+        if isinstance(value, (Estimate, Branch)):
+            # Everything shown inline is recorded by the renderer's claims ledger.
+            claim = value._repr_claim_()
+            assert claim["text"] == str(value) and claim["kind"] in ("number", "branch")
+
+
+@pytest.mark.parametrize("stem", sorted(report.BUNDLES))
+def test_tables_have_rows_and_no_missing_headers(stem, bundles):
+    for name in bundles[stem].names():
+        value = getattr(bundles[stem], name)
+        if isinstance(value, report.Table):
+            assert len(value) > 0, f"{stem}.{name} is empty"
+            assert all(isinstance(c, str) and c for c in value.columns)
+            md = value.to_markdown().splitlines()
+            assert len(md) == len(value) + 2
+
+
+def test_numbers_in_the_bundles_carry_their_sources(bundles):
+    # A number with no source cannot be cited; counts of years or tables are exempt when
+    # they describe the book itself (the appendix bundles).
+    sourced = ("index.qmd", "01-paradox", "02-markets", "03-criminal-economy", "04-counting-the-dead",
+               "05-explanations", "06-outlook")
+    unsourced = [f"{stem}.{name}" for stem in sourced for name in bundles[stem].names()
+                 if isinstance(v := getattr(bundles[stem], name), Estimate) and not v.sources]
+    assert not unsourced, unsourced
+
+
+def test_year_values_print_plainly():
+    # 2013 is a label, not a quantity: no thousands separator, and the ledger text agrees.
+    year = report._year(2013, ("muggah_mcdermott_2013",))
+    assert str(year) == "2013"
+    assert year._repr_claim_()["text"] == "2013"
+    assert year._repr_claim_()["sources"] == ["muggah_mcdermott_2013"]
+
+
+def test_year_lists_and_ranges():
+    assert report._year_ranges([2011, 2012, 2013, 2015]) == "2011-2013 and 2015"
+    assert report._year_ranges([2012]) == "2012"
+    assert report._year_ranges([]) == ""
+    b = report._year_list([2012, 2013], ["unodc_wdr2025_coca"], "peru_largest")
+    assert str(b) == "2012 and 2013" and b.branch == "peru_largest:2012,2013"
+    assert str(report._year_list([], [], "x")) == "no year at all"
+
+
+def test_multiway_branch_takes_the_first_true_option_and_needs_a_fallback():
+    b = report._branch([(False, "a", "la"), (True, "b", "lb"), (True, "c", "lc")], ["s"])
+    assert (str(b), b.branch, b.sources) == ("b", "lb", ("s",))
+    with pytest.raises(ValueError, match="fallback"):
+        report._branch([(False, "a", "la")])
+
+
+def test_known_answers_from_the_unodc_table(bundles):
+    # UNODC WDR 2025 annex, headline (net) areas: 2012 Peru 60,400 > Colombia 48,000;
+    # 2013 Peru 49,800 > Colombia 48,000; 2011 Peru 62,500 < Colombia 64,000 -> 2012 and 2013.
+    r = bundles["01-paradox"]
+    assert str(r.peru_largest_years) == "2012 and 2013"
+    assert str(r.peru_area_article_year) == "49,800 hectares"
+    assert r.leader_article_year_sentence.branch == "peru_leads"
+    # The satellite-interpreted 2011 figure (64,400 > 64,000) flips 2011.
+    assert r.sensitivity_sentence.branch == "definition_matters" and "2011" in str(r.sensitivity_sentence)
+
+
+def test_known_answers_for_the_two_counts(bundles):
+    # 10,000 / 29.55 million people (Peru 2012) x 100,000 = 33.8; 3,000 -> 10.2.
+    r = bundles["04-counting-the-dead"]
+    assert str(r.ministry_rate) == "33.8 per 100,000 (2012)"
+    assert str(r.police_rate) == "10.2 per 100,000 (2012)"
+    # UNODC GSH police counts: 1,526 (2004) -> 3,057 (2005) = 2.0 times, the largest jump.
+    assert (str(r.gsh_jump_before), str(r.gsh_jump_after)) == ("1,526 homicides", "3,057 homicides")
+    assert str(r.gsh_jump_year_after) == "2005" and str(r.gsh_jump_ratio) == "2.0 times"
+
+
+def test_south_american_median_is_the_median_of_the_ranked_rates():
+    # Three countries with rates 2, 4 and 9: median 4, range 2-9.
+    homicide = pd.DataFrame({
+        "iso3": ["AAA", "BBB", "CCC"], "year": [2020] * 3, "rate_per_100k": [2.0, 4.0, 9.0],
+        "count": [pd.NA] * 3, "source_type": ["wdi_series"] * 3, "source_org": ["x"] * 3,
+        "source_id": ["wdi_homicide"] * 3})
+    countries = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC"], "name": ["A", "B", "C"],
+                              "region": ["Americas"] * 3, "subregion": ["South America"] * 3,
+                              "south_america": [True] * 3, "is_aggregate": [False] * 3})
+    m = report._sa_median(homicide, countries, 2020)
+    assert (m.point, m.low, m.high) == (4.0, 2.0, 9.0)
+    assert str(m) == "4.0 per 100,000 (2020; range 2.0-9.0)"
+
+
+def test_table_markdown_escapes_and_aligns():
+    t = report.Table(pd.DataFrame({"Name": ["a|b", "$5-7 billion"], "Rows": ["1,260", "45%"]}))
+    lines = t.to_markdown().splitlines()
+    assert lines[0] == "| Name | Rows |"
+    assert lines[1] == "|:---|---:|"
+    assert lines[2] == "| a\\|b | 1,260 |"
+    assert lines[3] == "| \\$5-7 billion | 45% |"
+
+
+@given(st.lists(st.text(alphabet="ab|$*_[]`\\ 12", max_size=12), min_size=1, max_size=5))
+def test_table_cells_never_break_the_pipe_table(cells):
+    # Whatever a cell holds, each row has exactly as many unescaped pipes as the header.
+    t = report.Table(pd.DataFrame({"A": cells, "B": cells}))
+    for line in t.to_markdown().splitlines():
+        unescaped = re.sub(r"\\.", "", line)
+        assert unescaped.count("|") == 3
+
+
+def test_bundles_read_the_data_folder_they_are_given(tmp_path, monkeypatch):
+    # PARADOX_DATA is how `paradox render --data DIR` reaches a chapter; a folder whose coca
+    # table stops in 2013 moves the "latest year" with it.
+    import shutil
+
+    cut = tmp_path / "data"
+    shutil.copytree(ROOT / "data", cut)
+    coca = pd.read_csv(cut / "coca_cultivation.csv", dtype=str, keep_default_na=False)
+    coca.loc[coca["year"].astype(int) <= 2013].to_csv(cut / "coca_cultivation.csv", index=False)
+    monkeypatch.setenv("PARADOX_DATA", str(cut))
+    r = report.paradox()
+    assert str(r.latest_year) == "2013"
+    assert r.leader_latest_sentence.branch == "peru_leads"
+    assert r.claim_status_sentence.branch == "claim_holds"
