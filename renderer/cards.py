@@ -268,14 +268,44 @@ def _as_spec(spec: Any) -> dict[str, Any]:
     return json.loads(json.dumps(spec))  # a deep, JSON-clean copy
 
 
+def _marks_by_dataset(spec: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Mark types drawn from each dataset (a view without data uses its parent's).
+
+    Why: Altair names datasets by hash ('data-46cef99...'); the marks tell a reader of the
+    card which rows are the line, which the reference rule, which the labels.
+    """
+    marks: dict[str, list[str]] = {}
+    counter = iter(range(1 << 30))  # the same pre-order numbering as `_views`
+
+    def walk(view: Mapping[str, Any], inherited: str | None) -> None:
+        i, data, name = next(counter), view.get("data"), inherited
+        if isinstance(data, Mapping) and isinstance(data.get("values"), list):
+            name = data.get("name") or f"view-{i}"
+        elif isinstance(data, Mapping) and "name" in data:
+            name = data["name"]
+        mark = view.get("mark")
+        kind = mark.get("type") if isinstance(mark, Mapping) else mark
+        if kind and name is not None and kind not in marks.setdefault(name, []):
+            marks[name].append(kind)
+        for key in _CHILD_KEYS:
+            for child in view.get(key, []) or []:
+                walk(child, name)
+        if isinstance(view.get("spec"), Mapping):
+            walk(view["spec"], name)
+
+    walk(spec, None)
+    return marks
+
+
 def _dataset_columns(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Each dataset's name and the keys its rows use (first-seen order)."""
+    """Each dataset's name, the keys its rows use (first-seen order) and the marks it feeds."""
+    marks = _marks_by_dataset(spec)
     out = []
     for name, values in _data_refs(spec, "figure"):
         keys: dict[str, None] = {}
         for row in values:
             keys.update(dict.fromkeys(row))
-        out.append({"name": name, "columns": list(keys)})
+        out.append({"name": name, "columns": list(keys), "marks": marks.get(name, [])})
     return out
 
 

@@ -148,6 +148,15 @@ def test_csv_text_known_answer(tmp_path):
     ]
 
 
+def test_metadata_names_the_marks_of_each_dataset(tmp_path):
+    card = write(tmp_path, layered_chart())
+    meta = json.loads((card / "metadata.json").read_text(encoding="utf-8"))
+    assert [(d["columns"], d["marks"]) for d in meta["data"]["datasets"]] == [
+        (["year", "hectares", "iso3", "headline"], ["line"]), (["level"], ["rule"])]
+    facet = json.loads((write(tmp_path / "f", faceted_chart()) / "metadata.json").read_text())
+    assert facet["data"]["datasets"][0]["marks"] == ["bar"]  # the facet's inner view
+
+
 def test_several_datasets_are_told_apart(tmp_path):
     rows = plotted_data(layered_chart())
     assert [r["_dataset"] for r in rows].count(rows[-1]["_dataset"]) == 1  # the rule's one row
