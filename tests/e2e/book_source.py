@@ -61,7 +61,9 @@ def _read_chapter(project: Path, rel: Path) -> Chapter:
 
 
 def plain(text: str) -> str:
-    """Typographic quotes and dashes as a reader types them (pandoc's smart punctuation
-    turns ' into a curly apostrophe in both outputs), whitespace collapsed."""
-    table = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+    """Typographic quotes, dashes, ellipses and minus signs as a reader types them (pandoc's
+    smart punctuation curls apostrophes; Typst sets "..." as an ellipsis and a hyphen before
+    a digit as a minus sign), whitespace collapsed."""
+    table = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+             "\u2026": "...", "\u2212": "-"}
     return re.sub(r"\s+", " ", "".join(table.get(c, c) for c in text)).strip()
