@@ -771,8 +771,16 @@ def findings() -> "ex.Findings":
 
 
 def _evidence_display(f) -> pd.DataFrame:
-    """explanations.evidence_table with reader-facing column names (tbl-evidence)."""
-    return f.evidence.rename(columns={
+    """explanations.evidence_table with reader-facing column names (tbl-evidence).
+
+    The explanation and what would settle it repeat for every row of an explanation; they are
+    shown on its first row only, so the table reads as two groups.
+    """
+    t = f.evidence.copy()
+    repeat = t["explanation"].eq(t["explanation"].shift())
+    t.loc[repeat & t["would_settle"].eq(t["would_settle"].shift()), "would_settle"] = ""
+    t.loc[repeat, "explanation"] = ""
+    return t.rename(columns={
         "explanation": "Explanation", "prediction": "What it predicts",
         "data_show": "What the data show", "n": "Observations", "strength": "Strength",
         "would_settle": "What would settle it"})
