@@ -48,7 +48,8 @@ def _article_rule(year: int, y_title: str = "") -> alt.Chart:
 
 
 def _year_axis(title: str = "Year") -> alt.X:
-    return alt.X("year:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1))
+    return alt.X("year:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True,
+                                                     labelFlush=False))
 
 
 # --- chapter 1 -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ value that a vintage cannot provide becomes a sentence saying so, never an excep
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 import platform
 import subprocess
@@ -1005,20 +1006,40 @@ def files_table(folder: Path | None = None) -> pd.DataFrame:
             years = f"{int(frame['year'].min())}-{int(frame['year'].max())}"
         rows.append({"Table": res["path"], "Title": res.get("title", ""),
                      "Rows": _cell(res.get("rows", len(frame)), "count"), "Years": years,
-                     "SHA-256": str(res.get("hash", "")).removeprefix("sha256:")})
+                     "SHA-256": _short_hash(res.get("hash", ""))})
     return pd.DataFrame(rows)
 
 
+HASH_SHOWN = 16  # hex characters of a checksum shown in the book; the files hold all 64
+
+
+def _short_hash(value) -> str:
+    text = "" if value is None or pd.isna(value) else str(value).removeprefix("sha256:")
+    return f"{text[:HASH_SHOWN]}…" if len(text) > HASH_SHOWN else text
+
+
+def _short_copy(intermediary) -> str:
+    """'github.com/owner/repo@<40 hex> path/to/file.xlsx' -> 'owner/repo@abcdef1, file.xlsx'."""
+    text = "" if intermediary is None or pd.isna(intermediary) else str(intermediary)
+    m = re.match(r"(?:https?://)?github\.com/(?P<repo>[^@\s]+)@(?P<sha>[0-9a-f]{7,40})\s*(?P<path>.*)$", text)
+    if not m:
+        return text
+    name = m.group("path").strip().rsplit("/", 1)[-1]
+    return f"{m.group('repo')}@{m.group('sha')[:7]}" + (f", {name}" if name else "")
+
+
 def provenance_table(folder: Path | None = None) -> pd.DataFrame:
-    """sources.csv for readers: publisher, title, intermediary copy, raw file checksum."""
+    """sources.csv for readers: publisher, title, intermediary copy, raw file checksum.
+
+    Checksums and commits are abbreviated for the page; data/sources.csv holds them in full.
+    """
     s = load("sources", folder)
-    out = pd.DataFrame({
-        "Source id": s["source_id"], "Publisher": s["publisher"],
-        "Title": s["title"], "Year": s["year"].astype("Int64").astype(str),
-        "Taken from": s["intermediary"].fillna("").replace("nan", ""),
-        "Raw file SHA-256": s["raw_sha256"].fillna("").replace("nan", ""),
+    return pd.DataFrame({
+        "Source id": s["source_id"], "Publisher": s["publisher"], "Title": s["title"],
+        "Year": s["year"].astype("Int64").astype(str),
+        "Taken from": [_short_copy(v) for v in s["intermediary"]],
+        "Raw file SHA-256": [_short_hash(v) for v in s["raw_sha256"]],
     })
-    return out
 
 
 def model_table(f=None) -> pd.DataFrame:
