@@ -1329,3 +1329,35 @@ BUNDLES = {"index.qmd": summary, "01-paradox": paradox, "02-markets": markets,
            "03-criminal-economy": criminal_economy, "04-counting-the-dead": counting,
            "05-explanations": explanations, "06-outlook": outlook, "a1-data-methods": data_methods,
            "a2-claims": claims_checked, "a3-cite": citation, "a4-reproducibility": reproducibility}
+
+
+# --- Quarto compatibility ----------------------------------------------------------------------------
+
+def _inline_markdown(value) -> str:
+    """An inline value as Markdown: its formatted text with Markdown punctuation escaped."""
+    return _md_escape(str(value))
+
+
+def register_markdown_formatters(shell=None) -> bool:
+    """Make Estimates and Branches display as their formatted text in a Jupyter kernel.
+
+    Why: Quarto (>= 1.4) evaluates `` `{python} r.x` `` through the kernel's display formatter
+    and uses the text/markdown representation when there is one; without it a reader using
+    `quarto render` would see the dataclass repr. The project's renderer inserts `str(value)`
+    itself, so this changes nothing there. Returns True if a shell was found.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    markdown = shell.display_formatter.formatters["text/markdown"]
+    for cls in (Estimate, Branch):
+        markdown.for_type(cls, _inline_markdown)
+    return True
+
+
+register_markdown_formatters()

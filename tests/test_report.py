@@ -169,3 +169,16 @@ def test_bundles_read_the_data_folder_they_are_given(tmp_path, monkeypatch):
     assert str(r.latest_year) == "2013"
     assert r.leader_latest_sentence.branch == "peru_leads"
     assert r.claim_status_sentence.branch == "claim_holds"
+
+
+def test_estimates_display_as_markdown_in_a_kernel_for_quarto():
+    # Quarto reads an inline value's text/markdown representation; register it on a shell.
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    assert report.register_markdown_formatters(shell)
+    data, _ = shell.display_formatter.format(Estimate(None, 5e9, 7e9, unit="USD"))
+    assert data["text/markdown"] == "\\$5-7 billion"
+    data, _ = shell.display_formatter.format(Branch("Peru grew more coca.", "peru_leads"))
+    assert data["text/markdown"] == "Peru grew more coca."
+    assert "text/markdown" in shell.display_formatter.format(report.Table(pd.DataFrame({"a": ["1"]})))[0]
