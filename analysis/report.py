@@ -621,6 +621,21 @@ def counting() -> Bundle:
         "The broader measure gives the higher number, as it should.",
         labels=("ihme_below_wdi", "ihme_not_below_wdi"), sources=("ihme_gbd2016", "wdi_homicide"))
 
+    ph = violence.rates(homicide, violence.south_america(countries), "public_health")
+    ph = ph.dropna(subset=["rate_per_100k"])
+    ph_names = [country_name(countries, i) for i in sorted(set(ph["iso3"]))]
+    r.public_health_sentence = _branch([
+        (PERU in set(ph["iso3"]), "UNODC's public-health series, built from death registrations, "
+                                  "does cover Peru, and is shown with the others.", "peru_has_public_health"),
+        (bool(ph_names), f"UNODC's public-health series, built from death registrations, has no "
+                         f"figure for Peru at all (in South America it covers only "
+                         f"{_join(ph_names)}), so the most independent check on the police count "
+                         f"is missing.", "peru_no_public_health"),
+        (True, "UNODC's public-health series, built from death registrations, has no figure for "
+               "Peru or its neighbours, so the most independent check on the police count is "
+               "missing.", "no_public_health"),
+    ], ("unodc_gsh2013",))
+
     gap = violence.peru_gap_vs_peers(homicide, countries)
     r.peru_gap, r.peer_gap = gap["peru"], gap["peers_median"]
     r.peru_gap_rank = gap["peru_rank"]
