@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -148,6 +149,6 @@ class OutputCache:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file and rename, so an interrupted write never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)

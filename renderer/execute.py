@@ -26,7 +26,33 @@ CELL_TIMEOUT = 600
 
 
 def execute_notebook(nb: nbformat.NotebookNode, workdir: Path, env: dict, rel: str) -> nbformat.NotebookNode:
-    """Run every cell of `nb` in a fresh kernel; raise RenderError on the first failure."""
+    """Run every cell of `nb` in a fresh kernel; raise RenderError on the first failure.
+
+    A kernel that dies before running any cell is started again (up to START_ATTEMPTS times):
+    jupyter_client picks free TCP ports by probing, and another process on the machine can take
+    a port between the probe and the kernel's bind ("Address already in use").
+    """
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return _run_once(nb, workdir, env, rel)
+        except _KernelStartFailed as failed:
+            if attempt == START_ATTEMPTS:
+                raise RenderError(f"{rel}: the kernel did not start: {failed}") from None
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+    raise AssertionError("unreachable")
+
+
+START_ATTEMPTS = 3
+
+
+class _KernelStartFailed(Exception):
+    """The kernel died or hung before executing the first cell."""
+
+
+def _run_once(nb, workdir: Path, env: dict, rel: str):
+    """One attempt: start a kernel, execute, shut it down."""
     client = NotebookClient(
         nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
         resources={"metadata": {"path": str(workdir)}},
@@ -40,9 +66,12 @@ def execute_notebook(nb: nbformat.NotebookNode, workdir: Path, env: dict, rel: s
             raise RenderError(_describe_failure(nb, rel, err)) from None
         except (CellTimeoutError, DeadKernelError, RuntimeError) as err:
             stderr.seek(0)
-            tail = stderr.read().decode(errors="replace").strip().splitlines()[-5:]
-            raise RenderError(f"{rel}: {_failed_cell(nb)}: {type(err).__name__}: {err}"
-                              + ("\n" + "\n".join(tail) if tail else "")) from None
+            tail = stderr.read().decode(errors="replace").strip().splitlines()[-3:]
+            started = any(c.get("execution_count") for c in nb.cells if c.cell_type == "code")
+            detail = f"{type(err).__name__}: {err}" + ("\n" + "\n".join(tail) if tail else "")
+            if not started:
+                raise _KernelStartFailed(detail) from None
+            raise RenderError(f"{rel}: {_failed_cell(nb)}: {detail}") from None
     return nb
 
 

@@ -72,8 +72,9 @@ def render_fragment(page: Page, project: Project, labels: dict, keys: list[str],
     hosts_refs = refs_page == page.name
     meta["refs-page"] = meta_value("" if hosts_refs else relative(refs_page, page.name) if refs_page else "")
     meta["link-citations"] = meta_value(True)
-    if hosts_refs:
-        meta["nocite"] = nocite(keys)
+    # Every page "cites" the whole book's keys so citeproc disambiguates (2025a, 2025b) the
+    # same way on every page and in the PDF; links.lua drops the list except on the refs page.
+    meta["nocite"] = nocite(keys)
     ast["meta"] = meta
     args = ["-f", "json", "-t", "html5", "--wrap=none", "--lua-filter", str(pandoc.FILTERS / "book.lua")]
     files = [pandoc.FILTERS / "book.lua", pandoc.FILTERS / "links.lua"]
@@ -196,10 +197,14 @@ def write_assets(out: Path, need_charts: bool, vl_major: str, cache: OutputCache
     (lib / "book.css").write_bytes((ASSETS / "book.css").read_bytes())
     if need_charts:
         (lib / "charts.js").write_bytes((ASSETS / "charts.js").read_bytes())
-        version = vl_version(vl_major)
-        bundle = cache.get_or_make("jsbundle", [vl_convert.__version__, version],
-                                   lambda: vl_convert.javascript_bundle(vl_version=version).encode())
-        (lib / "vega-bundle.js").write_bytes(bundle)
+        (lib / "vega-bundle.js").write_bytes(js_bundle(vl_major, cache))
+
+
+def js_bundle(vl_major: str, cache: OutputCache) -> bytes:
+    """vega + vega-lite + vega-embed in one script, from vl-convert (cached: ~2 s to build)."""
+    version = vl_version(vl_major)
+    return cache.get_or_make("jsbundle", [vl_convert.__version__, version],
+                             lambda: vl_convert.javascript_bundle(vl_version=version).encode())
 
 
 def vl_version(major: str) -> str:

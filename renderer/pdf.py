@@ -25,14 +25,14 @@ TEMPLATE = Path(__file__).resolve().parent / "templates" / "book.typ"
 
 def chart_svgs(charts: list[Chart], cache: OutputCache) -> dict[str, bytes]:
     """figures/<id>.svg for every chart, converted by vl-convert (cached by spec)."""
-    out = {}
-    for chart in charts:
-        version = vl_version(chart.major)
-        spec = json.dumps(chart.spec, sort_keys=True)
-        out[f"figures/{chart.id}.svg"] = cache.get_or_make(
-            "svg", [vl_convert.__version__, version, spec],
-            lambda: vl_convert.vegalite_to_svg(chart.spec, vl_version=version).encode())
-    return out
+    return {f"figures/{chart.id}.svg": chart_svg(chart.spec, chart.major, cache) for chart in charts}
+
+
+def chart_svg(spec: dict, major: str, cache: OutputCache) -> bytes:
+    """One Vega-Lite spec as SVG (vector text and paths), cached by the spec."""
+    version = vl_version(major)
+    return cache.get_or_make("svg", [vl_convert.__version__, version, json.dumps(spec, sort_keys=True)],
+                             lambda: vl_convert.vegalite_to_svg(spec, vl_version=version).encode())
 
 
 def book_ast(project: Project, asts: list[dict], labels: dict, edition: dict | None) -> dict:
