@@ -1241,27 +1241,31 @@ def citation() -> Bundle:
 
     cff = cite.load_citation()
     r = Bundle()
-    r.report_citation = Branch(text=cite.report_apa(cff, cite.edition_from_env()),
+    r.report_citation = Branch(text=cite.report_apa(cff, cite.edition_from_env(), markdown=False),
                                branch="report_citation", sources=())
     return r
 
 
-def _git_commit() -> str:
-    """The commit this edition was rendered from: the render's edition stamp, else git."""
+def _git_commit() -> tuple[str, bool | None]:
+    """(commit, dirty) this edition was rendered from: the render's edition stamp, else git.
+
+    dirty is None when it cannot be known (no git, or the stamp does not say).
+    """
     from analysis import citation as cite
 
     edition = cite.edition_from_env() or {}
     if edition.get("commit"):
-        return str(edition["commit"])
+        return str(edition["commit"]), None
     repo = Path(__file__).resolve().parent.parent
     try:
         out = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short=12", "HEAD"],
                              capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        status = subprocess.run(["git", "-C", str(repo), "status", "--porcelain",
+                                 "--untracked-files=no"], capture_output=True, text=True,
+                                timeout=10, check=True).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return "unknown (not a git checkout)"
-    dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, timeout=10).stdout.strip()
-    return out + (" with uncommitted changes" if dirty else "")
+        return "unknown (not a git checkout)", None
+    return out, bool(status)
 
 
 PACKAGES = ("pandas", "numpy", "statsmodels", "altair", "vl-convert-python", "frictionless",
@@ -1286,15 +1290,16 @@ def vintage_table(folder: Path | None = None) -> pd.DataFrame:
 def reproducibility() -> Bundle:
     """Appendix D: commit, Python, packages, data vintage."""
     r = Bundle()
-    commit = _git_commit()
+    commit, dirty = _git_commit()
     r.commit = Branch(text=commit, branch="commit")
     r.python_version = Branch(text=platform.python_version(), branch="python")
-    r.dirty_sentence = choose(
-        "uncommitted" in commit,
-        "This edition was rendered from a working copy with uncommitted changes, so it may not "
-        "be reproducible from the commit alone.",
-        "The working copy matched the commit when this edition was rendered.",
-        labels=("dirty", "clean"))
+    r.dirty_sentence = _branch([
+        (dirty is True, "This edition was rendered from a working copy with uncommitted changes, "
+                        "so it may not be reproducible from the commit alone.", "dirty"),
+        (dirty is False, "The working copy matched the commit when this edition was rendered.",
+         "clean"),
+        (True, "Whether the working copy matched the commit was not recorded.", "unknown"),
+    ])
     r.vintage_table = Table(vintage_table())
     rows = []
     for name in PACKAGES:

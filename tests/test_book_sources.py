@@ -346,3 +346,12 @@ def test_the_six_chapters_follow_the_article():
            for rel in chapters[1:]]
     assert ids == [["sec-paradox"], ["sec-markets"], ["sec-criminal-economy"], ["sec-counting"],
                    ["sec-explanations"], ["sec-outlook"]]
+
+
+def test_title_page_and_citation_name_the_report_alike():
+    # CITATION.cff's title is "<book title>: <subtitle>"; its author is the book's author.
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["book"]
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    squash = lambda text: " ".join(str(text).split())  # noqa: E731
+    assert squash(f"{config['title']}: {config['subtitle']}") == squash(cff["title"])
+    assert config["author"] == cff["authors"][0]["name"]
