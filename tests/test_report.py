@@ -182,3 +182,14 @@ def test_estimates_display_as_markdown_in_a_kernel_for_quarto():
     data, _ = shell.display_formatter.format(Branch("Peru grew more coca.", "peru_leads"))
     assert data["text/markdown"] == "Peru grew more coca."
     assert "text/markdown" in shell.display_formatter.format(report.Table(pd.DataFrame({"a": ["1"]})))[0]
+
+
+def test_every_source_id_a_value_names_is_a_known_source(bundles):
+    # The claims ledger links each number to its sources; an unknown id is a dead link.
+    from analysis.data import load
+
+    known = set(load("sources")["source_id"])
+    bad = {f"{stem}.{name}": sorted(set(v.sources) - known)
+           for stem, b in bundles.items() for name in b.names()
+           if isinstance(v := getattr(b, name), (Estimate, Branch)) and set(v.sources) - known}
+    assert not bad, bad
