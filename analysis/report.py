@@ -44,6 +44,14 @@ __all__ = ["Bundle", "ARTICLE_SOURCE", "article_year", "paradox", "markets",
 ARTICLE_SOURCE = "muggah_mcdermott_2013"
 PERU, COLOMBIA, BOLIVIA = "PER", "COL", "BOL"
 
+# Thresholds that turn a number into words. They are this report's reading, declared here so
+# that a reader (and a test) can see them; none changes a number, only which sentence is shown.
+ESCALATION_PCT = 50   # homicide rate up by half or more since the article: "an escalation"
+RISE_PCT = 10         # up by a tenth or more: "rose"; within +-10%: "barely moved"
+COCA_CHANGE_PCT = 25  # coca area up or down by a quarter or more: "grew" / "fell"
+SAME_ORDER = 0.5      # a prevalence at least half another's is "of the same order"
+CLOSE_SHARE = 0.10    # a claimed count within 10% of a published one is "consistent" with it
+
 
 _MD_SPECIAL = set("\\`*_{}[]()<>#+!|$^~@")
 
@@ -436,7 +444,7 @@ def markets() -> Bundle:
     bra_p, usa_p = r.brazil_prevalence, r.usa_prevalence
     r.direction_sentence = _branch([
         (faster and isinstance(bra_p, Estimate) and isinstance(usa_p, Estimate)
-         and bra_p.point >= 0.5 * usa_p.point,
+         and bra_p.point >= SAME_ORDER * usa_p.point,
          "Brazil's seizures have grown faster than those of the United States, and past-year "
          "use in Brazil is of the same order as in the United States.", "direction_supported"),
         (faster, "Brazil's seizures have grown faster than those of the United States, though "
@@ -672,6 +680,37 @@ def counting() -> Bundle:
 
 # --- chapter 6: outlook ------------------------------------------------------------------------
 
+def escalation_sentence(change_pct: float, later_data: bool = True) -> Branch:
+    """Did Peru's homicide rate escalate since the article? (% change of the World Bank rate)."""
+    return _branch([
+        (not later_data, "The data end in the article's year, so its forecast cannot be checked "
+                         "yet.", "no_later_data"),
+        (change_pct >= ESCALATION_PCT, "That is an escalation, though not on the scale of "
+                                       "Colombia or Mexico.", "escalated"),
+        (change_pct >= RISE_PCT, "Violence rose, but more slowly than 'dangerous escalation' "
+                                 "suggests.", "rose_modestly"),
+        (change_pct > -RISE_PCT, "That is no escalation: the rate has barely moved.", "flat"),
+        (True, "Violence fell: the forecast escalation has not happened.", "fell"),
+    ], ("wdi_homicide",), f"Change in Peru's World Bank rate since the article's year: "
+                          f"+{ESCALATION_PCT}% or more = escalation, +{RISE_PCT}% or more = rise, "
+                          f"within {RISE_PCT}% = flat.")
+
+
+def coca_growth_sentence(coca_pct: float, violence_pct: float, later_data: bool = True,
+                         sources: tuple[str, ...] = ()) -> Branch:
+    """How Peru's coca area moved since the article, against its homicide rate (% changes)."""
+    grew = coca_pct >= COCA_CHANGE_PCT
+    return _branch([
+        (not later_data, "There are no later coca surveys in this data vintage either.", "no_later_coca"),
+        (grew and coca_pct > violence_pct + COCA_CHANGE_PCT,
+         "The trade, as far as coca area measures it, grew much faster than the violence.",
+         "coca_grew_faster_than_violence"),
+        (grew, "Coca area grew, and violence grew with it.", "coca_and_violence_grew"),
+        (coca_pct > -COCA_CHANGE_PCT, "Coca area has changed little.", "coca_flat"),
+        (True, "Coca area has fallen.", "coca_fell"),
+    ], sources)
+
+
 def outlook() -> Bundle:
     """Chapter 6: what happened after the article (violence, coca, use, eradication); the
     claims no public data can check."""
@@ -688,17 +727,7 @@ def outlook() -> Bundle:
     r.rate_start = violence.rate(homicide, PERU, start, "wdi_series")
     r.rate_end = violence.rate(homicide, PERU, end, "wdi_series")
     change = (r.rate_end.point / r.rate_start.point - 1) * 100
-    r.escalation_sentence = _branch([
-        (end <= start, "The data end in the article's year, so its forecast cannot be checked "
-                       "yet.", "no_later_data"),
-        (change >= 50, "That is an escalation, though not on the scale of Colombia or Mexico.",
-         "escalated"),
-        (change >= 10, "Violence rose, but more slowly than 'dangerous escalation' suggests.",
-         "rose_modestly"),
-        (change > -10, "That is no escalation: the rate has barely moved.", "flat"),
-        (True, "Violence fell: the forecast escalation has not happened.", "fell"),
-    ], ("wdi_homicide",), "Change in Peru's World Bank rate since the article's year: +50% or more "
-                          "= escalation, +10% or more = modest rise, within 10% = flat.")
+    r.escalation_sentence = escalation_sentence(change, later_data=end > start)
 
     h = producers.headline(coca)
     peru_years = sorted(h.loc[h["iso3"] == PERU, "year"])
@@ -707,15 +736,8 @@ def outlook() -> Bundle:
     r.coca_start = producers.area(coca, PERU, c_start)
     r.coca_end = producers.area(coca, PERU, c_end)
     coca_change = (r.coca_end.point / r.coca_start.point - 1) * 100
-    r.coca_growth_sentence = _branch([
-        (c_end <= c_start, "There are no later coca surveys in this data vintage either.", "no_later_coca"),
-        (coca_change >= 25 and coca_change > change + 25,
-         "The trade, as far as coca area measures it, grew much faster than the violence.",
-         "coca_grew_faster_than_violence"),
-        (coca_change >= 25, "Coca area grew, and violence grew with it.", "coca_and_violence_grew"),
-        (coca_change > -25, "Coca area has changed little.", "coca_flat"),
-        (True, "Coca area has fallen.", "coca_fell"),
-    ], tuple(sorted(set(h["source_id"]))))
+    r.coca_growth_sentence = coca_growth_sentence(coca_change, change, later_data=c_end > c_start,
+                                                  sources=tuple(sorted(set(h["source_id"]))))
 
     peru_use = use.loc[use["iso3"] == PERU].sort_values("year")
     if len(peru_use) >= 2:
@@ -764,10 +786,10 @@ def outlook() -> Bundle:
     countries = load("countries")
     latest_leader = producers.leader(coca, producers.latest_year(coca))
     r.paradox_status_sentence = _branch([
-        (latest_leader == PERU and change < 50,
+        (latest_leader == PERU and change < ESCALATION_PCT,
          "and that it still holds: Peru still grows the most coca and is still comparatively "
          "peaceful,", "paradox_holds"),
-        (latest_leader != PERU and change < 50,
+        (latest_leader != PERU and change < ESCALATION_PCT,
          f"though it has since changed shape: {country_name(countries, latest_leader)} now grows "
          f"the most coca, while Peru's homicide rate has stayed moderate,", "paradox_changed"),
         (True, "though Peru's violence has since risen enough to weaken it,", "paradox_weakened"),
@@ -1171,7 +1193,7 @@ def _claim_evidence(claims: pd.DataFrame) -> dict[str, tuple[str, str]]:
     police_claim = claim(claims, "homicides_national_police").value
     if not cj.empty:
         published = float(cj["count"].iloc[0])
-        close = abs(published - police_claim) <= 0.1 * published
+        close = abs(published - police_claim) <= CLOSE_SHARE * published
         out["homicides_national_police"] = (
             f"UNODC police count for {year}: {_cell(published, 'count')} homicides "
             f"({_cell(cj['rate_per_100k'].iloc[0], '', 1)} per 100,000); the claim is "

@@ -193,3 +193,25 @@ def test_every_source_id_a_value_names_is_a_known_source(bundles):
            for stem, b in bundles.items() for name in b.names()
            if isinstance(v := getattr(b, name), (Estimate, Branch)) and set(v.sources) - known}
     assert not bad, bad
+
+
+@pytest.mark.parametrize("change,later,label", [
+    (0.0, False, "no_later_data"),     # the data end in the article's year
+    (80.0, True, "escalated"),         # +80% >= +50%
+    (27.0, True, "rose_modestly"),     # 6.8 -> 8.6 per 100,000 is +26.5%: a rise, not +50%
+    (5.0, True, "flat"),               # within +-10%
+    (-30.0, True, "fell"),
+])
+def test_every_escalation_branch(change, later, label):
+    assert report.escalation_sentence(change, later_data=later).branch == label
+
+
+@pytest.mark.parametrize("coca,violence_pct,later,label", [
+    (86.0, 27.0, True, "coca_grew_faster_than_violence"),  # 49,800 -> 92,800 ha = +86%
+    (40.0, 30.0, True, "coca_and_violence_grew"),
+    (10.0, 0.0, True, "coca_flat"),
+    (-40.0, 0.0, True, "coca_fell"),
+    (0.0, 0.0, False, "no_later_coca"),
+])
+def test_every_coca_growth_branch(coca, violence_pct, later, label):
+    assert report.coca_growth_sentence(coca, violence_pct, later_data=later).branch == label
