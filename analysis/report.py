@@ -329,6 +329,10 @@ def paradox() -> Bundle:
                                   method="violence.south_america_ranks, 1 = lowest rate")
     r.sa_count_latest = _count(int(peru_row["n"]), h_sources)
     r.safest_sentence = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources, "wdi_latest")
+    r.colombia_rate_latest = _try(lambda: violence.rate(homicide, COLOMBIA, h_year, "wdi_series"),
+                                  "Colombia's rate", "colombia_rate_latest")
+    r.mexico_rate_latest = _try(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
+                                "Mexico's rate", "mexico_rate_latest")
     wdi_years = violence.rates(homicide, [PERU], "wdi_series").dropna(subset=["rate_per_100k"])["year"]
     r.peru_wdi_first_year = _year(int(wdi_years.min()), ("wdi_homicide",))
 
