@@ -238,13 +238,14 @@ def _sa_median(homicide: pd.DataFrame, countries: pd.DataFrame, year: int,
                            f"rate in {year} (composed in report from violence.south_america_ranks).")
 
 
-def _rank_place(rank: int, n: int, sources: Iterable[str], label: str) -> Branch:
+def _rank_place(rank: int, n: int, sources: Iterable[str], label: str,
+                subject: str = "Peru") -> Branch:
     """Where a rank (1 = safest) puts Peru: safest third, safer half, or more violent half."""
     return _branch([
-        (rank <= n / 3, "Peru is among the safest third of the continent.", f"{label}:safest_third"),
-        (rank <= (n + 1) / 2, "Peru sits in the safer half of the continent, though not among "
-                              "the very safest.", f"{label}:safer_half"),
-        (True, "Peru is in the more violent half of the continent.", f"{label}:violent_half"),
+        (rank <= n / 3, f"{subject} among the safest third of the continent.", f"{label}:safest_third"),
+        (rank <= (n + 1) / 2, f"{subject} in the safer half of the continent, though not among "
+                              f"the very safest.", f"{label}:safer_half"),
+        (True, f"{subject} in the more violent half of the continent.", f"{label}:violent_half"),
     ], sources, "Rank 1 = lowest homicide rate; thirds and halves of the countries with data.")
 
 
@@ -328,7 +329,10 @@ def paradox() -> Bundle:
     r.peru_rank_latest = Estimate(int(peru_row["rank"]), unit="rank", year=h_year, sources=h_sources,
                                   method="violence.south_america_ranks, 1 = lowest rate")
     r.sa_count_latest = _count(int(peru_row["n"]), h_sources)
-    r.safest_sentence = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources, "wdi_latest")
+    r.safest_sentence = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
+                                    "wdi_latest", "Peru is")
+    r.safety_summary = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
+                                   "wdi_latest", "Its homicide rate puts it")
     r.colombia_rate_latest = _try(lambda: violence.rate(homicide, COLOMBIA, h_year, "wdi_series"),
                                   "Colombia's rate", "colombia_rate_latest")
     r.mexico_rate_latest = _try(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
@@ -1353,9 +1357,7 @@ def summary() -> Bundle:
          "Peru was the largest grower of coca when the article was written, and still is.", "still_largest"),
         (True, "Peru was not the largest grower of coca even when the article was written.", "never_largest"),
     ], p.peru_area_latest.sources)
-    r.safety_sentence = Branch(text=p.safest_sentence.text.replace("Peru is", "Its homicide rate puts it")
-                               .replace("Peru sits", "Its homicide rate sits"),
-                               branch=p.safest_sentence.branch, sources=p.safest_sentence.sources)
+    r.safety_sentence = p.safety_summary
     r.peru_area_latest = p.peru_area_latest
     r.colombia_area_latest = p.colombia_area_latest
     r.latest_coca_year = p.latest_year
