@@ -165,8 +165,9 @@ def cocaine_use_prevalence() -> alt.LayerChart:
     ranges = alt.Chart(t.dropna(subset=["low_pct", "high_pct"])).mark_rule(
         color=theme.GREY, strokeWidth=2).encode(
         y=y, x=alt.X("low_pct:Q"), x2="high_pct:Q")
-    dots = alt.Chart(t).mark_point(size=80, filled=True).encode(
+    dots = alt.Chart(t).mark_point(filled=True, stroke="black", strokeWidth=0.6).encode(
         y=y, x=alt.X("prevalence_pct:Q", title="Used cocaine in the past year (% of adults)"),
+        size=alt.condition("datum.group != 'OTHER'", alt.value(130), alt.value(50)),
         color=alt.Color("series:N", scale=sc["color"], sort=order, title=None),
         shape=alt.Shape("series:N", scale=sc["shape"], sort=order, title=None),
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Survey year"),
