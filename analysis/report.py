@@ -407,7 +407,7 @@ def _value_chain_display(claims: pd.DataFrame) -> pd.DataFrame:
 def markets() -> Bundle:
     """Chapter 2: the article's US arithmetic, Brazil in the seizure and use records, value chain."""
     claims, countries = load("article_claims"), load("countries")
-    seizures, use = load("cocaine_seizures"), load("cocaine_use")
+    seizures, use, population = load("cocaine_seizures"), load("cocaine_use"), load("population")
     r = Bundle()
     r.us_share = claim_estimate(claims, "us_share_pct")
     r.us_market = claim_estimate(claims, "us_consumption_tons").with_(hedge="about")
@@ -449,6 +449,26 @@ def markets() -> Bundle:
     r.brazil_prevalence = _prevalence(use, "BRA")
     r.usa_prevalence = _prevalence(use, "USA")
     r.peru_prevalence = _prevalence(use, PERU)
+    users = mk.users_table(use, population)
+    bra = users.loc[users["iso3"] == "BRA"]
+    r.users_countries = _count(len(users), ("unodc_wdr2025_prevalence", "wdi_population"))
+    if bra.empty:
+        r.brazil_users = _missing("a Brazilian survey", "brazil_users")
+        r.brazil_users_rank = _missing("a Brazilian survey", "brazil_users_rank")
+        rank = None
+    else:
+        rank = int(bra["rank"].iloc[0])
+        r.brazil_users = mk.users_estimate(use, population, "BRA")
+        r.brazil_users_rank = Estimate(rank, unit="rank", sources=("unodc_wdr2025_prevalence", "wdi_population"),
+                                       method="markets.users_table: prevalence x population, 1 = most users")
+    r.brazil_rank_sentence = _branch([
+        (rank is not None and rank <= 2,
+         "That is consistent with the article's \"second-biggest market\", though the data cannot "
+         "rank Brazil against Europe as a whole or the rest of the world.", "brazil_top_two"),
+        (rank is not None, "That does not bear out the article's \"second-biggest market\", even "
+                           "within the Americas.", "brazil_not_top_two"),
+        (True, "Without a Brazilian survey the article's ranking cannot be checked.", "no_brazil_survey"),
+    ], ("unodc_wdr2025_prevalence", "wdi_population"))
     bra_p, usa_p = r.brazil_prevalence, r.usa_prevalence
     r.direction_sentence = _branch([
         (faster and isinstance(bra_p, Estimate) and isinstance(usa_p, Estimate)
