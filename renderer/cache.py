@@ -61,11 +61,30 @@ def renderer_hash() -> str:
     return _renderer_hash
 
 
+_packages_hash: str | None = None
+
+
+def packages_hash() -> str:
+    """Hash of the installed distributions (name==version): a library upgrade is a change too.
+
+    Files inside site-packages are not tracked one by one (thousands of them are opened by
+    every import); their versions are, here.
+    """
+    global _packages_hash
+    if _packages_hash is None:
+        from importlib.metadata import distributions
+
+        names = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
+        _packages_hash = sha256_bytes("\n".join(names).encode())
+    return _packages_hash
+
+
 def chapter_key(rel: str, source: str, env: dict, defaults: dict) -> str:
     """What must be identical for a stored execution to be a candidate for reuse."""
     parts = {
         "chapter": rel, "source": source, "env": dict(sorted(env.items())), "defaults": defaults,
         "renderer": renderer_hash(), "python": sys.version, "executable": sys.executable,
+        "packages": packages_hash(),
     }
     return sha256_bytes(json.dumps(parts, sort_keys=True, default=str).encode())
 

@@ -18,6 +18,7 @@ import sys
 
 INLINE_MIME = "application/vnd.renderer.inline+json"
 
+_IMPORTLIB = os.sep + "importlib" + os.sep
 _files = set()
 _dirs = set()
 _modules_before = set()
@@ -41,6 +42,9 @@ def _audit(event, args):
                 return
             _files.add(os.path.abspath(os.fsdecode(path)))
         elif event in ("os.listdir", "os.scandir"):
+            caller = sys._getframe(1).f_code.co_filename
+            if caller.startswith("<frozen importlib") or _IMPORTLIB in caller:
+                return  # the import system (or importlib.metadata) scanning sys.path, not the chapter
             path = args[0] if args and args[0] is not None else "."
             if not isinstance(path, int):
                 _dirs.add(os.path.abspath(os.fsdecode(path)))
@@ -48,8 +52,12 @@ def _audit(event, args):
         pass
 
 
-def _ignored_prefixes():
-    """Where the Python installation, Jupyter's own files and the OS live: not inputs."""
+def _ignored_prefixes(root):
+    """Where the Python installation, Jupyter's own files and the OS live: not inputs.
+
+    A prefix that contains the whole project (the project lives under /usr/src, say) is not
+    applied; one inside the project (a .venv in the project folder) is.
+    """
     import site
     import sysconfig
 
@@ -58,27 +66,26 @@ def _ignored_prefixes():
     prefixes.update(site.getsitepackages() + [site.getusersitepackages()])
     home = os.path.expanduser("~")
     prefixes.update(os.path.join(home, name) for name in (".ipython", ".jupyter", ".local", ".cache", ".config"))
-    return tuple(os.path.join(p, "") for p in prefixes if p)
+    prefixes = {os.path.join(os.path.abspath(p), "") for p in prefixes if p}
+    return tuple(p for p in prefixes if not root.startswith(p))
 
 
-def _kept(path, root, ignored):
-    """Keep a path inside the project, or outside every ignored prefix; never bytecode."""
-    if "__pycache__" in path:
-        return False
-    return path.startswith(root) or not path.startswith(ignored)
+def _kept(path, ignored):
+    """Keep a path outside every ignored prefix; never bytecode."""
+    return "__pycache__" not in path and not path.startswith(ignored)
 
 
 def record(root):
     """Print (as JSON) the files read, directories listed and modules imported so far."""
     root = os.path.join(os.path.abspath(root), "")
-    ignored = _ignored_prefixes()
+    ignored = _ignored_prefixes(root)
     modules = set()
     for name in set(sys.modules) - _modules_before:
         path = getattr(sys.modules.get(name), "__file__", None)
         if path and path.endswith(".py"):
             modules.add(os.path.abspath(path))
-    files = sorted(p for p in _files | modules if _kept(p, root, ignored))
-    dirs = sorted(p for p in _dirs if _kept(os.path.join(p, ""), root, ignored))
+    files = sorted(p for p in _files | modules if _kept(p, ignored))
+    dirs = sorted(p for p in _dirs if _kept(os.path.join(p, ""), ignored))
     print(json.dumps({"files": files, "dirs": dirs}))
 
 

@@ -72,7 +72,8 @@ class Project:
     def slug(self) -> str:
         """A file name for the PDF derived from the title."""
         keep = string.ascii_letters + string.digits
-        words = "".join(c if c in keep else " " for c in self.title).split()
+        title = self.title.replace("'", "").replace("\u2019", "")  # "Peru's" -> "perus"
+        words = "".join(c if c in keep else " " for c in title).split()
         return "-".join(words).lower() or "book"
 
 

@@ -43,3 +43,23 @@ def test_escaped_text_is_inert_in_html_and_typst():
     assert "<script>" not in html and "&lt;script&gt;" in html
     typst = pandoc(escape_markdown(text), "typst")
     assert "\\#set" in typst and "\\$x\\$" in typst and "\\@fig-a" in typst
+
+
+def test_claim_span_keeps_hostile_text_and_sources_literal():
+    """A claim's text and source ids pass through pandoc unchanged, as text and title."""
+    from types import SimpleNamespace
+
+    from renderer.outputs import ChapterMarkdown, _inline_value
+
+    chapter = SimpleNamespace(stem="ch", html_name="chapters/ch.html")
+    expr = SimpleNamespace(expr="x.value", line=3)
+    result = {"text": '<b>"5"</b> *$x$*', "claim": {"kind": "number", "sources": ['src"1', "a\\b"], "id": None}}
+    out = ChapterMarkdown(markdown="")
+    markdown = _inline_value(expr, result, chapter, set(), out)
+    span = json.loads(pandoc(markdown, "json"))["blocks"][0]["c"][0]
+    assert span["t"] == "Span"
+    (ident, classes, attrs), inlines = span["c"]
+    assert ident == "claim-ch-x-value" and classes == ["claim"]
+    assert dict(attrs)["title"] == 'Source: src"1, a\\b'
+    assert stringify(inlines) == '<b>"5"</b> *$x$*'
+    assert out.claims[0]["text"] == '<b>"5"</b> *$x$*'

@@ -132,3 +132,18 @@ def test_stylesheet_is_local_and_has_no_web_fonts(rendered):
 def test_printed_output_is_shown_and_code_is_not_echoed(site):
     assert "printed output is shown" in site["chapters/context.html"].text
     assert "import textwrap" not in site["chapters/context.html"].text
+
+
+def test_two_fresh_renders_from_different_folders_give_identical_pages(rendered, book_copy):
+    """Determinism, and no absolute path of the machine leaks into a page."""
+    from renderer import render_book
+
+    _, out, _ = rendered
+    other = render_book(book_copy, book_copy / "_book", formats=("html",), fresh=True).out_dir
+    pages = sorted(p.relative_to(out) for p in out.rglob("*.html"))
+    assert pages == sorted(p.relative_to(other) for p in other.rglob("*.html"))
+    for page in pages:
+        text = (out / page).read_text(encoding="utf-8")
+        assert text == (other / page).read_text(encoding="utf-8"), page
+        assert str(book_copy.parent.parent) not in text and "/tmp/" not in text
+    assert (out / "claims.json").read_text() == (other / "claims.json").read_text()
