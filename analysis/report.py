@@ -1238,6 +1238,21 @@ def _claim_evidence(claims: pd.DataFrame) -> dict[str, tuple[str, str]]:
             f"Rough users (prevalence x population): Brazil {_cell(rank, 'rank')} of "
             f"{len(users)} countries of the Americas and Spain with surveys; no global ranking "
             f"in the data.", "consistent" if rank <= 2 else "not supported")
+    a_year = int(article_year(load("sources")).point)
+    peru_years = sorted(producers.headline(coca).query("iso3 == @PERU")["year"])
+    coca_year = _latest_at_or_before(peru_years, a_year)
+    if coca_year is not None:
+        out["cocaine_production_tons"] = (
+            f"No public production series; the proxy, coca area, was "
+            f"{producers.area(coca, PERU, coca_year)} in {coca_year}.", NO_DATA)
+    series = mk.seizure_series(load("cocaine_seizures"), countries)
+    try:
+        bra, usa = mk.seizure_growth(series, "Brazil"), mk.seizure_growth(series, "United States")
+        out["us_share_pct"] = (
+            f"No public series of flows by destination. Seizure trends bear on the direction only: "
+            f"Brazil {bra}, the United States {usa}.", NO_DATA)
+    except (KeyError, ValueError):
+        pass
     ce_fit = ce.share_consistent(ce.simulate(claims), claims)
     for cid in ("gold_vs_drugs_multiple", "organized_crime_total_usd"):
         out[cid] = (f"No public series. Internal check: the stated parts fit the stated total "
