@@ -102,6 +102,11 @@ def load_project(root: Path) -> Project:
         typst=dict((data.get("format") or {}).get("typst") or {}),
         config_text=text,
     )
+    for fmt in ("html", "typst"):
+        opts = getattr(project, fmt)
+        if opts.get("number-sections", True) is not True:
+            raise UnsupportedSyntaxError(config, _line_of(text, "number-sections"),
+                                         f"format.{fmt}.number-sections: false (books are numbered)")
     project.chapters = _chapters(root, config, book)
     for path in [*project.bibliography, *([project.csl] if project.csl else [])]:
         if not path.exists():
@@ -127,6 +132,14 @@ def _chapters(root: Path, config: Path, book: dict) -> list[Chapter]:
     if out[0].rel != "index.qmd":
         raise RenderError(f"{config}: the first chapter must be index.qmd (the site's home page)")
     return out
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """First line of `text` holding `key:` (for messages about a value, not a key)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith(f"{key}:"):
+            return number
+    return None
 
 
 def _as_list(value) -> list:

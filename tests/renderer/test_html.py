@@ -147,3 +147,10 @@ def test_two_fresh_renders_from_different_folders_give_identical_pages(rendered,
         assert text == (other / page).read_text(encoding="utf-8"), page
         assert str(book_copy.parent.parent) not in text and "/tmp/" not in text
     assert (out / "claims.json").read_text() == (other / "claims.json").read_text()
+
+
+def test_echo_output_and_include_options(site):
+    text = site["chapters/context.html"].text
+    assert 'shown_code = "this code is echoed"' in text
+    assert "hidden output" not in text
+    assert "an included-false cell shows nothing" not in text

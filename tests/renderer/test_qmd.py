@@ -112,3 +112,10 @@ def test_project_reads_book_metadata_and_chapter_order():
         "index.qmd", "chapters/growth.qmd", "chapters/context.qmd", "chapters/method.qmd"]
     assert [c.appendix for c in project.chapters] == [False, False, False, True]
     assert project.bibliography == [BOOK / "references.bib"]
+
+
+def test_unnumbered_book_is_refused_rather_than_numbered_anyway(tmp_path):
+    config = (BOOK / "_quarto.yml").read_text().replace("number-sections: true", "number-sections: false", 1)
+    (tmp_path / "_quarto.yml").write_text(config)
+    with pytest.raises(UnsupportedSyntaxError, match=r"_quarto.yml:\d+: format.html.number-sections: false"):
+        load_project(tmp_path)
