@@ -2,8 +2,10 @@
 
 Every e2e test that needs a rendered book uses `good_book`: the real book (repository
 `_quarto.yml`, `data/`) rendered once per session, HTML and PDF, by the command a user types
-(`paradox render --out DIR`), with the renderer's cache (freshness is tested on its own in
-test_determinism.py and test_interrupt.py). Tests never write into the repository's `data/` or
+(`paradox render --fresh --out DIR`). It is fresh (every chapter executed, the cache ignored)
+because it doubles as the first of the two fresh renders test_determinism.py compares - on a
+clean checkout (CI) the cache is empty anyway, so this costs nothing there - and it leaves the
+cache warm for the renders that follow. Tests never write into the repository's `data/` or
 `_book/`: they copy what they change into tmp_path.
 """
 
@@ -24,6 +26,9 @@ DATA = REPO / "data"
 ARTIFACTS = REPO / "tests" / "artifacts"
 # The console script installed beside this interpreter: what `make report` runs.
 PARADOX = Path(sys.executable).parent / "paradox"
+
+# The command that makes `good_book` (test_determinism.py repeats it).
+GOOD_RENDER = ("render", "--fresh")
 
 # Long enough for a fresh render of the whole book on a slow CI machine.
 RENDER_TIMEOUT = 900
@@ -108,11 +113,51 @@ def copy_data(dest: Path) -> Path:
     return dest
 
 
+# What a render of the book reads: the book's sources, the code that computes and renders
+# it, the data, and the commit (it is printed in the edition stamp).
+INPUTS = ("_quarto.yml", "index.qmd", "references.bib", "CITATION.cff", "pyproject.toml",
+          "chapters", "analysis", "renderer", "paradox", "data")
+
+
+def inputs_digest() -> str:
+    """One hash of everything a render of the repository's book depends on (see INPUTS).
+
+    Two renders are renders "of the same inputs" only if this is equal before the first and
+    after the second - on a shared checkout someone may commit in between.
+    """
+    h = hashlib.sha256()
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    h.update(head.stdout.encode())
+    for name in INPUTS:
+        root = REPO / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            h.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+# {book folder: inputs digest} for renders whose inputs did not change while they ran.
+RENDERED_FROM: dict[Path, str] = {}
+
+
+def render_pinned(*args: str, out: Path) -> tuple[subprocess.CompletedProcess, str | None]:
+    """`paradox render ARGS --out OUT`, with the inputs digest if the inputs stayed the same
+    during the render (None if someone changed them meanwhile)."""
+    before = inputs_digest()
+    done = run_paradox(*args, "--out", str(out))
+    same = inputs_digest() == before
+    if done.returncode == 0 and same:
+        RENDERED_FROM[out] = before
+    return done, before if same else None
+
+
 @pytest.fixture(scope="session")
 def good_book(tmp_path_factory) -> Path:
-    """The real book, rendered once per session (HTML + PDF) from the repository's data/."""
+    """The real book, rendered once per session (HTML + PDF, --fresh) from the repository's data/."""
     out = tmp_path_factory.mktemp("good") / "_book"
-    done = run_paradox("render", "--out", str(out))
+    done, _ = render_pinned(*GOOD_RENDER, out=out)
     assert done.returncode == 0, explain(done)
     assert (out / "index.html").exists(), f"no index.html in {out}: {sorted(os.listdir(out))}"
     return out

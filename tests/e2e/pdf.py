@@ -24,18 +24,31 @@ def _run(*cmd: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace; drop soft hyphens and zero-width spaces; undo line-end hyphenation."""
-    text = text.replace("\u00ad", "").replace("\u00a0", " ").replace("\u202f", " ")
+    """The text as one line: line breaks undone the way a reader reads them.
+
+    - Typst marks its own hyphenation with a soft hyphen (U+00AD) at the line end: the word
+      is joined ("in" soft-hyphen newline "clude" -> "include").
+    - A line that ends just after a hard hyphen, dash or slash broke *at* that character,
+      not at a space ("5-" newline "7" -> "5-7", "</" newline "script>" -> "</script>"), so
+      nothing is inserted.
+    - Every other run of whitespace is one space; non-breaking and thin spaces are spaces.
+    """
+    text = re.sub("\u00ad\\s*", "", text)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
     text = text.replace("\u2009", " ").replace("\u200b", "")
-    # "organ-\nized" -> "organized" (typst hyphenates justified text); keep real hyphens
-    # that are followed by a non-letter ("5-\n7" stays "5-7" after whitespace collapse).
-    text = re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", text)
+    text = re.sub("(?<=\\S[-\u2013\u2014/])\n", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def pdf_text(pdf: Path) -> str:
-    """The PDF's text as a reader would copy it, normalised (see `normalise`)."""
-    return normalise(_run("pdftotext", "-enc", "UTF-8", str(pdf), "-"))
+def pdf_text(pdf: Path, raw: bool = False) -> str:
+    """The PDF's text as a reader would copy it, normalised (see `normalise`).
+
+    raw: content-stream order (`pdftotext -raw`) instead of reading layout. In a table the
+    layout mode interleaves the lines of neighbouring cells; raw mode keeps each cell's text
+    together, which is what a test looking for one cell's text needs.
+    """
+    args = ["pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else []), str(pdf), "-"]
+    return normalise(_run(*args))
 
 
 def page_count(pdf: Path) -> int:

@@ -3,7 +3,8 @@ and the same HTML apart from the one element that says when the edition was made
 
 Both renders ignore the cache (`--fresh`), so every chapter is executed twice in fresh kernels:
 any dependence on dict order, hash seeds, wall-clock time, random draws without a seed, or
-temporary paths shows up as a difference here.
+temporary paths shows up as a difference here. The first is the session's `good_book`
+(conftest.GOOD_RENDER); the second repeats the same command into another folder.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 
 import pytest
 
-from .conftest import explain, run_paradox
+from .conftest import GOOD_RENDER, RENDERED_FROM, explain, inputs_digest, render_pinned
 
 pytestmark = pytest.mark.slow
 
@@ -42,14 +43,26 @@ def test_normalisation_touches_only_the_edition_time():
 
 
 @pytest.fixture(scope="module")
-def two_fresh_renders(tmp_path_factory):
-    books = []
-    for name in ("first", "second"):
-        out = tmp_path_factory.mktemp(name) / "_book"
-        done = run_paradox("render", "--fresh", "--to", "html", "--out", str(out))
+def two_fresh_renders(good_book, tmp_path_factory):
+    """Two fresh renders of provably the same inputs (conftest.inputs_digest).
+
+    The first is the session's good_book if nothing changed since it was made; on a shared
+    checkout where someone committed meanwhile, both are made here. Three attempts, then the
+    test fails saying why: it never compares renders of different inputs.
+    """
+    assert "--fresh" in GOOD_RENDER
+    for attempt in range(3):
+        first = good_book if attempt == 0 and RENDERED_FROM.get(good_book) == inputs_digest() else None
+        if first is None:
+            first = tmp_path_factory.mktemp("first") / "_book"
+            done, pinned = render_pinned(*GOOD_RENDER, out=first)
+            assert done.returncode == 0, explain(done)
+        second = tmp_path_factory.mktemp("second") / "_book"
+        done, pinned = render_pinned(*GOOD_RENDER, out=second)
         assert done.returncode == 0, explain(done)
-        books.append(out)
-    return books
+        if pinned is not None and RENDERED_FROM.get(first) == pinned:
+            return first, second
+    pytest.fail("the project's sources changed during every attempt: no two renders of the same inputs")
 
 
 def test_same_files(two_fresh_renders):

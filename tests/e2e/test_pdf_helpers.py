@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import typst
 
-from .pdf import blank_pages, fonts, ink_per_page, page_count, pdf_text, read_pgm, unembedded_fonts
+from .pdf import blank_pages, fonts, ink_per_page, normalise, page_count, pdf_text, read_pgm, unembedded_fonts
 
 
 def typst_pdf(tmp_path, source: str):
@@ -53,6 +53,26 @@ def test_text_is_normalised_across_line_breaks_and_hyphenation(tmp_path):
     # breaks); the normalised text still holds each phrase whole.
     assert "at least $1 billion" in text
     assert "10,000 homicides" in text and "3,000 in Peru" in text
+
+
+def test_normalise_undoes_line_breaks_without_inventing_or_losing_characters():
+    # soft hyphen (Typst's own hyphenation) joins; a break after a hard hyphen or a slash
+    # joins with nothing; any other break is a space; a spaced hyphen keeps its spaces.
+    assert normalise("in\u00ad\nclude x </\nscript>") == "include x </script>"
+    assert normalise("$5-\n7 billion, range -\n5, well\n  known") == "$5-7 billion, range - 5, well known"
+    assert normalise("drug-\nrelated") == "drug-related"
+
+
+def test_raw_mode_keeps_a_table_cell_together(tmp_path):
+    pdf = typst_pdf(
+        tmp_path,
+        "#set page(width: 9cm)\n#table(columns: 2, [Left cell with a long text that wraps over lines],"
+        " [Right cell also wrapping over several lines])\n",
+    )
+    # (In the book's wide tables the layout mode interleaves the lines of neighbouring cells;
+    # raw mode follows the content stream, one cell after another.)
+    raw = pdf_text(pdf, raw=True)
+    assert "Left cell with a long text that wraps over lines Right cell also wrapping" in raw
 
 
 def test_blank_page_is_found(tmp_path):
