@@ -15,7 +15,8 @@ Rules the formatter follows (tested in tests/test_estimate.py):
   point == low -> "at least ...", point == high -> "at most ..." (or the hedge given);
   a point at one end of a closed range prints as the range ("at least $5 billion, perhaps
   closer to $7 billion": value = low = 5e9, high = 7e9 -> "$5-7 billion");
-- thousands separators everywhere; money is scaled to million / billion;
+- thousands separators everywhere except calendar years ("2013"); money is scaled to
+  million / billion;
 - a year is shown for rates ("33.3 per 100,000 (2012)") and wherever `show_year=True`.
 
 `choose()` makes the data-chosen sentence: its str is the chosen sentence, its claim dict is
@@ -43,6 +44,7 @@ class Unit:
     show_year: bool = False
     words: bool = False  # small whole numbers as words ("three times")
     ordinal: bool = False  # 1 -> "1st"
+    grouped: bool = True  # thousands separators; False for labels such as calendar years
 
 
 UNITS: dict[str, Unit] = {
@@ -61,7 +63,7 @@ UNITS: dict[str, Unit] = {
     "count": Unit(decimals=0),
     "times": Unit(suffix=" times", words=True),
     "rank": Unit(ordinal=True, decimals=0),
-    "year": Unit(decimals=0),
+    "year": Unit(decimals=0, grouped=False),
     "score": Unit(),
     "": Unit(),
 }
@@ -163,6 +165,8 @@ def format_number(values: list[float], unit: str, digits: int | None = None,
         parts = [_ordinal(int(round(v))) for v in scaled]
     elif spec.words and all(abs(v - round(v)) < 1e-9 and round(v) in _WORDS for v in scaled):
         parts = [_WORDS[int(round(v))] for v in scaled]
+    elif not spec.grouped:
+        parts = [f"{v:.{decimals}f}" for v in scaled]
     else:
         parts = [_group(v, decimals) for v in scaled]
     joiner = " to " if any(v < 0 for v in scaled) else "-"

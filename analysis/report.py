@@ -134,27 +134,9 @@ def _branch(options: Iterable[tuple[bool, str, str]], sources: Iterable[str] = (
     raise ValueError("no option matched; give a final fallback with condition True")
 
 
-@dataclass(frozen=True)
-class YearValue(Estimate):
-    """A calendar year as a named value: prints "2013", never "2,013".
-
-    The shared formatter groups thousands for every unit, years included; a year is a label,
-    not a quantity, so it is printed plainly. Everything else (sources, the claim dict the
-    ledger records) is the Estimate's.
-    """
-
-    def __str__(self) -> str:
-        return str(int(self.point))
-
-    def _repr_claim_(self) -> dict:
-        claim_dict = super()._repr_claim_()
-        claim_dict["text"] = str(self)
-        return claim_dict
-
-
 def _year(year: int, sources: Iterable[str] = (), method: str = "") -> Estimate:
     """A year as a named value (printed without separators: 2013)."""
-    return YearValue(int(year), unit="year", sources=tuple(sources), method=method)
+    return Estimate(int(year), unit="year", sources=tuple(sources), method=method)
 
 
 def _count(n: int, sources: Iterable[str] = (), method: str = "") -> Estimate:

@@ -152,3 +152,11 @@ def test_branch_is_a_frozen_value():
     b = Branch("x", "y")
     with pytest.raises(Exception):
         b.text = "z"
+
+
+def test_calendar_year_prints_without_thousands_separator():
+    # a year is a label, not a quantity: 2013, never "2,013"; the claim text agrees
+    e = Estimate(2013, unit="year")
+    assert str(e) == "2013"
+    assert e._repr_claim_()["text"] == "2013"
+    assert str(Estimate(None, 2012, 2013, unit="year")) == "2012-2013"
