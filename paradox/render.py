@@ -61,6 +61,8 @@ def _progress(console):
             console.print(f"  [green]executed[/] {name:<40} {seconds:6.1f} s")
         elif event == "reused":
             console.print(f"  [dim]reused  [/] {name:<40}   (cache)")
+        elif event == "volatile":
+            console.print(f"  [yellow]not cached[/] {name} (a subprocess or network read: re-run every time)")
         elif event == "waiting":
             console.print(f"  waiting for another render of this book to finish ({name})")
         else:

@@ -53,6 +53,7 @@ class RenderResult:
     seconds: dict[str, float] = field(default_factory=dict)
     claims: list[dict] = field(default_factory=list)
     figures: list[dict] = field(default_factory=list)   # id, chapter, caption, alt, spec
+    volatile: dict[str, list] = field(default_factory=dict)  # chapters never cached, and why
     total_seconds: float = 0.0
 
 
@@ -63,7 +64,9 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     formats: any of "html", "pdf". fresh: ignore stored executions. env: added to every
     chapter kernel's environment. edition: fields added to each ledger entry and shown in the
     HTML footer and on the PDF title page. progress(event, name, seconds) is called with
-    event "executed"/"reused" per chapter and "html"/"pdf" per output. cache_dir: where the
+    event "executed"/"reused" per chapter, "volatile" for a chapter that ran a subprocess or
+    opened a network connection (it is re-executed every time), "html"/"pdf" per output and
+    "waiting" when another render holds the lock. cache_dir: where the
     cache lives (default `<project>/.render-cache`; the benchmark uses an empty one).
     """
     start = time.perf_counter()
@@ -128,12 +131,19 @@ def _execute(project, docs, env, fresh, cache, result, notify, prefetch) -> dict
         jobs.append((chapter.rel, nb, chapter.path.parent, env, chapter.rel))
 
     def done(rel, nb, seconds):
-        cache.store(rel, keys[rel], nb, _record(nb))  # now: a later failure keeps this work
+        record = _record(nb)
+        if record.get("volatile"):  # inputs we cannot see: never reuse this run
+            result.volatile[rel] = record["volatile"]
+            cache.forget(rel, keys[rel])
+        else:
+            cache.store(rel, keys[rel], nb, record)  # now: a later failure keeps this work
         notebooks[rel] = nb
         prefetch(nb)
         result.executed.append(rel)
         result.seconds[rel] = seconds
         notify("executed", rel, seconds)
+        if rel in result.volatile:
+            notify("volatile", f"{rel}: {result.volatile[rel][0]}", 0.0)
 
     execute_all(jobs, on_done=done)
     order = [c.rel for c in project.chapters]

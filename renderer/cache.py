@@ -128,6 +128,10 @@ class ChapterCache:
         write_atomic(path, json.dumps(entry).encode())
         self._prune(path)
 
+    def forget(self, rel: str, key: str) -> None:
+        """Drop a stored run (the chapter turned out to read inputs the hook cannot see)."""
+        self._path(rel, key).unlink(missing_ok=True)
+
     def _prune(self, keep: Path) -> None:
         """Keep only the newest few entries of a chapter (other data folders, older sources)."""
         prefix = keep.name.split("--")[0] + "--"

@@ -3,7 +3,9 @@
 It does four things, none of which the chapter sees:
 - sets the working directory and the extra environment (how `--data DIR` reaches chapters);
 - records, through an audit hook (PEP 578), every file the chapter opens and every directory
-  it lists, and which modules it imports, so the cache can tell when a chapter is stale;
+  it lists, and which modules it imports, so the cache can tell when a chapter is stale; and
+  whether it started a subprocess or opened a network connection, whose inputs no hook in
+  this process can see (such a chapter is never reused);
 - shows Altair charts as their Vega-Lite spec (mime bundle), never as `alt.Chart(...)` text;
 - evaluates inline `` `{python} expr` `` values: `str(value)` plus the claim dict when the
   value implements `_repr_claim_()`.
@@ -19,6 +21,8 @@ import sys
 INLINE_MIME = "application/vnd.renderer.inline+json"
 
 _IMPORTLIB = os.sep + "importlib" + os.sep
+_VOLATILE_EVENTS = {"subprocess.Popen", "os.system", "os.posix_spawn", "os.spawn", "os.exec", "socket.connect"}
+_volatile = []  # what the chapter did whose inputs the hook cannot see
 _files = set()
 _dirs = set()
 _modules_before = set()
@@ -36,6 +40,11 @@ def start(workdir, env):
 def _audit(event, args):
     """Record files opened for reading and directories listed (cheap: no filtering here)."""
     try:
+        if event in _VOLATILE_EVENTS:
+            if len(_volatile) < 5:
+                what = args[0] if event != "socket.connect" else args[1]
+                _volatile.append(f"{event}: {what!r}"[:120])
+            return
         if event == "open":
             path, mode = args[0], args[1]
             if isinstance(path, int) or (isinstance(mode, str) and not ("r" in mode or "+" in mode)):
@@ -86,7 +95,7 @@ def record(root):
             modules.add(os.path.abspath(path))
     files = sorted(p for p in _files | modules if _kept(p, ignored))
     dirs = sorted(p for p in _dirs if _kept(os.path.join(p, ""), ignored))
-    print(json.dumps({"files": files, "dirs": dirs}))
+    print(json.dumps({"files": files, "dirs": dirs, "volatile": _volatile}))
 
 
 def _register_chart_formatter():

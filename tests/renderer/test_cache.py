@@ -77,3 +77,15 @@ def test_environment_is_part_of_the_key_and_fresh_ignores_the_cache(book_copy, t
     assert render(book_copy, env={"TEST_BOOK_DATA": str(other)}).executed == []
     assert render(book_copy).executed == []  # the first environment's entries are still there
     assert render(book_copy, fresh=True).executed == ALL
+
+
+def test_chapter_that_runs_a_subprocess_is_never_reused(book_copy):
+    """A subprocess reads files the audit hook cannot see (git, say): reuse could be stale."""
+    chapter = book_copy / "chapters" / "context.qmd"
+    chapter.write_text(chapter.read_text().replace(
+        "import textwrap\n", "import subprocess, sys, textwrap\nsubprocess.run([sys.executable, '-c', 'pass'])\n"))
+    first = render(book_copy)
+    assert "chapters/context.qmd" in first.volatile and "subprocess.Popen" in first.volatile["chapters/context.qmd"][0]
+    second = render(book_copy)
+    assert second.executed == ["chapters/context.qmd"]
+    assert set(second.reused) == set(ALL) - {"chapters/context.qmd"}
