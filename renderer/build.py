@@ -119,7 +119,7 @@ def _execute(project, docs, env, fresh, cache, result, notify, prefetch) -> dict
     notebooks, jobs, keys = {}, [], {}
     for chapter, doc in zip(project.chapters, docs):
         source = chapter.path.read_text(encoding="utf-8")
-        keys[chapter.rel] = key = chapter_key(chapter.rel, source, env, defaults)
+        keys[chapter.rel] = key = chapter_key(project.root, chapter.rel, source, env, defaults)
         stored = None if fresh else cache.lookup(chapter.rel, key)
         if stored is not None:
             notebooks[chapter.rel] = stored

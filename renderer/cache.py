@@ -79,10 +79,14 @@ def packages_hash() -> str:
     return _packages_hash
 
 
-def chapter_key(rel: str, source: str, env: dict, defaults: dict) -> str:
-    """What must be identical for a stored execution to be a candidate for reuse."""
+def chapter_key(root: Path, rel: str, source: str, env: dict, defaults: dict) -> str:
+    """What must be identical for a stored execution to be a candidate for reuse.
+
+    The project's absolute path is part of it: recorded inputs are absolute paths, so a copied
+    or moved project (cache included) must not check the old copy's files.
+    """
     parts = {
-        "chapter": rel, "source": source, "env": dict(sorted(env.items())), "defaults": defaults,
+        "root": str(root), "chapter": rel, "source": source, "env": dict(sorted(env.items())), "defaults": defaults,
         "renderer": renderer_hash(), "python": sys.version, "executable": sys.executable,
         "packages": packages_hash(),
     }

@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -90,7 +90,7 @@ def execute_all(jobs: list, workers: int = 2, on_done=None) -> dict:
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_timed, *job[1:]): job[0] for job in jobs}
         try:
-            for future in _as_completed(futures):
+            for future in as_completed(futures):
                 if future.cancelled():
                     continue
                 if future.exception() is not None:
@@ -109,13 +109,6 @@ def execute_all(jobs: list, workers: int = 2, on_done=None) -> dict:
     if failure is not None:
         raise failure
     return results
-
-
-def _as_completed(futures):
-    """concurrent.futures.as_completed, imported here to keep the module's surface small."""
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
 
 
 def _timed(nb, workdir, env, rel):

@@ -89,3 +89,16 @@ def test_chapter_that_runs_a_subprocess_is_never_reused(book_copy):
     second = render(book_copy)
     assert second.executed == ["chapters/context.qmd"]
     assert set(second.reused) == set(ALL) - {"chapters/context.qmd"}
+
+
+def test_a_moved_project_does_not_reuse_runs_that_read_the_old_copy(book_copy, tmp_path):
+    import shutil
+
+    render(book_copy)
+    moved = tmp_path / "moved"
+    shutil.copytree(book_copy, moved)  # cache included
+    csv = moved / "data" / "measurements.csv"
+    csv.write_text(csv.read_text().replace("2021,north,17.5", "2021,north,41.0"))
+    result = render(moved)
+    assert result.executed == ALL
+    assert ">22.5 cm</span>" in (moved / "_book" / "chapters" / "growth.html").read_text(encoding="utf-8")
