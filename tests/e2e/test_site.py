@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import shutil
+from html.parser import HTMLParser
 
 import pytest
 
@@ -109,6 +110,57 @@ def test_the_book_has_cross_references_and_citation_links(site):
 
 def test_every_toc_cross_reference_and_citation_link_resolves(good_book, site):
     assert resolve_links(good_book, site) == []
+
+
+class _ElementTexts(HTMLParser):
+    """Text content of every element whose id starts with a prefix ({id: text})."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, prefix: str):
+        super().__init__(convert_charrefs=True)
+        self.prefix, self.texts, self.open = prefix, {}, []  # open: [id, depth]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        for entry in self.open:
+            entry[1] += 1
+        ident = dict(attrs).get("id") or ""
+        if ident.startswith(self.prefix):
+            self.texts[ident] = ""
+            self.open.append([ident, 1])
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        for entry in self.open:
+            entry[1] -= 1
+        self.open = [e for e in self.open if e[1] > 0]
+
+    def handle_data(self, data):
+        for ident, _ in self.open:
+            self.texts[ident] += data
+
+
+def test_every_claim_of_the_ledger_is_an_anchor_showing_its_text(site, claims):
+    """The ledger's anchor (chapters/x.html#claim-id) lands on an element of that page whose
+    text is exactly the ledger's formatted text: what a reader quoting the ledger will find."""
+    texts = {}
+    for page, report in site.items():
+        parser = _ElementTexts("claim-")
+        parser.feed(report.html)
+        texts[page] = parser.texts
+    problems = []
+    for claim in claims:
+        page, _, ident = claim["anchor"].partition("#")
+        if page not in texts:
+            problems.append(f"{claim['id']}: page {page} is not in the book")
+        elif ident not in texts[page]:
+            problems.append(f"{claim['id']}: no element #{ident} in {page}")
+        elif " ".join(texts[page][ident].split()) != " ".join(claim["text"].split()):
+            problems.append(f"{claim['id']}: {page}#{ident} shows {texts[page][ident]!r}, ledger says {claim['text']!r}")
+    assert problems == []
 
 
 def test_a_screenshot_of_every_page_is_kept(site):
