@@ -1,6 +1,11 @@
 """A render killed midway - Ctrl-C (SIGINT to the whole process group, as a terminal sends
 it) or a crash (SIGKILL to the `paradox` process alone, its kernels orphaned) - must leave
-the previous `_book/` byte-identical and nothing behind that stops the next render."""
+the previous `_book/` byte-identical and nothing behind that stops the next render.
+
+Two moments: ~2.5 s into a `--fresh` render (chapters executing in kernels), and the most
+dangerous one, while the new book is being written beside the old one (killed the instant
+the render's temporary output folder appears next to `_book/`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,54 +24,96 @@ pytestmark = pytest.mark.slow
 KILL_AFTER = 2.5  # seconds: past validation, inside chapter execution of a --fresh render
 
 
-@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
-def test_killed_render_leaves_previous_book_intact_and_next_render_works(previous_book, tmp_path, how):
-    before = tree_digest(previous_book)
-    beside_before = set(os.listdir(previous_book.parent))
-    log = (tmp_path / "stdout.txt").open("w"), (tmp_path / "stderr.txt").open("w")
-    proc = subprocess.Popen(
-        [str(PARADOX), "render", "--fresh", "--out", str(previous_book)],
-        stdout=log[0],
-        stderr=log[1],
-        env=paradox_env(),
-        cwd=REPO,
-        start_new_session=True,  # its own process group, so the cleanup below can reach it
-    )
-    try:
-        time.sleep(KILL_AFTER)
-        assert proc.poll() is None, (
-            f"the render ended (exit {proc.returncode}) before {KILL_AFTER}s: nothing was interrupted"
+class Render:
+    """`paradox render ARGS --out OUT` in its own process group, output to files."""
+
+    def __init__(self, out: Path, logs: Path, *args: str):
+        self.stdout, self.stderr = (logs / "stdout.txt").open("w"), (logs / "stderr.txt").open("w")
+        self.logs = logs
+        self.proc = subprocess.Popen(
+            [str(PARADOX), "render", *args, "--out", str(out)],
+            stdout=self.stdout,
+            stderr=self.stderr,
+            env=paradox_env(),
+            cwd=REPO,
+            start_new_session=True,  # its own process group: Ctrl-C reaches all of it, cleanup too
         )
+
+    def kill(self, how: str) -> int:
         if how == "SIGINT":
-            os.killpg(proc.pid, signal.SIGINT)
+            os.killpg(self.proc.pid, signal.SIGINT)
         else:
-            os.kill(proc.pid, signal.SIGKILL)
-        code = proc.wait(timeout=120)
-        for f in log:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        code = self.proc.wait(timeout=120)
+        self.stdout.close()
+        self.stderr.close()
+        return code
+
+    def error_output(self) -> str:
+        return (self.logs / "stderr.txt").read_text()[-3000:]
+
+    def close(self) -> None:
+        """End whatever is left of the process group we started (orphaned kernels after SIGKILL)."""
+        for f in (self.stdout, self.stderr):
             f.close()
-        stderr = (tmp_path / "stderr.txt").read_text()
-        assert code != 0, f"an interrupted render must not report success\n{stderr[-3000:]}"
-
-        # 1. The previous book is untouched, byte for byte.
-        assert digest_changes(before, tree_digest(previous_book)) == []
-
-        # 2. A graceful stop (Ctrl-C) cleans up its own temporary output beside _book/.
-        left_beside = sorted(set(os.listdir(previous_book.parent)) - beside_before)
-        if how == "SIGINT":
-            assert left_beside == [], f"Ctrl-C left temporary output beside _book/: {left_beside}"
-
-        # 3. The next render succeeds (no stale lock, no half-written cache entry) and
-        #    replaces the book.
-        again = run_paradox("render", "--to", "html", "--out", str(previous_book), timeout=600, wait_for_lock=False)
-        assert again.returncode == 0, explain(again)
-        assert (previous_book / "index.html").exists()
-        assert (previous_book / "claims.json").exists()
-    finally:
-        for f in log:
-            f.close()
-        # End whatever is left of the process group we started (orphaned kernels after SIGKILL).
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(self.proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        proc.wait(timeout=30)
+        self.proc.wait(timeout=30)
+
+
+def assert_next_render_works(book: Path, beside_before: set[str]) -> None:
+    """No stale lock or half-written cache entry: the next render succeeds, replaces the book,
+    and clears whatever the killed one left beside it."""
+    again = run_paradox("render", "--to", "html", "--out", str(book), timeout=600, wait_for_lock=False)
+    assert again.returncode == 0, explain(again)
+    assert (book / "index.html").exists() and (book / "claims.json").exists()
+    assert sorted(set(os.listdir(book.parent)) - beside_before) == [], "stale output left beside the book"
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
+def test_render_killed_while_executing_leaves_previous_book_intact(previous_book, tmp_path, how):
+    before = tree_digest(previous_book)
+    beside_before = set(os.listdir(previous_book.parent))
+    render = Render(previous_book, tmp_path, "--fresh")
+    try:
+        time.sleep(KILL_AFTER)
+        assert render.proc.poll() is None, f"the render ended before {KILL_AFTER}s: nothing was interrupted"
+        code = render.kill(how)
+        assert code != 0, "an interrupted render must not report success\n" + render.error_output()
+        assert digest_changes(before, tree_digest(previous_book)) == []
+        if how == "SIGINT":
+            # A graceful stop cleans up after itself.
+            left = sorted(set(os.listdir(previous_book.parent)) - beside_before)
+            assert left == [], f"Ctrl-C left temporary output beside _book/: {left}"
+        assert_next_render_works(previous_book, beside_before)
+    finally:
+        render.close()
+
+
+def test_render_killed_while_writing_the_new_book_leaves_previous_book_intact(previous_book, tmp_path):
+    before = tree_digest(previous_book)
+    parent = previous_book.parent
+    beside_before = set(os.listdir(parent))
+    # From the cache (chapters reused) the render reaches its output phase within seconds.
+    render = Render(previous_book, tmp_path)
+    try:
+        deadline = time.monotonic() + 300
+        new = set()
+        while not new and render.proc.poll() is None and time.monotonic() < deadline:
+            new = {n for n in os.listdir(parent) if n.startswith(previous_book.name + ".")} - beside_before
+            time.sleep(0.005)
+        assert new, "the render never wrote its output beside the book (or ended first)\n" + explain_render(render)
+        assert render.proc.poll() is None, "the render ended before it could be killed while writing"
+        render.kill("SIGKILL")
+        assert digest_changes(before, tree_digest(previous_book)) == []
+        assert_next_render_works(previous_book, beside_before)
+    finally:
+        render.close()
+
+
+def explain_render(render: Render) -> str:
+    render.stdout.flush()
+    render.stderr.flush()
+    return (render.logs / "stdout.txt").read_text()[-2000:] + (render.logs / "stderr.txt").read_text()[-2000:]
