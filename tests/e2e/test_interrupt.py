@@ -37,6 +37,9 @@ class Render:
             env=paradox_env(),
             cwd=REPO,
             start_new_session=True,  # its own process group: Ctrl-C reaches all of it, cleanup too
+            # As started from a terminal: SIGINT handled by default even if this test run was
+            # launched in the background by a shell that ignores it (ignored signals are inherited).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
 
     def kill(self, how: str) -> int:
@@ -81,10 +84,12 @@ def test_render_killed_while_executing_leaves_previous_book_intact(previous_book
         time.sleep(KILL_AFTER)
         assert render.proc.poll() is None, f"the render ended before {KILL_AFTER}s: nothing was interrupted"
         code = render.kill(how)
+        # Exit 0 here would mean the render ignored Ctrl-C and finished (replacing the book).
         assert code != 0, "an interrupted render must not report success\n" + render.error_output()
         assert digest_changes(before, tree_digest(previous_book)) == []
         if how == "SIGINT":
-            # A graceful stop cleans up after itself.
+            # A graceful stop: a sentence, not a KeyboardInterrupt traceback, and no litter.
+            assert "Traceback (most recent call last)" not in render.error_output(), render.error_output()
             left = sorted(set(os.listdir(previous_book.parent)) - beside_before)
             assert left == [], f"Ctrl-C left temporary output beside _book/: {left}"
         assert_next_render_works(previous_book, beside_before)
