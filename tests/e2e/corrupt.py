@@ -35,8 +35,10 @@ class Corruption:
     name: str
     plant: Callable[[Path], Planted]
     expect: Callable[[Planted], str]  # regex for one stderr line, given where the fault landed
-    # True: the fault passes validation and must be caught while the book executes.
+    # True: the fault is meant to reach the book's execution (recorded with `paradox describe`).
     at_execution: bool = False
+    # True: the values are plausible, so `paradox check` must pass and the render must catch it.
+    passes_validation: bool = False
 
 
 # --- reading and writing tables as a user's editor would ------------------------------------
@@ -192,9 +194,14 @@ def _set_peer_rates(folder: Path, value: Callable[[dict], str]) -> Planted:
 
 def model_does_not_converge(folder: Path) -> Planted:
     """Every peer's World Bank homicide rate 10^15 per 100,000: each value passes the schema
-    (a number >= 0, no maximum), but the Poisson fit's IRLS stops at its iteration limit
+    today (a number >= 0, no maximum), but the Poisson fit's IRLS stops at its iteration limit
     without converging (statsmodels: fit.converged is False; found by probing
-    analysis.explanations.fit_model on the real tables)."""
+    analysis.explanations.fit_model on the real tables).
+
+    A rate above 100,000 per 100,000 (more victims than people) is also impossible, so a
+    validation line refusing the value is an equally good answer (see MODEL_OR_RATE_REFUSED).
+    What is not acceptable is what happens without either: the book prints the failed
+    model's prediction (an expected rate of about 10^15 per 100,000) and exits 0."""
     return _set_peer_rates(folder, lambda c: "1000000000000000")
 
 
@@ -206,7 +213,9 @@ def model_cannot_be_fitted(folder: Path) -> Planted:
 
 # A line naming the chapter and saying the model failed, in words a user can act on.
 MODEL_FAILED = (r"(?i).*\b[\w/-]+\.qmd\b.*(did not converge|does not converge|failed to converge|"
-                r"not converged|could not be fitted|cannot be fitted)")
+                r"not converged|could not be fitted|cannot be fitted|could not be estimated|cannot be estimated)")
+# ... or, for impossible values, validation refusing them (a rate_per_100k problem line).
+MODEL_OR_RATE_REFUSED = MODEL_FAILED + r"|homicide\.csv: row \d+: rate_per_100k: "
 
 
 def _row(p: Planted) -> str:
@@ -253,9 +262,9 @@ CORRUPTIONS: list[Corruption] = [
     # chapter and saying that the model did not converge / could not be fitted - not print
     # the numbers of a model that failed.
     Corruption("model_does_not_converge", model_does_not_converge,
-               lambda p: MODEL_FAILED, at_execution=True),
+               lambda p: MODEL_OR_RATE_REFUSED, at_execution=True),
     Corruption("model_cannot_be_fitted", model_cannot_be_fitted,
-               lambda p: MODEL_FAILED, at_execution=True),
+               lambda p: MODEL_FAILED, at_execution=True, passes_validation=True),
 ]
 
 
