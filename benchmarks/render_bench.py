@@ -1,8 +1,12 @@
 """`make bench`: how long the book takes to render, cold, unchanged, and after one data edit.
 
-Scenarios (HTML + PDF, into a temporary output folder, with an empty temporary cache so that
-"cold" really is cold - the project's own .render-cache and _book/ are not touched):
-  cold          every chapter executed, every pandoc/typst/vl-convert output computed
+Scenarios (HTML + PDF, into a temporary output folder, with a temporary cache that starts
+empty - the project's own .render-cache and _book/ are not touched):
+  first render  empty cache: every chapter executed in ordinary kernels, every pandoc, Typst
+                and vl-convert output computed, the JavaScript bundle built
+  cold --fresh  every chapter executed again, as `paradox render --fresh` does: kernels are
+                forked from a zygote preloaded with the libraries the chapters used last time;
+                pandoc/Typst outputs whose inputs did not change come from the cache
   no change     the same render again: nothing should execute
   one data file one CSV of a temporary copy of the data folder rewritten (same values, CRLF
                 line endings, so its bytes and hash change), the descriptor refreshed
@@ -83,7 +87,8 @@ def main(argv=None) -> int:
             print(f"{label:<16} {rows[-1][1]:6.1f} s  executed {len(result.executed)}", file=sys.stderr)
 
         try:
-            run("cold (--fresh)", True)
+            run("first render", True)
+            run("cold --fresh", True)
             run("no change", False)
             change_file(target)
             note = refresh_descriptor(data)

@@ -27,7 +27,8 @@ import nbformat
 
 from renderer import html as html_site
 from renderer import pdf as pdf_book
-from renderer.cache import ChapterCache, OutputCache, chapter_key
+from renderer import zygote
+from renderer.cache import ChapterCache, OutputCache, chapter_key, write_atomic
 from renderer.crossref import check_references, claim_sentences, number_book, walk
 from renderer.errors import RenderError
 from renderer.execute import execute_all
@@ -145,10 +146,30 @@ def _execute(project, docs, env, fresh, cache, result, notify, prefetch) -> dict
         if rel in result.volatile:
             notify("volatile", f"{rel}: {result.volatile[rel][0]}", 0.0)
 
-    execute_all(jobs, on_done=done)
+    forked = len(jobs) >= ZYGOTE_MIN_JOBS and zygote.start(zygote.read_preload(cache.dir.parent))
+    try:
+        execute_all(jobs, on_done=done)
+    finally:
+        if forked:
+            zygote.stop()
+    _save_preload(cache.dir.parent, notebooks, project)
     order = [c.rel for c in project.chapters]
     result.executed.sort(key=order.index)
     return notebooks
+
+
+ZYGOTE_MIN_JOBS = 3  # below this, warming a zygote costs more than the forks save
+
+
+def _save_preload(cache_root: Path, notebooks: dict, project) -> None:
+    """Remember which libraries the chapters imported, for the next render's zygote."""
+    names = set()
+    for chapter in project.chapters:
+        nb = notebooks.get(chapter.rel)
+        if nb is not None:
+            names.update(_record(nb).get("third_party", []))
+    if names:
+        write_atomic(cache_root / "preload.json", json.dumps(sorted(names)).encode())
 
 
 def _record(nb) -> dict:

@@ -18,6 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from renderer import zygote
 from renderer.errors import RenderError
 from renderer.notebook import INLINE_TAG, SETUP_TAG, tags
 
@@ -53,9 +54,10 @@ class _KernelStartFailed(Exception):
 
 def _run_once(nb, workdir: Path, env: dict, rel: str):
     """One attempt: start a kernel, execute, shut it down."""
+    extra = {"kernel_manager_class": zygote.ForkKernelManager} if zygote.active() else {}
     client = NotebookClient(
         nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
-        resources={"metadata": {"path": str(workdir)}},
+        resources={"metadata": {"path": str(workdir)}}, **extra,
     )
     # The kernel's own stderr (start-up chatter such as the "unencrypted TCP" notice) goes to
     # a file, shown only if the kernel dies.

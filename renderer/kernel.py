@@ -88,14 +88,19 @@ def record(root):
     """Print (as JSON) the files read, directories listed and modules imported so far."""
     root = os.path.join(os.path.abspath(root), "")
     ignored = _ignored_prefixes(root)
-    modules = set()
-    for name in set(sys.modules) - _modules_before:
-        path = getattr(sys.modules.get(name), "__file__", None)
-        if path and path.endswith(".py"):
+    import site
+
+    site_dirs = tuple(os.path.join(p, "") for p in site.getsitepackages())
+    modules, third_party = set(), set()
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if path and path.endswith(".py") and name not in _modules_before:
             modules.add(os.path.abspath(path))
+        if path and os.path.abspath(path).startswith(site_dirs) and not name.startswith("_"):
+            third_party.add(name)  # a library in use (preloaded or not): the zygote may preload it
     files = sorted(p for p in _files | modules if _kept(p, ignored))
     dirs = sorted(p for p in _dirs if _kept(os.path.join(p, ""), ignored))
-    print(json.dumps({"files": files, "dirs": dirs, "volatile": _volatile}))
+    print(json.dumps({"files": files, "dirs": dirs, "volatile": _volatile, "third_party": sorted(third_party)}))
 
 
 def _register_chart_formatter():

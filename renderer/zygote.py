@@ -1,0 +1,229 @@
+"""Forked chapter kernels: import the kernel and the chapters' third-party libraries once,
+then fork one kernel per chapter (copy-on-write) instead of starting each from scratch.
+
+Why: a chapter kernel spends most of its CPU importing ipykernel, pandas, statsmodels, altair
+(about 2 s each on this machine); eleven chapters pay that eleven times. A zygote process pays
+it once. Only modules that live in the Python installation (site-packages, stdlib) are
+preloaded, never project modules, so the audit hook still sees every project module a chapter
+imports and every file it opens. The list comes from what chapters imported in the previous
+render (`<cache>/preload.json`); with no list, kernels start the ordinary way.
+
+jupyter_client launches kernels through a provisioner; ForkProvisioner asks the zygote for a
+fork instead of spawning `python -m ipykernel_launcher`, and wraps the pid for poll/signal.
+If the zygote cannot start, execution falls back to ordinary kernels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+ZYGOTE_SOURCE = r'''
+import json, os, signal, sys
+import ipykernel.kernelapp
+for name in json.loads(sys.argv[1]):
+    try:
+        __import__(name)
+    except Exception:
+        pass
+children = set()
+
+
+def reap(signum, frame):
+    # wait for finished kernels (not SIG_IGN: waiting adds their CPU time to ours, and so
+    # to the renderer's RUSAGE_CHILDREN when it waits for us - the benchmark counts it)
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        children.discard(pid)
+
+
+signal.signal(signal.SIGCHLD, reap)
+print("ready", flush=True)
+for line in sys.stdin:
+    req = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.chdir(req["cwd"])
+        os.environ.clear()
+        os.environ.update(req["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        sys.path[0] = req["cwd"]  # as `python -m ipykernel_launcher` run in cwd would have it
+        sys.argv = ["ipykernel_launcher"] + req["args"]
+        try:
+            ipykernel.kernelapp.launch_new_instance()
+        finally:
+            os._exit(0)
+    children.add(pid)
+    print(json.dumps({"pid": pid}), flush=True)
+for pid in list(children):  # the renderer is done or gone: take the kernels with us
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except OSError:
+        pass
+signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+'''
+
+
+class Zygote:
+    """A pre-warmed process that forks chapter kernels on request."""
+
+    def __init__(self, preload: list[str]):
+        self.lock = threading.Lock()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", ZYGOTE_SOURCE, json.dumps(preload)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        if self.proc.stdout.readline().strip() != "ready":
+            self.close()
+            raise RuntimeError("the kernel zygote did not start")
+
+    def fork(self, args: list[str], cwd: str, env: dict) -> int:
+        """A new kernel process running `ipykernel_launcher <args>` in cwd with env; its pid."""
+        with self.lock:
+            self.proc.stdin.write(json.dumps({"args": args, "cwd": cwd, "env": env}) + "\n")
+            self.proc.stdin.flush()
+            reply = self.proc.stdout.readline()
+        if not reply:
+            raise RuntimeError("the kernel zygote exited")
+        return json.loads(reply)["pid"]
+
+    def close(self) -> None:
+        """Stop the zygote (closing its stdin ends its loop)."""
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class ForkedProcess:
+    """The subset of Popen that LocalProvisioner uses, for a process we did not spawn."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode = None
+        self.stdin = self.stdout = self.stderr = None
+
+    def poll(self):
+        """None while alive, else 0 (the zygote reaps it; we cannot see its exit status)."""
+        try:
+            os.kill(self.pid, 0)
+            with open(f"/proc/{self.pid}/stat") as fh:
+                if fh.read().split(")")[-1].split()[0] == "Z":
+                    self.returncode = 0
+                    return 0
+            return None
+        except (ProcessLookupError, FileNotFoundError):
+            self.returncode = 0
+            return 0
+
+    def wait(self, timeout=None):
+        """Block until the process is gone."""
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.05)
+        return 0
+
+    def send_signal(self, signum):
+        os.kill(self.pid, signum)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+
+_zygote: Zygote | None = None
+
+
+class ForkProvisioner(LocalProvisioner):
+    """Launch the kernel by asking the zygote to fork."""
+
+    async def launch_kernel(self, cmd, **kwargs):
+        args = cmd[cmd.index("ipykernel_launcher") + 1:]
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        env = dict(kwargs.get("env") or os.environ)
+        pid = await asyncio.get_running_loop().run_in_executor(None, _zygote.fork, args, cwd, env)
+        self.process = ForkedProcess(pid)
+        self.pid = self.pgid = pid
+        self.cwd = cwd
+        return self.connection_info
+
+
+class ForkKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager whose kernels come from the zygote."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        cmd, kw = await super()._async_pre_start_kernel(**kw)
+        # Same provisioner (ports, connection file already prepared), launched by fork instead:
+        # ForkProvisioner adds no state to LocalProvisioner, only another launch_kernel.
+        if isinstance(self.provisioner, LocalProvisioner) and _zygote is not None:
+            self.provisioner.__class__ = ForkProvisioner
+        return cmd, kw
+
+    pre_start_kernel = _async_pre_start_kernel
+
+
+def start(preload: list[str]) -> bool:
+    """Start the zygote; False (ordinary kernels will be used) if it cannot start."""
+    global _zygote
+    try:
+        _zygote = Zygote(preload)
+        return True
+    except (OSError, RuntimeError):
+        _zygote = None
+        return False
+
+
+def stop() -> None:
+    """Stop the zygote if one runs."""
+    global _zygote
+    if _zygote is not None:
+        _zygote.close()
+        _zygote = None
+
+
+def active() -> bool:
+    """True while a zygote is available."""
+    return _zygote is not None
+
+
+def read_preload(cache_root: Path) -> list[str]:
+    """Third-party modules chapters imported last time (empty if unknown)."""
+    try:
+        names = json.loads((Path(cache_root) / "preload.json").read_text())
+        return [n for n in names if isinstance(n, str) and n.isidentifier()]
+    except (FileNotFoundError, ValueError):
+        return []
