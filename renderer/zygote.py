@@ -220,10 +220,16 @@ def active() -> bool:
     return _zygote is not None
 
 
+# Libraries whose import depends on the kernel being set up first (matplotlib picks its
+# backend when pyplot is imported; ipykernel sets the inline backend): never preloaded.
+NOT_PRELOADED = ("matplotlib", "pylab", "seaborn", "plotnine", "tkinter", "PyQt5", "PyQt6", "PySide2", "PySide6")
+
+
 def read_preload(cache_root: Path) -> list[str]:
     """Third-party modules chapters imported last time (empty if unknown)."""
     try:
         names = json.loads((Path(cache_root) / "preload.json").read_text())
-        return [n for n in names if isinstance(n, str) and n.isidentifier()]
     except (FileNotFoundError, ValueError):
         return []
+    return [n for n in names if isinstance(n, str) and all(p.isidentifier() for p in n.split("."))
+            and n.split(".")[0] not in NOT_PRELOADED]
