@@ -35,7 +35,7 @@ def normalise(text: str) -> str:
     """
     text = re.sub("\u00ad\\s*", "", text)
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
-    text = text.replace("\u2009", " ").replace("\u200b", "")
+    text = text.replace("\u2009", " ").replace("\u200b", "").replace("\u2060", "")  # thin space, zero-width space, word joiner
     text = re.sub("(?<=\\S[-\u2013\u2014/])\n", "", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -1,4 +1,6 @@
-"""The PDF helpers, on PDFs made here: each check is shown to pass and to fail."""
+"""The PDF helpers, on PDFs made here: each check is shown to pass and to fail.
+
+Marked slow with the rest of tests/e2e: they need poppler-utils (installed by .ci/run)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,9 @@ import pytest
 import typst
 
 from .pdf import blank_pages, fonts, ink_per_page, normalise, page_count, pdf_text, read_pgm, unembedded_fonts
+
+
+pytestmark = pytest.mark.slow
 
 
 def typst_pdf(tmp_path, source: str):
