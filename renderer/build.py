@@ -146,7 +146,11 @@ def _execute(project, docs, env, fresh, cache, result, notify, prefetch) -> dict
         if rel in result.volatile:
             notify("volatile", f"{rel}: {result.volatile[rel][0]}", 0.0)
 
-    forked = len(jobs) >= ZYGOTE_MIN_JOBS and zygote.start(zygote.read_preload(cache.dir.parent))
+    forked = False
+    if len(jobs) >= ZYGOTE_MIN_JOBS:
+        code = [c.text for doc in docs for c in doc.cells if c.kind == "code"]
+        preload = set(zygote.read_preload(cache.dir.parent)) | zygote.static_imports(project.root, code)
+        forked = zygote.start(sorted(preload - set(zygote.NOT_PRELOADED)))
     try:
         execute_all(jobs, on_done=done)
     finally:

@@ -225,6 +225,67 @@ def active() -> bool:
 NOT_PRELOADED = ("matplotlib", "pylab", "seaborn", "plotnine", "tkinter", "PyQt5", "PyQt6", "PySide2", "PySide6")
 
 
+def static_imports(root: Path, sources: list[str]) -> set[str]:
+    """Library modules the chapters' code imports, directly or through project modules.
+
+    Used before the first render has recorded anything: `import` statements of the chapter
+    cells are read with `ast`, project modules they name are followed (read, not imported),
+    and every module found outside the project is a preload candidate. Only top-level
+    packages are located (`find_spec` of a top-level name imports nothing).
+    """
+    import ast
+    import importlib.util
+    import site
+
+    root = Path(root).resolve()
+    libraries = [Path(p).resolve() for p in site.getsitepackages()]
+    found: set[str] = set()
+    seen: set[Path] = set()
+    queue = list(sources)
+    while queue:
+        try:
+            tree = ast.parse(queue.pop())
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                try:
+                    spec = importlib.util.find_spec(top)
+                except (ImportError, ValueError):
+                    continue
+                origin = Path(spec.origin).resolve() if spec and spec.origin else None
+                if origin is None or spec.origin in ("built-in", "frozen"):
+                    continue
+                if any(origin.is_relative_to(lib) for lib in libraries):
+                    found.add(name)  # a library (even when the venv sits inside the project)
+                elif origin.is_relative_to(root):
+                    for path in _module_files(origin, name):
+                        if path not in seen:
+                            seen.add(path)
+                            queue.append(path.read_text(encoding="utf-8", errors="replace"))
+    return found
+
+
+def _module_files(top_origin: Path, name: str) -> list[Path]:
+    """Source files of a project module `a.b.c` (and its package __init__ files)."""
+    base = top_origin.parent if top_origin.name == "__init__.py" else top_origin
+    files = [top_origin]
+    parts = name.split(".")[1:]
+    for i in range(1, len(parts) + 1):
+        stem = base.joinpath(*parts[:i])
+        for candidate in (stem.with_suffix(".py"), stem / "__init__.py"):
+            if candidate.exists():
+                files.append(candidate)
+    return files
+
+
 def read_preload(cache_root: Path) -> list[str]:
     """Third-party modules chapters imported last time (empty if unknown)."""
     try:
