@@ -55,6 +55,7 @@ class RenderResult:
     claims: list[dict] = field(default_factory=list)
     figures: list[dict] = field(default_factory=list)   # id, chapter, caption, alt, spec
     volatile: dict[str, list] = field(default_factory=dict)  # chapters never cached, and why
+    forked: bool = False                    # kernels were forked from a preloaded zygote
     total_seconds: float = 0.0
 
 
@@ -148,9 +149,9 @@ def _execute(project, docs, env, fresh, cache, result, notify, prefetch) -> dict
 
     forked = False
     if len(jobs) >= ZYGOTE_MIN_JOBS:
-        code = [c.text for doc in docs for c in doc.cells if c.kind == "code"]
+        code = [(c.text, doc.path.parent) for doc in docs for c in doc.cells if c.kind == "code"]
         preload = set(zygote.read_preload(cache.dir.parent)) | zygote.static_imports(project.root, code)
-        forked = zygote.start(sorted(preload - set(zygote.NOT_PRELOADED)))
+        forked = result.forked = zygote.start(sorted(preload - set(zygote.NOT_PRELOADED)))
     try:
         execute_all(jobs, on_done=done)
     finally:

@@ -225,15 +225,17 @@ def active() -> bool:
 NOT_PRELOADED = ("matplotlib", "pylab", "seaborn", "plotnine", "tkinter", "PyQt5", "PyQt6", "PySide2", "PySide6")
 
 
-def static_imports(root: Path, sources: list[str]) -> set[str]:
+def static_imports(root: Path, sources: list[tuple[str, Path]]) -> set[str]:
     """Library modules the chapters' code imports, directly or through project modules.
 
     Used before the first render has recorded anything: `import` statements of the chapter
     cells are read with `ast`, project modules they name are followed (read, not imported),
-    and every module found outside the project is a preload candidate. Only top-level
+    and every module found outside the project is a preload candidate. `sources` are
+    (code, folder) pairs: a chapter's folder is on its kernel's sys.path. Only top-level
     packages are located (`find_spec` of a top-level name imports nothing).
     """
     import ast
+    import importlib.machinery
     import importlib.util
     import site
 
@@ -243,8 +245,9 @@ def static_imports(root: Path, sources: list[str]) -> set[str]:
     seen: set[Path] = set()
     queue = list(sources)
     while queue:
+        code, folder = queue.pop()
         try:
-            tree = ast.parse(queue.pop())
+            tree = ast.parse(code)
         except SyntaxError:
             continue
         for node in ast.walk(tree):
@@ -257,7 +260,8 @@ def static_imports(root: Path, sources: list[str]) -> set[str]:
             for name in names:
                 top = name.split(".")[0]
                 try:
-                    spec = importlib.util.find_spec(top)
+                    spec = (importlib.machinery.PathFinder.find_spec(top, [str(folder)])
+                            or importlib.util.find_spec(top))
                 except (ImportError, ValueError):
                     continue
                 origin = Path(spec.origin).resolve() if spec and spec.origin else None
@@ -269,7 +273,7 @@ def static_imports(root: Path, sources: list[str]) -> set[str]:
                     for path in _module_files(origin, name):
                         if path not in seen:
                             seen.add(path)
-                            queue.append(path.read_text(encoding="utf-8", errors="replace"))
+                            queue.append((path.read_text(encoding="utf-8", errors="replace"), folder))
     return found
 
 

@@ -1,0 +1,45 @@
+"""Forked kernels: which libraries are preloaded, and that forked runs equal ordinary ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from renderer import render_book
+from renderer.project import load_project
+from renderer.qmd import parse_qmd
+from renderer.zygote import NOT_PRELOADED, read_preload, static_imports
+
+BOOK = Path(__file__).resolve().parent / "book"
+
+
+def test_static_imports_follow_project_modules_but_list_only_libraries():
+    project = load_project(BOOK)
+    code = [(c.text, ch.path.parent) for ch in project.chapters for c in parse_qmd(ch.path).cells
+            if c.kind == "code"]
+    found = static_imports(BOOK, code)
+    assert {"altair", "pandas"} <= found        # pandas only via chapters/bookdata.py
+    assert "bookdata" not in found              # a project module is never preloaded
+    assert "textwrap" not in found and "platform" not in found  # stdlib: not worth it
+
+
+def test_read_preload_drops_modules_that_must_not_be_preloaded(tmp_path):
+    (tmp_path / "preload.json").write_text(json.dumps(
+        ["pandas", "statsmodels.api", "matplotlib.pyplot", "seaborn", "os; rm", 3]))
+    assert read_preload(tmp_path) == ["pandas", "statsmodels.api"]
+    assert "matplotlib" in NOT_PRELOADED
+
+
+@pytest.mark.slow
+def test_forked_and_ordinary_kernels_give_the_same_book(book_copy, tmp_path, monkeypatch):
+    forked = render_book(book_copy, tmp_path / "forked", formats=("html",), cache_dir=tmp_path / "c1")
+    assert forked.forked
+    monkeypatch.setattr("renderer.build.ZYGOTE_MIN_JOBS", 10_000)
+    plain = render_book(book_copy, tmp_path / "plain", formats=("html",), cache_dir=tmp_path / "c2")
+    assert not plain.forked and plain.executed == forked.executed
+    for page in ("index.html", "chapters/growth.html", "chapters/context.html", "chapters/method.html"):
+        assert (tmp_path / "forked" / page).read_text() == (tmp_path / "plain" / page).read_text()
+    assert (tmp_path / "forked" / "claims.json").read_text() == (tmp_path / "plain" / "claims.json").read_text()
+    assert json.loads((tmp_path / "c1" / "preload.json").read_text())  # recorded for next time
