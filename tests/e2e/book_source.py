@@ -1,5 +1,6 @@
 """What the book's sources promise, read independently of the renderer: the chapter files in
-`_quarto.yml` order, each chapter's title (its first level-1 heading) and its figure labels.
+`_quarto.yml` order, each chapter's title (its first level-1 heading), its figure and table
+labels.
 
 The rendered outputs are checked against this, so a chapter or figure that silently goes
 missing from the HTML or the PDF fails a test instead of shrinking what the tests look at.
@@ -15,6 +16,7 @@ import yaml
 
 HEADING = re.compile(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$")
 FIG_LABEL = re.compile(r"^#\|\s*label:\s*(fig-[\w-]+)\s*$")
+TBL_LABEL = re.compile(r"^#\|\s*label:\s*(tbl-[\w-]+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Chapter:
     source: Path  # relative to the project, e.g. chapters/01-paradox.qmd
     title: str
     figures: tuple[str, ...]
+    tables: tuple[str, ...] = ()
 
     @property
     def page(self) -> str:
@@ -42,7 +45,7 @@ def chapters(project: Path) -> list[Chapter]:
 
 
 def _read_chapter(project: Path, rel: Path) -> Chapter:
-    title, figures, in_code = None, [], False
+    title, figures, tables, in_code = None, [], [], False
     for line in (project / rel).read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
             in_code = not in_code
@@ -51,13 +54,16 @@ def _read_chapter(project: Path, rel: Path) -> Chapter:
             match = FIG_LABEL.match(line)
             if match:
                 figures.append(match.group(1))
+            match = TBL_LABEL.match(line)
+            if match:
+                tables.append(match.group(1))
         elif title is None:
             match = HEADING.match(line)
             if match:
                 title = match.group(1)
     if title is None:
         raise ValueError(f"{rel}: no level-1 heading")
-    return Chapter(source=rel, title=title, figures=tuple(figures))
+    return Chapter(source=rel, title=title, figures=tuple(figures), tables=tuple(tables))
 
 
 def plain(text: str) -> str:

@@ -3,6 +3,8 @@ page, every font embedded (so it prints and displays the same on any machine).""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .book_source import chapters, plain
@@ -33,6 +35,16 @@ def test_pdf_has_every_chapter_in_order(text):
     assert missing == [], "titles not both in the contents and as a heading"
     body_positions = [flat.rindex(t) for t in titles]
     assert body_positions == sorted(body_positions), "chapters out of order in the PDF"
+
+
+def test_pdf_has_a_captioned_figure_and_table_for_every_label_of_the_sources(text):
+    """One "Figure N.M:" caption per `fig-` cell and one "Table N.M:" per `tbl-` cell: a chart
+    or table silently dropped from the PDF shows up here."""
+    book = chapters(REPO)
+    figures = set(re.findall(r"\bFigure ([0-9A-Z]+\.[0-9]+):", text))
+    tables = set(re.findall(r"\bTable ([0-9A-Z]+\.[0-9]+):", text))
+    assert len(figures) == sum(len(c.figures) for c in book) > 0
+    assert len(tables) == sum(len(c.tables) for c in book) > 0
 
 
 def as_printed(text: str) -> str:

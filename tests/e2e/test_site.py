@@ -87,6 +87,12 @@ def test_every_figure_of_the_sources_is_a_drawn_chart_on_its_chapter_page(site, 
     assert sorted(expected - drawn) == []
 
 
+def test_every_table_of_the_sources_is_on_its_chapter_page(site, book_chapters):
+    expected = [(c.page, t) for c in book_chapters for t in c.tables]
+    assert expected, "the book declares no tables: nothing to check"
+    assert [(page, t) for page, t in expected if t not in site[page].ids] == []
+
+
 def test_every_page_has_a_table_of_contents(site):
     without = sorted(page for page, r in site.items() if not any(link.kind == "toc" for link in r.links))
     assert without == []
