@@ -150,8 +150,7 @@ def _execute(project, docs, env, fresh, cache, result, notify, prefetch) -> dict
     forked = False
     if len(jobs) >= ZYGOTE_MIN_JOBS:
         code = [(c.text, doc.path.parent) for doc in docs for c in doc.cells if c.kind == "code"]
-        preload = set(zygote.read_preload(cache.dir.parent)) | zygote.static_imports(project.root, code)
-        forked = result.forked = zygote.start(sorted(preload - set(zygote.NOT_PRELOADED)))
+        forked = result.forked = zygote.start(zygote.preload_list(cache.dir.parent, project.root, code))
     try:
         execute_all(jobs, on_done=done)
     finally:

@@ -290,11 +290,21 @@ def _module_files(top_origin: Path, name: str) -> list[Path]:
     return files
 
 
+def preloadable(names) -> list[str]:
+    """The module names that may be preloaded: valid dotted names, none of NOT_PRELOADED."""
+    return sorted(n for n in set(names) if isinstance(n, str) and all(p.isidentifier() for p in n.split("."))
+                  and n.split(".")[0] not in NOT_PRELOADED)
+
+
 def read_preload(cache_root: Path) -> list[str]:
     """Third-party modules chapters imported last time (empty if unknown)."""
     try:
         names = json.loads((Path(cache_root) / "preload.json").read_text())
     except (FileNotFoundError, ValueError):
         return []
-    return [n for n in names if isinstance(n, str) and all(p.isidentifier() for p in n.split("."))
-            and n.split(".")[0] not in NOT_PRELOADED]
+    return preloadable(names if isinstance(names, list) else [])
+
+
+def preload_list(cache_root: Path, root: Path, sources: list[tuple[str, Path]]) -> list[str]:
+    """What the zygote imports: last render's record plus the chapters' static imports."""
+    return preloadable(set(read_preload(cache_root)) | static_imports(root, sources))

@@ -10,7 +10,7 @@ import pytest
 from renderer import render_book
 from renderer.project import load_project
 from renderer.qmd import parse_qmd
-from renderer.zygote import NOT_PRELOADED, read_preload, static_imports
+from renderer.zygote import NOT_PRELOADED, preload_list, read_preload, static_imports
 
 BOOK = Path(__file__).resolve().parent / "book"
 
@@ -25,11 +25,13 @@ def test_static_imports_follow_project_modules_but_list_only_libraries():
     assert "textwrap" not in found and "platform" not in found  # stdlib: not worth it
 
 
-def test_read_preload_drops_modules_that_must_not_be_preloaded(tmp_path):
+def test_preload_list_drops_modules_that_must_not_be_preloaded(tmp_path):
     (tmp_path / "preload.json").write_text(json.dumps(
         ["pandas", "statsmodels.api", "matplotlib.pyplot", "seaborn", "os; rm", 3]))
     assert read_preload(tmp_path) == ["pandas", "statsmodels.api"]
     assert "matplotlib" in NOT_PRELOADED
+    chapter = "import matplotlib.pyplot as plt\nimport altair\n"
+    assert preload_list(tmp_path, tmp_path, [(chapter, tmp_path)]) == ["altair", "pandas", "statsmodels.api"]
 
 
 @pytest.mark.slow
