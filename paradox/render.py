@@ -26,13 +26,20 @@ def render(args) -> int:
         print(f"{len(problems)} problem(s) in {data}; nothing was rendered.", file=sys.stderr)
         return 1
 
+    from paradox.edition import edition_info, ledger_fields, write_edition_file
     from renderer import RenderError, render_book
 
     formats = (args.to,) if args.to else ("html", "pdf")
+    info = edition_info(REPO, data)
+    env = {"PARADOX_DATA": str(data)}
+    # A stable file path (not the values) in the environment: only chapters that read the
+    # edition re-execute when the commit or date changes (paradox/edition.py).
+    env.update(write_edition_file(info, REPO / ".render-cache" / "edition.json"))
+    edition = {"stamp": info["stamp"], **ledger_fields(info)}
     try:
         result = render_book(
             REPO, out_dir=Path(args.out), formats=formats, fresh=args.fresh,
-            env={"PARADOX_DATA": str(data)}, progress=_progress(out),
+            env=env, edition=edition, progress=_progress(out),
         )
     except RenderError as error:
         err.print(f"[bold red]render failed:[/] {error}", markup=True, soft_wrap=True)

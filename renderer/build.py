@@ -64,8 +64,9 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
 
     formats: any of "html", "pdf". fresh: ignore stored executions. env: added to every
-    chapter kernel's environment. edition: fields added to each ledger entry and shown in the
-    HTML footer and on the PDF title page. progress(event, name, seconds) is called with
+    chapter kernel's environment. edition: a dict; its "stamp" (one line of text) is shown in
+    every HTML page's footer and on the PDF title page, every other key is added to each
+    ledger entry (without a stamp, "key: value" pairs are shown). progress(event, name, seconds) is called with
     event "executed"/"reused" per chapter, "volatile" for a chapter that ran a subprocess or
     opened a network connection (it is re-executed every time), "html"/"pdf" per output and
     "waiting" when another render holds the lock. cache_dir: where the
@@ -242,7 +243,8 @@ def _claims(parts, asts, labels, edition) -> list[dict]:
         sentences = claim_sentences(ast, labels)
         for claim in part.claims:
             entry = {**claim, "sentence": sentences.get(claim["id"], claim["text"])}
-            entry.update({f"edition_{k}" if k in entry else k: v for k, v in (edition or {}).items()})
+            fields = {k: v for k, v in (edition or {}).items() if k != "stamp"}
+            entry.update({f"edition_{k}" if k in entry else k: v for k, v in fields.items()})
             claims.append(entry)
     return claims
 

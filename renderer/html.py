@@ -183,7 +183,9 @@ def title_block(project: Project) -> str:
 def footer(project: Project, edition: dict | None) -> str:
     """The page footer: book title and, if given, the edition fields."""
     text = html.escape(project.title)
-    if edition:
+    if edition and edition.get("stamp"):
+        text += f' &middot; <span class="edition-stamp">{html.escape(str(edition["stamp"]))}</span>'
+    elif edition:
         text += " &middot; " + " &middot; ".join(
             f'<span class="edition-{html.escape(str(k))}">{html.escape(str(k))}: {html.escape(str(v))}</span>'
             for k, v in edition.items())

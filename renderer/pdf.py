@@ -59,7 +59,9 @@ def book_ast(project: Project, asts: list[dict], labels: dict, edition: dict | N
         "papersize": str(project.typst.get("papersize", "a4")),
         "crossref": {k: {"number": v.number, "prefix": v.prefix, "href": ""} for k, v in labels.items()},
     }
-    if edition:
+    if edition and edition.get("stamp"):
+        meta["edition"] = [str(edition["stamp"])]
+    elif edition:
         meta["edition"] = [f"{k}: {v}" for k, v in edition.items()]
     return {"pandoc-api-version": asts[0]["pandoc-api-version"],
             "meta": {k: meta_value(v) for k, v in meta.items() if v not in ("", [], None)},

@@ -46,10 +46,17 @@ def test_claim_values_come_from_the_protocol(rendered):
 
 
 def test_edition_fields_reach_the_ledger_footer_and_title_page(book_copy, tmp_path):
+    import subprocess
+
     from renderer import render_book
 
     out = tmp_path / "out"
-    edition = {"version": "9.9.9", "data_vintage": "2099"}
-    result = render_book(book_copy, out, formats=("html",), edition=edition)
-    assert all(e["version"] == "9.9.9" and e["data_vintage"] == "2099" for e in result.claims)
-    assert "version: 9.9.9" in (out / "index.html").read_text(encoding="utf-8")
+    edition = {"stamp": "Edition 9.9.9 <of> #today", "version": "9.9.9", "data_vintage": "2099"}
+    result = render_book(book_copy, out, edition=edition)
+    assert all(e["version"] == "9.9.9" and e["data_vintage"] == "2099" and "stamp" not in e
+               for e in result.claims)
+    for page in ("index.html", "chapters/method.html"):
+        assert "Edition 9.9.9 &lt;of&gt; #today" in (out / page).read_text(encoding="utf-8")
+    title_page = subprocess.run(["pdftotext", "-l", "1", str(result.pdf), "-"], capture_output=True,
+                                text=True, check=True).stdout
+    assert "Edition 9.9.9 <of> #today" in title_page

@@ -54,5 +54,8 @@ def test_render_error_is_reported_without_traceback_and_exit_1(tmp_path, monkeyp
     assert paradox_render.render(args) == 1
     err = capsys.readouterr().err
     assert "chapters/x.qmd: cell 'a' (line 3): ValueError: boom" in err and "Traceback" not in err
-    assert seen["env"] == {"PARADOX_DATA": str(data.resolve())}
+    assert seen["env"]["PARADOX_DATA"] == str(data.resolve())
+    edition_file = Path(seen["env"]["PARADOX_EDITION_FILE"])
+    assert edition_file.is_file() and set(seen["env"]) == {"PARADOX_DATA", "PARADOX_EDITION_FILE"}
+    assert seen["edition"]["stamp"].startswith("Edition ") and "edition_commit" in seen["edition"]
     assert seen["formats"] == ("pdf",) and seen["fresh"] is True and seen["project"] == REPO
