@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,10 +265,6 @@ CORRUPTIONS: list[Corruption] = [
     Corruption("model_cannot_be_fitted", model_cannot_be_fitted,
                lambda p: MODEL_FAILED, at_execution=True, passes_validation=True),
 ]
-
-
-def descriptor(folder: Path) -> dict:
-    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
 
 
 def line_matching(pattern: str, text: str) -> str | None:
