@@ -6,7 +6,7 @@ line, in the `file: row N: field: message` format of issue 2 part 6). Rows are f
 numbers (header = line 1), what an editor shows.
 
 Faults are planted with the csv module on the real tables, so the corpus follows the data
-as the data change: the row to corrupt is found by content (Peru's latest year, say), never
+as the data change: the row to corrupt is found by content (Peru's first row, say), never
 by a hard-coded line number, and the expected message is built from where the fault landed.
 """
 
