@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -59,11 +61,16 @@ def _run_once(nb, workdir: Path, env: dict, rel: str):
         nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
         resources={"metadata": {"path": str(workdir)}}, **extra,
     )
+    client.on_notebook_start = lambda notebook=None, **_: _register(client)
     # The kernel's own stderr (start-up chatter such as the "unencrypted TCP" notice) goes to
     # a file, shown only if the kernel dies.
     with tempfile.TemporaryFile() as stderr:
         try:
-            client.execute(env={**os.environ, **env}, stderr=stderr)
+            try:
+                client.execute(env={**os.environ, **env}, stderr=stderr)
+            finally:
+                with _running_lock:  # never kill a pid the system may hand to another process
+                    _running.pop(id(client), None)
         except CellExecutionError as err:
             raise RenderError(_describe_failure(nb, rel, err)) from None
         except (CellTimeoutError, DeadKernelError, RuntimeError) as err:
@@ -89,28 +96,54 @@ def execute_all(jobs: list, workers: int = 2, on_done=None) -> dict:
     results, failure = {}, None
     if not jobs:
         return results
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_timed, *job[1:]): job[0] for job in jobs}
-        try:
-            for future in as_completed(futures):
-                if future.cancelled():
-                    continue
-                if future.exception() is not None:
-                    failure = failure or future.exception()
-                    for pending in futures:  # do not start more; let running ones finish
-                        pending.cancel()
-                    continue
-                key = futures[future]
-                results[key] = future.result()
-                if on_done:
-                    on_done(key, *results[key])
-        except BaseException:  # KeyboardInterrupt: stop waiting
-            for future in futures:
-                future.cancel()
-            raise
+    pool = ThreadPoolExecutor(max_workers=workers)
+    futures = {pool.submit(_timed, *job[1:]): job[0] for job in jobs}
+    try:
+        for future in as_completed(futures):
+            if future.cancelled():
+                continue
+            if future.exception() is not None:
+                failure = failure or future.exception()
+                for pending in futures:  # do not start more; let running ones finish
+                    pending.cancel()
+                continue
+            key = futures[future]
+            results[key] = future.result()
+            if on_done:
+                on_done(key, *results[key])
+    except BaseException:
+        # Ctrl-C: stop now - cancel what has not started, kill the kernels that run
+        pool.shutdown(wait=False, cancel_futures=True)
+        kill_running_kernels()
+        raise
+    pool.shutdown(wait=True)
     if failure is not None:
         raise failure
     return results
+
+
+_running: dict[int, int] = {}  # id(client) -> kernel pid, while a chapter executes
+_running_lock = threading.Lock()
+
+
+def _register(client) -> None:
+    """nbclient hook (on_notebook_start): remember the kernel's pid so Ctrl-C can stop it."""
+    pid = getattr(getattr(client.km, "provisioner", None), "pid", None)
+    if pid:
+        with _running_lock:
+            _running[id(client)] = pid
+
+
+def kill_running_kernels() -> None:
+    """SIGKILL every kernel still executing a chapter (used when the render is interrupted)."""
+    with _running_lock:
+        pids = list(_running.values())
+        _running.clear()
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _timed(nb, workdir, env, rel):
