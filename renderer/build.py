@@ -197,6 +197,7 @@ def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result
                              zip(parts, project.chapters)))
     for ast in asts:
         _mark_callout_headings(ast)
+    images = _local_images(project, asts)
     labels = number_book(list(zip(project.chapters, asts)))
     keys: list[str] = []
     for chapter, ast in zip(project.chapters, asts):
@@ -210,19 +211,51 @@ def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result
         for name, data in part.images.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_bytes(data)
+    for name, source in images.items():  # images the chapters' Markdown links to
+        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, tmp / name)
     charts = [c for part in parts for c in part.charts]
     result.figures = [{"id": c.id, "chapter": c.chapter, "caption": c.caption, "alt": c.alt, "spec": c.spec}
                       for c in charts]
     if "html" in formats:
         t = time.perf_counter()
-        _write_html(project, asts, parts, labels, keys, edition, outputs, tmp)
+        _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, set(images))
         notify("html", "index.html", time.perf_counter() - t)
     if "pdf" in formats:
         t = time.perf_counter()
-        _write_pdf(project, asts, parts, labels, edition, outputs, tmp)
+        _write_pdf(project, asts, parts, labels, edition, outputs, tmp, images)
         notify("pdf", f"{project.slug}.pdf", time.perf_counter() - t)
     _write_ledger(tmp, claims)
     result.claims = claims
+
+
+def _local_images(project, asts) -> dict[str, Path]:
+    """Images linked from chapter Markdown: checked, and their paths made book-relative.
+
+    A chapter's `![](figs/a.png)` is relative to the chapter's folder. The HTML page sits in
+    the same relative folder of the site, so the link stays; the file is copied there. The PDF
+    is one document at the site root, so the AST gets the book-relative path (the HTML writer
+    is given `relative()` of it back by the page's depth). Returns {book path: source file}.
+    """
+    found: dict[str, Path] = {}
+    for chapter, ast in zip(project.chapters, asts):
+        folder = Path(chapter.rel).parent
+
+        def visit(node, chapter=chapter, folder=folder):
+            if node["t"] != "Image":
+                return
+            url = node["c"][2][0]
+            if not url or "://" in url or url.startswith(("/", "data:", "#")):
+                return
+            source = (chapter.path.parent / url).resolve()
+            if not source.is_file():
+                raise RenderError(f"{chapter.rel}: image {url} not found")
+            book_path = (folder / url).as_posix()
+            found[book_path] = source
+            node["c"][2][0] = book_path
+
+        walk(ast["blocks"], visit)
+    return found
 
 
 def _mark_callout_headings(ast: dict) -> None:
@@ -257,9 +290,9 @@ def _write_notebooks(tmp: Path, project, notebooks) -> None:
         nbformat.write(notebooks[chapter.rel], folder / f"{chapter.stem}.ipynb")
 
 
-def _write_html(project, asts, parts, labels, keys, edition, outputs, tmp) -> None:
+def _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, images: set) -> None:
     """The HTML site: pages, references page, assets."""
-    pages = [html_site.page_from_chapter(ch, ast, bool(part.charts))
+    pages = [html_site.page_from_chapter(ch, html_site.relink_images(ast, ch.html_name, images), bool(part.charts))
              for ch, ast, part in zip(project.chapters, asts, parts)]
     refs_page = next((p.name for p in pages if _has_refs(p.ast)), "")
     if keys and not refs_page:
@@ -283,10 +316,11 @@ def _has_refs(ast: dict) -> bool:
     return bool(found)
 
 
-def _write_pdf(project, asts, parts, labels, edition, outputs, tmp) -> None:
+def _write_pdf(project, asts, parts, labels, edition, outputs, tmp, local_images: dict) -> None:
     """The PDF, its Typst source, and the charts' SVG files under figures/."""
     svgs = pdf_book.chart_svgs([c for part in parts for c in part.charts], outputs)
     images = {name: data for part in parts for name, data in part.images.items()}
+    images.update({name: path.read_bytes() for name, path in local_images.items()})
     source = pdf_book.to_typst(project, pdf_book.book_ast(project, asts, labels, edition), outputs)
     pdf = pdf_book.compile_pdf(source, {**svgs, **images}, outputs)
     for name, data in svgs.items():

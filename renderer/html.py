@@ -56,6 +56,20 @@ def page_from_chapter(chapter: Chapter, ast: dict, has_charts: bool) -> Page:
     return Page(chapter.html_name, title, number, ast, sections, has_charts)
 
 
+def relink_images(ast: dict, page: str, images: set) -> dict:
+    """A copy of the AST whose book-relative image paths are relative to `page` again."""
+    if not images:
+        return ast
+    ast = json.loads(json.dumps(ast))
+
+    def visit(node):
+        if node["t"] == "Image" and node["c"][2][0] in images:
+            node["c"][2][0] = relative(node["c"][2][0], page)
+
+    walk(ast["blocks"], visit)
+    return ast
+
+
 def relative(target: str, current: str) -> str:
     """Link from page `current` to page `target` (both relative to the site root)."""
     return "../" * current.count("/") + target

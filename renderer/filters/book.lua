@@ -194,6 +194,17 @@ local function tbl(el)
   return el
 end
 
+local function image(el)
+  -- Quarto's fig-alt: the image's alternative text (the caption stays the caption)
+  local alt = el.attributes["fig-alt"]
+  if alt then
+    el.attributes["fig-alt"] = nil
+    el.caption = pandoc.Inlines(alt)
+    return el
+  end
+  return nil
+end
+
 local function span(el)
   if is_typst and el.classes:includes("claim") then return el.content end
   return nil
@@ -201,7 +212,7 @@ end
 
 return {
   {Meta = read_labels},
-  {RawBlock = raw_block},
+  {RawBlock = raw_block, Image = image},
   {Figure = figure, Table = tbl},
   {Div = div, Header = header, Cite = cite, Span = span},
 }

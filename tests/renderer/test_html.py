@@ -154,3 +154,12 @@ def test_echo_output_and_include_options(site):
     assert 'shown_code = "this code is echoed"' in text
     assert "hidden output" not in text
     assert "an included-false cell shows nothing" not in text
+
+
+def test_markdown_image_figure_is_copied_numbered_and_uses_fig_alt(rendered, site):
+    _, out, _ = rendered
+    assert (out / "chapters" / "figs" / "site-map.png").read_bytes() == (BOOK / "chapters" / "figs" / "site-map.png").read_bytes()
+    html = (out / "chapters" / "method.html").read_text(encoding="utf-8")
+    assert '<img src="../chapters/figs/site-map.png" alt="A grey rectangle standing in for a map' in html
+    assert "Figure A.1: A sketch of the two sites." in site["chapters/method.html"].text
+    assert '<a href="#fig-site-map" class="xref">Figure\xa0A.1</a>' in html

@@ -56,7 +56,9 @@ def test_chart_is_vector_svg_not_code(rendered, pdf_text):
     svg = (out / "figures" / "fig-growth.svg").read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<svg") and "<path" in svg
     images = subprocess.run(["pdfimages", "-list", str(rendered[2].pdf)], capture_output=True, text=True).stdout
-    assert len(images.strip().splitlines()) <= 2, "the chart should not be embedded as a raster image"
+    rows = [line.split() for line in images.strip().splitlines()[2:]]
+    # the only raster image is the appendix's 40x30 PNG; the chart is not rasterised
+    assert [(r[3], r[4]) for r in rows] == [("40", "30")]
 
 
 def test_claims_and_inline_values_appear_as_plain_text(rendered, pdf_text):
@@ -81,3 +83,17 @@ def test_no_page_is_blank(rendered, tmp_path):
         data = page.read_bytes()
         pixels = data[data.index(b"255\n") + 4:]
         assert min(pixels) < 128, f"{page.name} looks blank"
+
+
+def test_markdown_image_figure_in_the_appendix(pdf_text):
+    text = flat(pdf_text)
+    assert "Figure A.1: A sketch of the two sites." in text
+    assert "Figure A.1 is an image file beside this chapter." in text
+
+
+def test_missing_markdown_image_is_an_error_naming_the_chapter(book_copy):
+    from renderer import RenderError, render_book
+
+    (book_copy / "chapters" / "figs" / "site-map.png").unlink()
+    with pytest.raises(RenderError, match=r"chapters/method.qmd: image figs/site-map.png not found"):
+        render_book(book_copy, book_copy / "_book", formats=("html",))
