@@ -126,7 +126,11 @@ async () => {
       svg_data_items: el.querySelectorAll('g.role-mark > *').length,
     };
   });
-  return {calls: s.calls, resolved: s.resolved, rejected: s.rejected, views, containers};
+  // Chart specs shipped as JSON data blocks (how a static site hands specs to vega-embed):
+  // each one is a chart the page means to draw, whatever script is supposed to draw it.
+  const specs = [...document.querySelectorAll('script[type="application/json"]')]
+    .filter((el) => /vega\.github\.io\/schema\/vega/.test(el.textContent.slice(0, 300))).length;
+  return {calls: s.calls, resolved: s.resolved, rejected: s.rejected, views, containers, specs};
 }
 """
 
@@ -184,6 +188,8 @@ class PageReport:
         for box in c["containers"]:
             if not box["drawn"]:
                 problems.append(f"chart container {box['label']!r} holds no drawn svg/canvas")
+        if len(c["views"]) < c["specs"]:
+            problems.append(f"{c['specs']} vega spec(s) shipped in the page but {len(c['views'])} drawn")
         if len(c["containers"]) != len(c["views"]):
             problems.append(
                 f"{len(c['containers'])} .vega-embed container(s) but {len(c['views'])} vega view(s)"

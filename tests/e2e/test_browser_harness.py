@@ -122,6 +122,21 @@ def test_chart_whose_spec_fails_is_caught(browser, tmp_path):
     assert report.console_errors, "the page's own .catch(console.error) should also surface"
 
 
+def test_a_shipped_spec_that_nothing_draws_is_caught(browser, tmp_path):
+    """A JSON spec block whose drawing script never ran (e.g. the vega bundle failed to load)."""
+    import json
+
+    page = (
+        "<!doctype html><html><head><title>x</title></head><body>"
+        '<nav id="TOC"><a href="index.html">Home</a></nav>'
+        f'<figure id="fig-bars"><script type="application/json" class="vega-spec">{json.dumps(BAR)}</script></figure>'
+        "</body></html>"
+    )
+    site = make_site(tmp_path / "site", page)
+    report = browser.visit(site, site / "index.html")
+    assert report.chart_problems() == ["1 vega spec(s) shipped in the page but 0 drawn"]
+
+
 def test_broken_links_are_caught(browser, tmp_path):
     chapter_extra = (
         '<a href="#fig-nope">Figure 9</a>'
