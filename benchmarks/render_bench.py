@@ -77,12 +77,16 @@ def main(argv=None) -> int:
         shutil.copytree(source, data)
         default = data / "coca_eradication.csv"  # read by few chapters of the real book
         target = data / args.file if args.file else default if default.exists() else sorted(data.rglob("*.csv"))[0]
-        env = {args.data_env: str(data)}
+        env, edition = {args.data_env: str(data)}, None
+        if project == REPO:  # the real book: the same environment and edition as `paradox render`
+            from paradox.render import render_settings
+
+            env, edition = render_settings(data, tmp / "edition.json")
 
         def run(label: str, fresh: bool) -> None:
             start, cpu = time.perf_counter(), cpu_seconds()
             result = render_book(project, tmp / "out", formats=formats, fresh=fresh, env=env,
-                                 cache_dir=tmp / "cache")
+                                 edition=edition, cache_dir=tmp / "cache")
             rows.append((label, time.perf_counter() - start, cpu_seconds() - cpu, result.executed))
             print(f"{label:<16} {rows[-1][1]:6.1f} s  executed {len(result.executed)}", file=sys.stderr)
 

@@ -26,16 +26,10 @@ def render(args) -> int:
         print(f"{len(problems)} problem(s) in {data}; nothing was rendered.", file=sys.stderr)
         return 1
 
-    from paradox.edition import edition_info, ledger_fields, write_edition_file
     from renderer import RenderError, render_book
 
     formats = (args.to,) if args.to else ("html", "pdf")
-    info = edition_info(REPO, data)
-    env = {"PARADOX_DATA": str(data)}
-    # A stable file path (not the values) in the environment: only chapters that read the
-    # edition re-execute when the commit or date changes (paradox/edition.py).
-    env.update(write_edition_file(info, REPO / ".render-cache" / "edition.json"))
-    edition = {"stamp": info["stamp"], **ledger_fields(info)}
+    env, edition = render_settings(data, REPO / ".render-cache" / "edition.json")
     try:
         result = render_book(
             REPO, out_dir=Path(args.out), formats=formats, fresh=args.fresh,
@@ -50,6 +44,21 @@ def render(args) -> int:
         return 130
     _summary(out, result, data)
     return 0
+
+
+def render_settings(data: Path, edition_file: Path) -> tuple[dict, dict]:
+    """The kernels' environment and the edition for rendering the book from `data`.
+
+    PARADOX_DATA is the data folder; PARADOX_EDITION_FILE is a stable path to the edition
+    (version, date, commit, vintage), so only chapters that read it re-execute when the
+    commit or date changes (paradox/edition.py). The benchmark uses this too.
+    """
+    from paradox.edition import edition_info, ledger_fields, write_edition_file
+
+    info = edition_info(REPO, data)
+    env = {"PARADOX_DATA": str(data)}
+    env.update(write_edition_file(info, edition_file))
+    return env, {"stamp": info["stamp"], **ledger_fields(info)}
 
 
 def _check_data(data: Path) -> list:
