@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -66,12 +65,10 @@ def test_unsupported_syntax_stops_before_any_kernel(book_copy):
     chapter = book_copy / "chapters" / "method.qmd"
     chapter.write_text(chapter.read_text() + "\n{{< pagebreak >}}\n")
     line = len(chapter.read_text().splitlines())
-    start = time.perf_counter()
     with pytest.raises(UnsupportedSyntaxError) as info:
         render_book(book_copy, book_copy / "_book")
     assert str(info.value).startswith(f"{chapter.resolve()}:{line}: shortcode")
-    assert time.perf_counter() - start < 1.5
-    assert not (book_copy / ".render-cache" / "chapters").exists()
+    assert not (book_copy / ".render-cache" / "chapters").exists()  # no chapter ran
 
 
 def test_unknown_cross_reference_is_an_error_naming_the_chapter(book_copy):
