@@ -65,9 +65,10 @@ for line in sys.stdin:
         os.chdir(req["cwd"])
         os.environ.clear()
         os.environ.update(req["env"])
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
         sys.path[0] = req["cwd"]  # as `python -m ipykernel_launcher` run in cwd would have it
-        sys.argv = ["ipykernel_launcher"] + req["args"]
+        # ipykernel read JPY_PARENT_PID when the zygote imported it (as 0: no parent watch);
+        # name the zygote as parent on the command line, so a kernel exits when the zygote dies
+        sys.argv = ["ipykernel_launcher"] + req["args"] + [f"--IPKernelApp.parent_handle={os.getppid()}"]
         try:
             ipykernel.kernelapp.launch_new_instance()
         finally:

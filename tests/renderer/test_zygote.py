@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,3 +50,38 @@ def test_forked_and_ordinary_kernels_give_the_same_book(book_copy, tmp_path, mon
         assert (tmp_path / "forked" / page).read_text() == (tmp_path / "plain" / page).read_text()
     assert (tmp_path / "forked" / "claims.json").read_text() == (tmp_path / "plain" / "claims.json").read_text()
     assert json.loads((tmp_path / "c1" / "preload.json").read_text())  # recorded for next time
+
+
+def processes_in(folder: Path) -> list[int]:
+    """Pids of processes whose working directory is inside `folder` (our kernels)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and Path(os.readlink(proc / "cwd")).is_relative_to(folder):
+                pids.append(int(proc.name))
+        except OSError:
+            continue
+    return pids
+
+
+@pytest.mark.slow
+def test_kernels_exit_when_renderer_and_zygote_are_killed_together(book_copy):
+    """SIGKILL to the whole process group (renderer + zygote): forked kernels, which run in
+    their own sessions, notice their parent is gone and exit instead of lingering."""
+    chapter = book_copy / "chapters" / "context.qmd"
+    chapter.write_text(chapter.read_text() + "\n```{python}\nimport time\ntime.sleep(60)\n```\n")
+    script = ("import sys\nfrom renderer import render_book\n"
+              "render_book(sys.argv[1], sys.argv[2], formats=('html',), progress=lambda *a: print(*a, flush=True))\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(book_copy), str(book_copy / "_book")],
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not processes_in(book_copy / "chapters") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_in(book_copy / "chapters"), "no kernel started"
+    time.sleep(1.5)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while processes_in(book_copy) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert processes_in(book_copy) == []
