@@ -116,6 +116,10 @@ def build_panel(homicide: pd.DataFrame, population: pd.DataFrame, seizures: pd.D
     return d.sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
+class ModelError(RuntimeError):
+    """A panel model that failed to fit or converge: the book must not print its numbers."""
+
+
 @dataclass(frozen=True)
 class Model:
     """A fitted panel model and what the report needs from it.
@@ -171,9 +175,17 @@ def fit_model(panel: pd.DataFrame, complicity: bool = False,
     else:
         formula = "homicides ~ x_drugs + C(year)"
     groups = pd.factorize(d["iso3"])[0]
-    fit = smf.glm(formula, data=d, family=sm.families.Poisson(),
-                  offset=np.log(d["population"])).fit(cov_type="cluster",
-                                                      cov_kwds={"groups": groups})
+    what = f"the {'complicity' if complicity else 'misreading'} model ({formula}; n = {len(d)} country-years)"
+    try:
+        fit = smf.glm(formula, data=d, family=sm.families.Poisson(),
+                      offset=np.log(d["population"])).fit(cov_type="cluster",
+                                                          cov_kwds={"groups": groups})
+    except (ValueError, np.linalg.LinAlgError, FloatingPointError) as err:
+        raise ModelError(f"{what} could not be fitted ({err}); check the homicide, population "
+                         "and cocaine_seizures tables of the data folder") from None
+    if not fit.converged or not np.all(np.isfinite(fit.params)):
+        raise ModelError(f"{what} did not converge; its numbers would be meaningless. Check the "
+                         "homicide, population and cocaine_seizures tables of the data folder")
     resid = np.log(d["homicides"].clip(lower=0.5) / fit.fittedvalues)
     sigma = float(resid.groupby(d["iso3"]).mean().std(ddof=1))
     return Model(fit=fit, formula=formula, data=d, excluded=tuple(exclude), sigma=sigma)

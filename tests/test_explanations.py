@@ -176,3 +176,20 @@ def test_model_estimates_cite_only_sources_that_exist():
                            tables["countries"])
     cited = set(ex.panel_sources(panel))
     assert cited and cited <= known
+
+
+def test_a_model_that_does_not_converge_is_an_error_not_numbers():
+    # counts of 1e30 homicides push the Poisson IRLS to overflow: statsmodels either raises
+    # or reports converged=False; both must surface as ModelError naming what to check
+    panel = synthetic_panel(beta=0.5)
+    panel.loc[panel.index[::7], "homicides"] = 1e300
+    with pytest.raises(ex.ModelError, match=r"(did not converge|could not be fitted).*homicide"):
+        ex.fit_model(panel)
+
+
+def test_a_model_without_variation_cannot_be_fitted():
+    # every count zero: the deviance's first guess is NaN; a ModelError, not a traceback
+    panel = synthetic_panel(beta=0.5)
+    panel["homicides"] = 0.0
+    with pytest.raises(ex.ModelError, match="misreading model"):
+        ex.fit_model(panel)
