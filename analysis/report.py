@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import platform
 import subprocess
 from importlib import metadata
@@ -43,6 +43,7 @@ __all__ = ["Bundle", "ARTICLE_SOURCE", "article_year", "paradox", "markets",
 
 ARTICLE_SOURCE = "muggah_mcdermott_2013"
 PERU, COLOMBIA, BOLIVIA = "PER", "COL", "BOL"
+REPO = Path(__file__).resolve().parent.parent
 
 # Thresholds that turn a number into words. They are this report's reading, declared here so
 # that a reader (and a test) can see them; none changes a number, only which sentence is shown.
@@ -1282,15 +1283,63 @@ def claims_checked() -> Bundle:
 
 # --- appendix: how to cite, reproducibility ----------------------------------------------------------
 
+EXAMPLE_CLAIM_ID = "peru-homicide-rate-latest"  # the ledger id of the example number
+EXAMPLE_FIGURE_ID = "fig-coca-area"  # the example figure (chapter 1)
+
+
 def citation() -> Bundle:
-    """Appendix C: the report's citation (from CITATION.cff and the render's edition)."""
+    """Appendix C: how to cite the report, a figure and a number, generated from CITATION.cff
+    and the render's edition; the examples are a real figure and a real ledger entry."""
     from analysis import citation as cite
 
-    cff = cite.load_citation()
+    cff, edition = cite.load_citation(), cite.edition_from_env()
+    example = replace(paradox().peru_rate_latest, id=EXAMPLE_CLAIM_ID)
     r = Bundle()
-    r.report_citation = Branch(text=cite.report_apa(cff, cite.edition_from_env(), markdown=False),
-                               branch="report_citation", sources=())
+    r.how_to_cite = Markdown(cite.how_to_cite_markdown(
+        cff, edition, figure=(EXAMPLE_FIGURE_ID, figure_caption(EXAMPLE_FIGURE_ID)),
+        claim=(EXAMPLE_CLAIM_ID, str(example)), level=2))
     return r
+
+
+def changes() -> Bundle:
+    """'What changed in this edition': the render command's diff against an earlier ledger
+    (`paradox render --since OLD`), or None when no earlier edition was given."""
+    from analysis import citation as cite
+
+    text = cite.changes_from_env()
+    r = Bundle()
+    r.what_changed = Markdown("## What changed in this edition\n\n" + text) if text else None
+    return r
+
+
+class Markdown(str):
+    """Markdown the chapter shows as it is (Jupyter's text/markdown output)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+CITATION_GROUP = re.compile(r"\s*\[[^\[\]]*@[^\[\]]*\]")  # " [@a; @b]" in a caption
+
+
+def figure_caption(fig_id: str) -> str:
+    """The caption a chapter gives figure `fig_id` (the `fig-cap` of the cell so labelled),
+    read from the chapter sources so an example citation quotes the caption as printed;
+    Markdown citations ("[@key]") are dropped, the source line's words stay."""
+    import yaml
+
+    for path in [REPO / "index.qmd", *sorted((REPO / "chapters").glob("*.qmd"))]:
+        options: list[str] = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#|"):
+                options.append(line[2:].removeprefix(" "))
+                continue
+            if options:
+                cell = yaml.safe_load("\n".join(options)) or {}
+                if cell.get("label") == fig_id:
+                    return CITATION_GROUP.sub("", str(cell.get("fig-cap", "")))
+                options = []
+    raise KeyError(f"no chapter has a figure labelled {fig_id}")
 
 
 def _git_commit() -> tuple[str, bool | None]:
@@ -1378,7 +1427,9 @@ def summary() -> Bundle:
     r.peru_area_latest = p.peru_area_latest
     r.colombia_area_latest = p.colombia_area_latest
     r.latest_coca_year = p.latest_year
-    r.peru_rate_latest = p.peru_rate_latest
+    # The first time this number appears in the book; its fixed ledger id is the example of
+    # "how to cite a number" in the How to cite appendix.
+    r.peru_rate_latest = replace(p.peru_rate_latest, id=EXAMPLE_CLAIM_ID)
     r.sa_median_latest = p.sa_median_latest
     r.ministry_count, r.police_count = c.ministry_count, c.police_count
     r.ministry_rate, r.police_rate = c.ministry_rate, c.police_rate

@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="render from this data folder instead of data/")
     p.add_argument("--out", default=str(REPO / "_book"), help="output folder (default: _book/)")
     p.add_argument("--fresh", action="store_true", help="ignore the cache; execute every chapter")
+    p.add_argument("--since", metavar="OLD",
+                   help="an earlier edition (_book/ folder or claims.json): the book then says "
+                        "what changed in this edition")
     p.set_defaults(func=cmd_render)
 
     p = verbs.add_parser("diff", help="what changed between two editions")

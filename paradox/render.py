@@ -7,10 +7,12 @@ the render before any kernel starts: one line per problem, exit 1, `_book/` unto
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+STATE = REPO / ".render-cache"  # where the render command leaves files for the chapters
 
 
 def render(args) -> int:
@@ -26,15 +28,31 @@ def render(args) -> int:
         print(f"{len(problems)} problem(s) in {data}; nothing was rendered.", file=sys.stderr)
         return 1
 
+    from analysis.citation import figure_citation_template, load_citation
+    from paradox.diff import DiffInputError, read_ledger, write_changes_file
     from renderer import RenderError, render_book
 
     formats = (args.to,) if args.to else ("html", "pdf")
-    env, edition = render_settings(data, REPO / ".render-cache" / "edition.json")
     try:
-        result = render_book(
-            REPO, out_dir=Path(args.out), formats=formats, fresh=args.fresh,
-            env=env, edition=edition, progress=_progress(out),
-        )
+        previous = _previous_ledger(args.since, read_ledger)
+    except DiffInputError as error:
+        print(f"--since: {error}", file=sys.stderr)
+        return 1
+    env, edition = render_settings(data, STATE / "edition.json")
+    # Like the edition, the changes reach chapters as a stable path (always written, blank
+    # without --since) so only the chapter that shows them re-executes when they change.
+    env.update(write_changes_file(STATE / "changes.md", None, None))
+    fields = {k: v for k, v in edition.items() if k != "stamp"}
+    render_args = dict(out_dir=Path(args.out), formats=formats, env=env, edition=edition,
+                       progress=_progress(out),
+                       figure_citation=figure_citation_template(load_citation(), fields))
+    try:
+        result = render_book(REPO, fresh=args.fresh, **render_args)
+        if previous is not None:
+            # The new ledger exists only now: write what changed, then render again (only
+            # the chapter that shows the changes re-executes).
+            write_changes_file(STATE / "changes.md", previous, Path(args.out))
+            result = render_book(REPO, **render_args)
     except RenderError as error:
         err.print(f"[bold red]render failed:[/] {error}", markup=True, soft_wrap=True)
         err.print("The previous output (if any) was left as it was.")
@@ -59,6 +77,20 @@ def render_settings(data: Path, edition_file: Path) -> tuple[dict, dict]:
     env = {"PARADOX_DATA": str(data)}
     env.update(write_edition_file(info, edition_file))
     return env, {"stamp": info["stamp"], **ledger_fields(info)}
+
+
+def _previous_ledger(since: str | None, read_ledger) -> Path | None:
+    """A private copy of the earlier edition's claims.json, or None without --since.
+
+    Copied first because the earlier edition may be the very folder this render replaces.
+    """
+    if not since:
+        return None
+    entries = read_ledger(Path(since))
+    STATE.mkdir(parents=True, exist_ok=True)
+    copy = STATE / "previous-claims.json"
+    copy.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    return copy
 
 
 def _check_data(data: Path) -> list:

@@ -28,6 +28,7 @@ import nbformat
 from renderer import html as html_site
 from renderer import pdf as pdf_book
 from renderer import zygote
+from renderer.figures import link_cards, write_cards
 from renderer.cache import ChapterCache, OutputCache, chapter_key, write_atomic
 from renderer.crossref import check_references, claim_sentences, number_book, walk
 from renderer.errors import RenderError
@@ -60,7 +61,7 @@ class RenderResult:
 
 
 def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False, env=None,
-                edition=None, progress=None, cache_dir=None) -> RenderResult:
+                edition=None, progress=None, cache_dir=None, figure_citation="{caption}") -> RenderResult:
     """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
 
     formats: any of "html", "pdf". fresh: ignore stored executions. env: added to every
@@ -71,6 +72,8 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     opened a network connection (it is re-executed every time), "html"/"pdf" per output and
     "waiting" when another render holds the lock. cache_dir: where the
     cache lives (default `<project>/.render-cache`; the benchmark uses an empty one).
+    figure_citation: the suggested citation written into each figure card, a `str.format`
+    template with {fig_id} and {caption} (every chart gets a card under figures/).
     """
     start = time.perf_counter()
     project = load_project(Path(project_dir))
@@ -93,7 +96,8 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
         tmp = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify)
+            _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify,
+                        figure_citation)
             _swap(tmp, out_dir)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -187,7 +191,8 @@ def _record(nb) -> dict:
     raise RenderError("internal: the record cell printed nothing")
 
 
-def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify) -> None:
+def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify,
+                figure_citation="{caption}") -> None:
     """Everything after execution, written into the temporary folder `tmp`."""
     claim_ids: set = set()
     parts = [assemble(doc, notebooks[ch.rel], ch, project.execute, claim_ids)
@@ -217,9 +222,13 @@ def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result
     charts = [c for part in parts for c in part.charts]
     result.figures = [{"id": c.id, "chapter": c.chapter, "caption": c.caption, "alt": c.alt, "spec": c.spec}
                       for c in charts]
+    t = time.perf_counter()
+    card_ids = set(write_cards(tmp, charts, figure_citation, _edition_fields(edition), outputs))
+    if card_ids:
+        notify("cards", f"figures/ ({len(card_ids)} cards)", time.perf_counter() - t)
     if "html" in formats:
         t = time.perf_counter()
-        _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, set(images))
+        _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, set(images), card_ids)
         notify("html", "index.html", time.perf_counter() - t)
     if "pdf" in formats:
         t = time.perf_counter()
@@ -269,6 +278,11 @@ def _mark_callout_headings(ast: dict) -> None:
     walk(ast["blocks"], visit)
 
 
+def _edition_fields(edition) -> dict:
+    """The edition's data fields (everything but the display stamp)."""
+    return {k: v for k, v in (edition or {}).items() if k != "stamp"}
+
+
 def _claims(parts, asts, labels, edition) -> list[dict]:
     """Ledger entries in book order, each with its sentence and the edition fields."""
     claims = []
@@ -276,7 +290,7 @@ def _claims(parts, asts, labels, edition) -> list[dict]:
         sentences = claim_sentences(ast, labels)
         for claim in part.claims:
             entry = {**claim, "sentence": sentences.get(claim["id"], claim["text"])}
-            fields = {k: v for k, v in (edition or {}).items() if k != "stamp"}
+            fields = _edition_fields(edition)
             entry.update({f"edition_{k}" if k in entry else k: v for k, v in fields.items()})
             claims.append(entry)
     return claims
@@ -290,9 +304,12 @@ def _write_notebooks(tmp: Path, project, notebooks) -> None:
         nbformat.write(notebooks[chapter.rel], folder / f"{chapter.stem}.ipynb")
 
 
-def _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, images: set) -> None:
-    """The HTML site: pages, references page, assets."""
-    pages = [html_site.page_from_chapter(ch, html_site.relink_images(ast, ch.html_name, images), bool(part.charts))
+def _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, images: set,
+                card_ids: set = frozenset()) -> None:
+    """The HTML site: pages (chart captions linking to their figure cards), references, assets."""
+    pages = [html_site.page_from_chapter(
+                 ch, link_cards(html_site.relink_images(ast, ch.html_name, images), ch.html_name, card_ids),
+                 bool(part.charts))
              for ch, ast, part in zip(project.chapters, asts, parts)]
     refs_page = next((p.name for p in pages if _has_refs(p.ast)), "")
     if keys and not refs_page:

@@ -50,7 +50,8 @@ def test_every_name_a_chapter_uses_exists_in_its_bundle(path, text, bundles):
 def test_bundle_values_are_estimates_branches_or_tables(stem, bundles):
     for name in bundles[stem].names():
         value = getattr(bundles[stem], name)
-        assert isinstance(value, (Estimate, Branch, report.Table)), f"{stem}.{name} is {type(value).__name__}"
+        assert isinstance(value, (Estimate, Branch, report.Table, report.Markdown)), \
+            f"{stem}.{name} is {type(value).__name__}"
         if isinstance(value, (Estimate, Branch)):
             # Everything shown inline is recorded by the renderer's claims ledger.
             claim = value._repr_claim_()
@@ -215,3 +216,27 @@ def test_every_escalation_branch(change, later, label):
 ])
 def test_every_coca_growth_branch(coca, violence_pct, later, label):
     assert report.coca_growth_sentence(coca, violence_pct, later_data=later).branch == label
+
+
+def test_how_to_cite_quotes_a_real_figure_caption_and_the_index_number(bundles):
+    # the example number is the index page's homicide rate, under the fixed ledger id the
+    # renderer takes from the claim dict; the example figure's caption is chapter 1's fig-cap
+    md = bundles["a3-cite"].how_to_cite
+    rate = bundles["index.qmd"].peru_rate_latest
+    assert rate._repr_claim_()["id"] == report.EXAMPLE_CLAIM_ID
+    assert f"\u201c{rate}\u201d" in md and f"`{report.EXAMPLE_CLAIM_ID}`" in md
+    caption = report.figure_caption(report.EXAMPLE_FIGURE_ID)
+    assert caption and "figures/fig-coca-area.zip" in md
+    with pytest.raises(KeyError, match="fig-nowhere"):
+        report.figure_caption("fig-nowhere")
+
+
+def test_what_changed_is_shown_only_when_the_render_gives_changes(tmp_path, monkeypatch):
+    monkeypatch.delenv("PARADOX_CHANGES_FILE", raising=False)
+    assert report.changes().what_changed is None
+    changes = tmp_path / "changes.md"
+    changes.write_text("1 number changed.\n", encoding="utf-8")
+    monkeypatch.setenv("PARADOX_CHANGES_FILE", str(changes))
+    shown = report.changes().what_changed
+    assert shown.startswith("## What changed in this edition\n")
+    assert shown._repr_markdown_().endswith("1 number changed.\n")

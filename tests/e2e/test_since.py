@@ -1,0 +1,59 @@
+"""`paradox render --since OLD`: the new edition says what changed, on its first page."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+
+import pytest
+
+from tests.e2e.conftest import copy_data, explain, run_paradox
+
+pytestmark = pytest.mark.slow
+
+HEADING = "What changed in this edition"
+
+
+def _text(page) -> str:
+    """The visible text of an HTML page (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+
+
+def _bump_peru_latest_coca(folder) -> tuple[int, int]:
+    """Raise Peru's latest headline coca area by 1,111 ha; return (year, new hectares)."""
+    path = folder / "coca_cultivation.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    peru = [r for r in rows if r["iso3"] == "PER" and r["headline"] == "true"]
+    latest = max(peru, key=lambda r: int(r["year"]))
+    latest["hectares"] = str(int(latest["hectares"]) + 1111)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return int(latest["year"]), int(latest["hectares"])
+
+
+def test_new_vintage_lists_the_numbers_that_moved(good_book, tmp_path):
+    data = copy_data(tmp_path / "data")
+    year, hectares = _bump_peru_latest_coca(data)
+    assert run_paradox("describe", str(data)).returncode == 0
+    out = tmp_path / "_book"
+    done = run_paradox("render", "--to", "html", "--data", str(data), "--since", str(good_book),
+                       "--out", str(out))
+    assert done.returncode == 0, explain(done)
+    old = {c["id"]: c for c in json.loads((good_book / "claims.json").read_text(encoding="utf-8"))}
+    new = {c["id"]: c for c in json.loads((out / "claims.json").read_text(encoding="utf-8"))}
+    moved = [i for i in new if i in old and new[i]["text"] != old[i]["text"]]
+    # Peru's latest area is printed on the first page; it moved by exactly the planted amount
+    assert "index-r-peru-area-latest" in moved
+    assert new["index-r-peru-area-latest"]["text"].startswith(f"{hectares:,}")
+    page = _text(out / "index.html")
+    assert HEADING in page
+    entry = old["index-r-peru-area-latest"]["text"], new["index-r-peru-area-latest"]["text"]
+    assert entry[0] in page and entry[1] in page
+
+
+def test_without_since_there_is_no_changes_section(good_book):
+    assert HEADING not in _text(good_book / "index.html")
