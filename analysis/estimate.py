@@ -108,10 +108,16 @@ def _auto_decimals(values: Iterable[float]) -> int:
     return 2 if max(vals) < 1 else 1
 
 
+MINUS = "\u2212"
+
+
 def _group(x: float, decimals: int) -> str:
-    """`x` with thousands separators and `decimals` places; never prints "-0"."""
+    """`x` with thousands separators and `decimals` places; negatives with a true minus sign
+    (the PDF typesets "-0.06" as "\u22120.06", and the ledger must show what the page shows)."""
     text = f"{x:,.{decimals}f}"
-    return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text
+    if text.startswith("-"):  # a true minus sign (U+2212), as typesetters print it; never "-0"
+        return text[1:] if float(text[1:].replace(",", "")) == 0 else MINUS + text[1:]
+    return text
 
 
 def _money_scale(values: list[float]) -> tuple[float, str]:
@@ -166,7 +172,7 @@ def format_number(values: list[float], unit: str, digits: int | None = None,
     elif spec.words and all(abs(v - round(v)) < 1e-9 and round(v) in _WORDS for v in scaled):
         parts = [_WORDS[int(round(v))] for v in scaled]
     elif not spec.grouped:
-        parts = [f"{v:.{decimals}f}" for v in scaled]
+        parts = [f"{v:.{decimals}f}".replace("-", MINUS) for v in scaled]
     else:
         parts = [_group(v, decimals) for v in scaled]
     joiner = " to " if any(v < 0 for v in scaled) else "-"

@@ -64,7 +64,7 @@ def test_negative_count_is_reported_with_file_row_field_and_value(data):
     lines[13] = "ABW,2006,-3,,wdi_series,World Bank WDI (UNODC/WHO),wdi_homicide"
     path.write_text("\n".join(lines))
     before = snapshot(data)
-    assert lines_of(data) == ['homicide.csv: row 14: rate_per_100k: expected a number >= 0, got "-3"']
+    assert lines_of(data) == ['homicide.csv: row 14: rate_per_100k: expected a number between 0 and 1000, got "-3"']
     assert_untouched(data, before)
 
 
@@ -314,3 +314,15 @@ def test_an_invalid_schema_is_one_line(data):
     before = snapshot(data)
     assert lines_of(data) == ['schemas/coca_eradication.json: is not a valid table schema: field type "numbr" is not supported']
     assert_untouched(data, before)
+
+
+def test_an_impossible_homicide_rate_names_the_upper_bound(data):
+    # a rate above 1,000 per 100,000 cannot be real: refused by validation, with the valid range
+    path = data / "homicide.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[13].split(",")  # line 14 of the file
+    cells[2] = "1e15"
+    lines[13] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+    messages = [str(p) for p in check_folder(data)]
+    assert 'homicide.csv: row 14: rate_per_100k: expected a number between 0 and 1000, got "1e15"' in messages

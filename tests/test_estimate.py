@@ -78,7 +78,9 @@ def test_thousands_separators_and_units():
 
 
 def test_negative_range_uses_to():
-    assert str(Estimate(-0.5, -1.2, 0.3, interval="95% CI")) == "-0.5 (95% CI -1.2 to 0.3)"
+    # negatives carry a true minus sign (U+2212), as the PDF typesets them
+    assert str(Estimate(-0.5, -1.2, 0.3, interval="95% CI")) == "\u22120.5 (95% CI \u22121.2 to 0.3)"
+    assert str(Estimate(-0.0001, digits=2)) == "0.00"  # never a signed zero
 
 
 def test_ranks_are_ordinals():

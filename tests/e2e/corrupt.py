@@ -192,15 +192,14 @@ def _set_peer_rates(folder: Path, value: Callable[[dict], str]) -> Planted:
 
 
 def model_does_not_converge(folder: Path) -> Planted:
-    """Every peer's World Bank homicide rate 10^15 per 100,000: each value passes the schema
-    today (a number >= 0, no maximum), but the Poisson fit's IRLS stops at its iteration limit
-    without converging (statsmodels: fit.converged is False; found by probing
-    analysis.explanations.fit_model on the real tables).
-
-    A rate above 100,000 per 100,000 (more victims than people) is also impossible, so a
-    validation line refusing the value is an equally good answer (see MODEL_OR_RATE_REFUSED).
-    What is not acceptable is what happens without either: the book prints the failed
-    model's prediction (an expected rate of about 10^15 per 100,000) and exits 0."""
+    """Every peer's World Bank homicide rate 10^15 per 100,000. Before the schema capped
+    rate_per_100k at 1,000 this passed validation and the Poisson fit's IRLS stopped at its
+    iteration limit without converging (statsmodels: fit.converged False), which fit_model
+    now turns into a ModelError. Today validation refuses the value first (a rate above
+    100,000 per 100,000 - more victims than people - is impossible); either answer is
+    accepted (see MODEL_OR_RATE_REFUSED). What is not acceptable is what happened before
+    both: the book printed the failed model's prediction and exited 0. The model path on
+    valid data is covered by model_cannot_be_fitted and by tests/test_explanations.py."""
     return _set_peer_rates(folder, lambda c: "1000000000000000")
 
 
