@@ -192,7 +192,13 @@ def fit_model(panel: pd.DataFrame, complicity: bool = False,
 
 
 def _design_row(model: Model, row: pd.DataFrame) -> pd.DataFrame:
-    """A panel row prepared with the centring the model used."""
+    """A panel row prepared with the centring the model used.
+
+    ModelError if no country in the fit has the row's year: its year effect is unknown."""
+    missing = sorted(set(row["year"]) - set(model.data["year"]))
+    if missing:
+        raise ModelError(f"the model cannot predict Peru in {missing[0]}: no other country in the fit "
+                         f"has homicide, population and seizure data for that year")
     r = row.copy()
     if "xd" in model.data:
         r["xd"] = r["x_drugs"] - model.data["x_drugs"].mean()

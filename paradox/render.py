@@ -38,21 +38,27 @@ def render(args) -> int:
     except DiffInputError as error:
         print(f"--since: {error}", file=sys.stderr)
         return 1
-    env, edition = render_settings(data, STATE / "edition.json")
+    env, edition, write_edition = render_settings(data, STATE / "edition.json", write=False)
     # Like the edition, the changes reach chapters as a stable path (always written, blank
     # without --since) so only the chapter that shows them re-executes when they change.
-    env.update(write_changes_file(STATE / "changes.md", None, None))
+    # Both files are written by `setup`, with the render lock held (see render_book).
+    changes = STATE / "changes.md"
+    env["PARADOX_CHANGES_FILE"] = str(changes.resolve())
     fields = {k: v for k, v in edition.items() if k != "stamp"}
     render_args = dict(out_dir=Path(args.out), formats=formats, env=env, edition=edition,
                        progress=_progress(out),
                        figure_citation=figure_citation_template(load_citation(), fields))
+
+    def setup(since=None, book=None):
+        write_edition()
+        write_changes_file(changes, since, book)
+
     try:
-        result = render_book(REPO, fresh=args.fresh, **render_args)
+        result = render_book(REPO, fresh=args.fresh, setup=setup, **render_args)
         if previous is not None:
             # The new ledger exists only now: write what changed, then render again (only
             # the chapter that shows the changes re-executes).
-            write_changes_file(STATE / "changes.md", previous, Path(args.out))
-            result = render_book(REPO, **render_args)
+            result = render_book(REPO, setup=lambda: setup(previous, Path(args.out)), **render_args)
     except RenderError as error:
         err.print(f"[bold red]render failed:[/] {error}", markup=True, soft_wrap=True)
         err.print("The previous output (if any) was left as it was.")
@@ -64,19 +70,24 @@ def render(args) -> int:
     return 0
 
 
-def render_settings(data: Path, edition_file: Path) -> tuple[dict, dict]:
+def render_settings(data: Path, edition_file: Path, write: bool = True):
     """The kernels' environment and the edition for rendering the book from `data`.
 
     PARADOX_DATA is the data folder; PARADOX_EDITION_FILE is a stable path to the edition
     (version, date, commit, vintage), so only chapters that read it re-execute when the
-    commit or date changes (paradox/edition.py). The benchmark uses this too.
+    commit or date changes (paradox/edition.py). The benchmark uses this too. With
+    write=False the file is not written yet: a third value, a function writing it, is
+    returned for render_book's `setup` (run under the render lock).
     """
     from paradox.edition import edition_info, ledger_fields, write_edition_file
 
     info = edition_info(REPO, data)
-    env = {"PARADOX_DATA": str(data)}
-    env.update(write_edition_file(info, edition_file))
-    return env, {"stamp": info["stamp"], **ledger_fields(info)}
+    env = {"PARADOX_DATA": str(data), "PARADOX_EDITION_FILE": str(Path(edition_file).resolve())}
+    edition = {"stamp": info["stamp"], **ledger_fields(info)}
+    if write:
+        write_edition_file(info, edition_file)
+        return env, edition
+    return env, edition, lambda: write_edition_file(info, edition_file)
 
 
 def _previous_ledger(since: str | None, read_ledger) -> Path | None:

@@ -61,7 +61,8 @@ class RenderResult:
 
 
 def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False, env=None,
-                edition=None, progress=None, cache_dir=None, figure_citation="{caption}") -> RenderResult:
+                edition=None, progress=None, cache_dir=None, figure_citation="{caption}",
+                setup=None) -> RenderResult:
     """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
 
     formats: any of "html", "pdf". fresh: ignore stored executions. env: added to every
@@ -74,6 +75,9 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     cache lives (default `<project>/.render-cache`; the benchmark uses an empty one).
     figure_citation: the suggested citation written into each figure card, a `str.format`
     template with {fig_id} and {caption} (every chart gets a card under figures/).
+    setup: called with the render lock held, before any chapter runs - the place to write
+    files the chapters read, so a second render waiting for the lock cannot change them
+    under the first one's kernels.
     """
     start = time.perf_counter()
     project = load_project(Path(project_dir))
@@ -85,6 +89,8 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     notify = progress or (lambda *a: None)
     cache_root = Path(cache_dir).resolve() if cache_dir else project.root / ".render-cache"
     with _lock(cache_root, notify):
+        if setup is not None:
+            setup()
         _recover(out_dir)
         docs = [parse_qmd(ch.path) for ch in project.chapters]
         result = RenderResult(out_dir=out_dir)

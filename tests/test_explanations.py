@@ -193,3 +193,11 @@ def test_a_model_without_variation_cannot_be_fitted():
     panel["homicides"] = 0.0
     with pytest.raises(ex.ModelError, match="misreading model"):
         ex.fit_model(panel)
+
+
+def test_predicting_a_year_no_peer_has_is_an_error_not_a_patsy_crash():
+    panel = synthetic_panel(beta=0.5)
+    m = ex.fit_model(panel)
+    peru = panel.loc[panel["iso3"] == "C00"].assign(iso3="PER", year=2050).head(1)
+    with pytest.raises(ex.ModelError, match="cannot predict Peru in 2050"):
+        ex.peru_prediction(m, peru, 2050)

@@ -50,12 +50,15 @@ def test_render_error_is_reported_without_traceback_and_exit_1(tmp_path, monkeyp
         raise renderer.RenderError("chapters/x.qmd: cell 'a' (line 3): ValueError: boom")
 
     monkeypatch.setattr(renderer, "render_book", failing_render_book)
-    args = argparse.Namespace(data=str(data), out=str(tmp_path / "out"), to="pdf", fresh=True)
+    args = argparse.Namespace(data=str(data), out=str(tmp_path / "out"), to="pdf", fresh=True, since=None)
     assert paradox_render.render(args) == 1
     err = capsys.readouterr().err
     assert "chapters/x.qmd: cell 'a' (line 3): ValueError: boom" in err and "Traceback" not in err
     assert seen["env"]["PARADOX_DATA"] == str(data.resolve())
+    # the files chapters read are written by `setup`, which render_book runs under its lock
+    seen["setup"]()
     edition_file = Path(seen["env"]["PARADOX_EDITION_FILE"])
-    assert edition_file.is_file() and set(seen["env"]) == {"PARADOX_DATA", "PARADOX_EDITION_FILE"}
+    assert edition_file.is_file() and Path(seen["env"]["PARADOX_CHANGES_FILE"]).is_file()
+    assert set(seen["env"]) == {"PARADOX_DATA", "PARADOX_EDITION_FILE", "PARADOX_CHANGES_FILE"}
     assert seen["edition"]["stamp"].startswith("Edition ") and "edition_commit" in seen["edition"]
     assert seen["formats"] == ("pdf",) and seen["fresh"] is True and seen["project"] == REPO
