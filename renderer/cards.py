@@ -37,7 +37,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import vl_convert
 
 __all__ = ["CardError", "write_figure_card", "plotted_data", "read_card_csv", "replot_spec",
-           "card_files", "caption_sources", "CARD_SCALE"]
+           "card_files", "caption_sources", "plain_caption", "CARD_SCALE"]
 
 CARD_SCALE = 2  # the PNG is drawn at twice the SVG's size: sharp on paper and hi-dpi screens
 DATASET_COLUMN = "_dataset"
@@ -72,6 +72,12 @@ def caption_sources(caption: str) -> list[str]:
             if not key.startswith(_CROSSREF) and key not in keys:
                 keys.append(key)
     return keys
+
+
+def plain_caption(caption: str) -> str:
+    """The caption as a reader quotes it: its bracketed citations ("[@a; @b]") dropped with
+    the space before them (`caption_sources` gives their keys)."""
+    return re.sub(r"\s*" + _CITE_GROUP.pattern, "", caption).strip()
 
 
 # --- the data plotted -------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -18,11 +17,10 @@ from pathlib import Path
 import vl_convert
 
 from renderer.cache import OutputCache
-from renderer.cards import caption_sources, write_figure_card
+from renderer.cards import caption_sources, plain_caption, write_figure_card
 from renderer.crossref import walk
 
 CARD_LINK_TEXT = "Figure card (PNG, SVG, data, citation)"
-CITATION_GROUP = re.compile(r"\s*\[[^\[\]]*@[^\[\]]*\]")
 
 
 def card_zip_path(fig_id: str) -> str:
@@ -50,12 +48,6 @@ def write_cards(tmp: Path, charts: list, citation: str, edition: dict | None, ca
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.extractall(tmp / "figures")
     return [chart.id for chart in charts]
-
-
-def plain_caption(caption: str) -> str:
-    """The caption as a reader quotes it: Markdown citation groups ("[@a; @b]") dropped (the
-    card lists their keys under `sources`)."""
-    return CITATION_GROUP.sub("", caption).strip()
 
 
 def _card_zip(chart, caption: str, sources: list[str], citation: str, edition: dict | None) -> bytes:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from renderer.cards import card_files, read_card_csv, replot_spec
-from renderer.figures import CARD_LINK_TEXT, plain_caption
+from renderer.cards import plain_caption
+from renderer.figures import CARD_LINK_TEXT
 
 pytestmark = pytest.mark.slow
 
