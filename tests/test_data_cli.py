@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import subprocess
 import sys
-from pathlib import Path
-
-import pytest
 
 from paradox.cli import main
+from tests.digests import file_digest
 from analysis.data.paths import DEFAULT_DATA, DEFAULT_SOURCES, REPO
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """sha256 of every file under `folder`, by relative path."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    """A private copy of the curated data folder."""
-    target = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATA, target)
-    return target
 
 
 def test_check_passes_on_the_curated_data(capsys):
@@ -36,7 +19,7 @@ def test_check_lists_every_problem_on_stderr_and_exits_1(data, capsys):
     population = data / "population.csv"
     population.write_text(population.read_text().replace("ABW,1995,79805,", "ABW,1995,-1,", 1))
     (data / "cocaine_use.csv").unlink()
-    before = tree(data)
+    before = file_digest(data)
     assert main(["check", str(data)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [
@@ -46,7 +29,7 @@ def test_check_lists_every_problem_on_stderr_and_exits_1(data, capsys):
         f"run `paradox describe {data}` to record it, then `paradox check {data}`",
         f"3 problem(s) in {data}",
     ]
-    assert tree(data) == before
+    assert file_digest(data) == before
 
 
 def test_edit_then_describe_then_check_passes(data, capsys):
@@ -65,17 +48,17 @@ def test_edit_then_describe_then_check_passes(data, capsys):
 
 def test_describe_refuses_a_broken_folder(data, capsys):
     (data / "homicide.csv").write_text("iso3;year\nPER;2012\n")
-    before = tree(data)
+    before = file_digest(data)
     assert main(["describe", str(data)]) == 1
     err = capsys.readouterr().err
     assert "homicide.csv: row 1: not comma-separated" in err and "nothing was written" in err
-    assert tree(data) == before
+    assert file_digest(data) == before
 
 
 def test_import_sources_reproduces_data_byte_for_byte(tmp_path, capsys):
     out = tmp_path / "fresh"
     assert main(["import-sources", str(DEFAULT_SOURCES), "--out", str(out)]) == 0
-    assert tree(out) == tree(DEFAULT_DATA)
+    assert file_digest(out) == file_digest(DEFAULT_DATA)
 
 
 def test_the_installed_command_prints_no_traceback_for_bad_data(data):
@@ -84,7 +67,6 @@ def test_the_installed_command_prints_no_traceback_for_bad_data(data):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == "countries.csv: row 1: not valid UTF-8 (byte 0xff at character 1); save the file as UTF-8"
-
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -6,9 +6,7 @@ used for the end-to-end cases (they stay outside the repository, as PROVENANCE.m
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,12 +14,8 @@ import pytest
 from analysis.data import DataValidationError, check_folder
 from analysis.data.imports import claims, coca, corruption, homicide, import_all, seizures
 from analysis.data.imports._common import CountryNames
+from tests.digests import file_digest
 from analysis.data.paths import DEFAULT_DATA, DEFAULT_SOURCES
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """sha256 of every file under `folder`, by relative path."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_sources_folder_is_present():
@@ -31,7 +25,7 @@ def test_sources_folder_is_present():
 
 def test_import_reproduces_the_committed_data_byte_for_byte(tmp_path):
     rows = import_all(DEFAULT_SOURCES, tmp_path / "data")
-    assert tree(tmp_path / "data") == tree(DEFAULT_DATA)
+    assert file_digest(tmp_path / "data") == file_digest(DEFAULT_DATA)
     assert rows["coca_cultivation"] == len((DEFAULT_DATA / "coca_cultivation.csv").read_text().splitlines()) - 1
 
 
@@ -43,10 +37,10 @@ def test_a_broken_raw_file_fails_loudly_and_leaves_the_output_untouched(tmp_path
     raw.write_text(raw.read_text().replace("Peru c,", "Peru d,"))
     out = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA, out)
-    before = tree(out)
+    before = file_digest(out)
     with pytest.raises(DataValidationError, match=r"coca/unodc_wdr2025_coca_cultivation_ha_2010_2023.csv: import assumption broken: row labels are"):
         import_all(sources, out)
-    assert tree(out) == before
+    assert file_digest(out) == before
 
 
 def wdr(rows: list[tuple], source_id: str) -> pd.DataFrame:

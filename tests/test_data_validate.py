@@ -6,8 +6,6 @@ line a user will read and asserts the folder is byte-identical afterwards.
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,22 +14,10 @@ from hypothesis import strategies as st
 
 from analysis.data import DataValidationError, check_folder, load
 from analysis.data.describe import describe_folder
+from tests.digests import file_digest
 from analysis.data.paths import DEFAULT_DATA
 
 STALE = "checksum does not match datapackage.json (the file was edited)"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """sha256 of every file under `folder` (to prove a check wrote nothing)."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    """A private copy of the curated data folder."""
-    target = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATA, target)
-    return target
 
 
 def edit_line(path: Path, line: int, old: str, new: str) -> None:
@@ -49,7 +35,7 @@ def lines_of(folder: Path) -> list[str]:
 
 def assert_untouched(folder: Path, before: dict) -> None:
     """The folder is byte-identical to the snapshot."""
-    assert snapshot(folder) == before
+    assert file_digest(folder) == before
 
 
 def test_the_curated_folder_is_valid():
@@ -63,14 +49,14 @@ def test_negative_count_is_reported_with_file_row_field_and_value(data):
     assert lines[13].startswith("ABW,2006,") and lines[13].endswith(",,wdi_series,World Bank WDI (UNODC/WHO),wdi_homicide")
     lines[13] = "ABW,2006,-3,,wdi_series,World Bank WDI (UNODC/WHO),wdi_homicide"
     path.write_text("\n".join(lines))
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ['homicide.csv: row 14: rate_per_100k: expected a number between 0 and 1000, got "-3"']
     assert_untouched(data, before)
 
 
 def test_negative_integer_count(data):
     edit_line(data / "homicide.csv", 5, ",5,public_health", ",-5,public_health")
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ['homicide.csv: row 5: count: expected an integer >= 0, got "-5"']
     assert_untouched(data, before)
 
@@ -78,7 +64,7 @@ def test_negative_integer_count(data):
 def test_missing_column(data):
     path = data / "population.csv"
     path.write_text("\n".join(",".join(l.split(",")[:2] + l.split(",")[3:]) for l in path.read_text().split("\n")))
-    before = snapshot(data)
+    before = file_digest(data)
     assert "population.csv: row 1: missing column 'population'" in lines_of(data)
     assert_untouched(data, before)
 
@@ -87,21 +73,21 @@ def test_extra_unknown_column(data):
     path = data / "coca_eradication.csv"
     rows = path.read_text().rstrip("\n").split("\n")
     path.write_text("\n".join([rows[0] + ",comment"] + [r + ",x" for r in rows[1:]]) + "\n")
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ["coca_eradication.csv: row 1: unknown column 'comment' (expected only: iso3, year, hectares, source_id)"]
     assert_untouched(data, before)
 
 
 def test_wrong_type(data):
     edit_line(data / "population.csv", 2, ",79805,", ",lots,")
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ['population.csv: row 2: population: expected an integer >= 0, got "lots"']
     assert_untouched(data, before)
 
 
 def test_percentage_above_100(data):
     edit_line(data / "cocaine_use.csv", 3, ",0.08,", ",180,")
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ['cocaine_use.csv: row 3: prevalence_pct: expected a number between 0 and 100, got "180"']
     assert_untouched(data, before)
 
@@ -111,7 +97,7 @@ def test_duplicate_key(data):
     rows = path.read_text().split("\n")
     rows.insert(3, rows[1])  # BOL 2009 again, as line 4
     path.write_text("\n".join(rows))
-    before = snapshot(data)
+    before = file_digest(data)
     found = lines_of(data)
     assert len(found) == 1
     assert found[0].startswith("coca_eradication.csv: row 4: duplicate key (iso3=BOL, year=2009, source_id=unodc_wdr2022_eradication)")
@@ -120,7 +106,7 @@ def test_duplicate_key(data):
 
 def test_unknown_iso3(data):
     edit_line(data / "coca_eradication.csv", 2, "BOL,2009", "XXX,2009")
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ['coca_eradication.csv: row 2: iso3: "XXX" is not a iso3 in countries.csv']
     assert_untouched(data, before)
 
@@ -132,14 +118,14 @@ def test_malformed_iso3(data):
 
 def test_year_out_of_range(data):
     edit_line(data / "coca_eradication.csv", 2, "BOL,2009", "BOL,2099")
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ['coca_eradication.csv: row 2: year: expected an integer between 1990 and 2030, got "2099"']
     assert_untouched(data, before)
 
 
 def test_empty_file(data):
     (data / "corruption.csv").write_bytes(b"")
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ["corruption.csv: file is empty (expected a header row: iso3,year,indicator,value,source_id)"]
     assert_untouched(data, before)
 
@@ -147,7 +133,7 @@ def test_empty_file(data):
 def test_wrong_delimiter(data):
     path = data / "coca_eradication.csv"
     path.write_text(path.read_text().replace(",", ";"))
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ["coca_eradication.csv: row 1: not comma-separated: the header is separated by semicolons; save it as CSV with commas"]
     assert_untouched(data, before)
 
@@ -157,7 +143,7 @@ def test_non_utf8_bytes(data):
     raw = path.read_bytes().replace("Côte d'Ivoire".encode(), "Côte d'Ivoire".encode("latin-1"))
     path.write_bytes(raw)
     line = raw[: raw.index(b"C\xf4te")].count(b"\n") + 1
-    before = snapshot(data)
+    before = file_digest(data)
     found = lines_of(data)
     assert found[0] == f"countries.csv: row {line}: not valid UTF-8 (byte 0xf4 at character 6); save the file as UTF-8"
     assert_untouched(data, before)
@@ -168,7 +154,7 @@ def test_checksum_mismatch_tells_the_user_to_run_describe(data):
     path = data / "coca_cultivation.csv"
     assert "PER,2024,89755," in path.read_text()
     path.write_text(path.read_text().replace("PER,2024,89755,", "PER,2024,89756,"))
-    before = snapshot(data)
+    before = file_digest(data)
     assert [str(p) for p in check_folder(data)] == [
         f"coca_cultivation.csv: checksum does not match datapackage.json (the file was edited); if the edit is deliberate, "
         f"run `paradox describe {data}` to record it, then `paradox check {data}`"
@@ -178,14 +164,14 @@ def test_checksum_mismatch_tells_the_user_to_run_describe(data):
 
 def test_missing_file(data):
     (data / "cocaine_use.csv").unlink()
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ["cocaine_use.csv: file is missing"]
     assert_untouched(data, before)
 
 
 def test_source_id_with_no_source(data):
     edit_line(data / "population.csv", 2, "wdi_population", "wdi_populaton")
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ['population.csv: row 2: source_id: "wdi_populaton" is not a source_id in sources.csv']
     assert_untouched(data, before)
 
@@ -225,7 +211,7 @@ def test_the_exception_carries_every_problem_one_line_each(data):
 
 def test_describe_refuses_a_broken_folder_and_writes_nothing(data):
     (data / "cocaine_use.csv").unlink()
-    before = snapshot(data)
+    before = file_digest(data)
     with pytest.raises(DataValidationError, match="cocaine_use.csv: file is missing"):
         describe_folder(data)
     assert_untouched(data, before)
@@ -266,7 +252,7 @@ def test_random_corruption_gives_problem_lines_never_a_traceback(data, table, ro
 
 def test_short_row_gives_one_line_per_missing_cell(data):
     edit_line(data / "coca_eradication.csv", 2, "BOL,2009,6341,unodc_wdr2022_eradication", "BOL,2009")
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == [
         "coca_eradication.csv: row 2: hectares: cell is missing (the row has fewer cells than the header)",
         "coca_eradication.csv: row 2: source_id: cell is missing (the row has fewer cells than the header)",
@@ -311,7 +297,7 @@ def test_describe_writes_a_missing_descriptor(data):
 def test_an_invalid_schema_is_one_line(data):
     path = data / "schemas" / "coca_eradication.json"
     path.write_text(path.read_text().replace('"type": "number"', '"type": "numbr"'))
-    before = snapshot(data)
+    before = file_digest(data)
     assert lines_of(data) == ['schemas/coca_eradication.json: is not a valid table schema: field type "numbr" is not supported']
     assert_untouched(data, before)
 
