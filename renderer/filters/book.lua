@@ -176,23 +176,19 @@ local function raw_block(el)
   return nil
 end
 
-local function figure(el)
-  local number = el.attributes["number"]
-  el.attributes["number"] = nil
-  if is_html and number and el.caption.long[1] then
-    el.caption.long[1].content = caption_prefix("Figure", number, el.caption.long[1].content)
+-- A numbered Figure or Table: its caption gets the "Figure 2.1:" / "Table 2.1:" label (HTML).
+local function numbered(kind)
+  return function(el)
+    local number = el.attributes["number"]
+    el.attributes["number"] = nil
+    if is_html and number and el.caption.long[1] then
+      el.caption.long[1].content = caption_prefix(kind, number, el.caption.long[1].content)
+    end
+    return el
   end
-  return el
 end
 
-local function tbl(el)
-  local number = el.attributes["number"]
-  el.attributes["number"] = nil
-  if is_html and number and el.caption.long[1] then
-    el.caption.long[1].content = caption_prefix("Table", number, el.caption.long[1].content)
-  end
-  return el
-end
+local figure, tbl = numbered("Figure"), numbered("Table")
 
 local function image(el)
   -- Quarto's fig-alt: the image's alternative text (the caption stays the caption)
