@@ -117,6 +117,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `paradox` command."""
+    """Entry point of the `paradox` command: every verb ends in a sentence, never a traceback,
+    for Ctrl-C (exit 130) and for errors the OS reports (exit 1: read-only or full disk,
+    permissions)."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        # check and diff write nothing; render swaps its output in whole or not at all
+        kept = "; nothing was changed" if args.verb in ("check", "diff", "render") else ""
+        print(f"paradox {args.verb}: interrupted{kept}.", file=sys.stderr)
+        return 130
+    except OSError as error:
+        from paradox.render import os_error_sentence
+
+        print(f"paradox {args.verb}: {os_error_sentence(error)}", file=sys.stderr)
+        return 1

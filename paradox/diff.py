@@ -9,7 +9,11 @@ data folder (one with `datapackage.json`), which is first rendered to a temporar
 book with `renderer.render_book(..., env={"PARADOX_DATA": dir})` to get its ledger.
 
 The comparison is a pure function of two ledgers (`diff_ledgers`), and `format_diff` turns it
-into Markdown usable as the book's "What changed in this edition" section. Entries are matched
+into Markdown usable as the book's "What changed in this edition" section. A ledger read from
+disk is untrusted input (an earlier edition may come from anyone): `read_ledger` validates
+every entry (`ledger_problems`: types, lengths, the id pattern, the edition fields) and every
+text taken from it enters the Markdown through the renderer's one escaping rule
+(`renderer.outputs.escape_markdown`), so it reaches HTML and Typst as plain text. Entries are matched
 by ledger id (ARCHITECTURE.md, "Claims ledger"); the edition fields every entry carries
 (date, commit, ...) are not compared, they only label the two editions.
 """
@@ -25,8 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from renderer.outputs import escape_markdown
+
 __all__ = ["Change", "Diff", "diff_ledgers", "format_diff", "read_ledger", "ledger_of",
-           "write_changes_file", "DiffInputError", "main"]
+           "ledger_problems", "write_changes_file", "DiffInputError", "main"]
 
 REPO = Path(__file__).resolve().parent.parent
 LEDGER = "claims.json"
@@ -34,6 +40,19 @@ DESCRIPTOR = "datapackage.json"
 # What a number is; a difference in any of these is a change a reader may need to know.
 COMPARED = ("kind", "text", "value", "low", "high", "unit", "year", "sources", "branch")
 _NUMERIC = ("value", "low", "high")
+
+# What a valid ledger entry may hold (the renderer writes ids as `<chapter>-<slug>`).
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,159}")
+MAX_TEXT = 4000           # characters in any text field (the longest real sentence is ~400)
+MAX_PROBLEMS = 20         # a hostile ledger gets the first 20 problems and a count
+_TEXT_FIELDS = ("text", "sentence", "chapter", "unit", "branch", "kind", "anchor", "expression",
+                "data_vintage")
+_EDITION_PATTERNS = {  # field: (pattern, what the message says is expected)
+    "edition_version": (re.compile(r"[0-9A-Za-z][0-9A-Za-z.+-]{0,39}"), "a version such as 0.1.0"),
+    "edition_date": (re.compile(r"\d{4}-\d{2}-\d{2}"), "a date such as 2026-11-30"),
+    "edition_commit": (re.compile(r"[0-9a-f]{4,40}(-dirty)?|unknown"), "a git commit id or 'unknown'"),
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 
 
 class DiffInputError(ValueError):
@@ -127,34 +146,32 @@ def diff_ledgers(old_entries: Sequence[Mapping[str, Any]],
 
 # --- Markdown ---------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]$<>#|])")
-
-
 def _md(text: Any) -> str:
-    """Literal text in Markdown: pandoc syntax escaped, so '$1 billion' is not TeX math."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Literal text in Markdown: pandoc syntax escaped, so '$1 billion' is not TeX math and
+    '<script>' is not HTML (the renderer's rule, shared so there is one escaping)."""
+    return escape_markdown(str(text))
 
 
 def _edition_label(edition: Mapping[str, Any], fallback: str) -> str:
     """'edition 0.1.0 of 2026-11-28 (commit abc1234, data to 2023)' or the fallback."""
     if not edition.get("edition_version") and not edition.get("edition_date"):
         return fallback
-    label = "edition " + " of ".join(str(edition[k]) for k in ("edition_version", "edition_date")
+    label = "edition " + " of ".join(_md(edition[k]) for k in ("edition_version", "edition_date")
                                      if edition.get(k))
-    extra = [f"commit {edition['edition_commit']}"] if edition.get("edition_commit") else []
-    extra += [f"data to {edition['data_to']}"] if edition.get("data_to") else []
+    extra = [f"commit {_md(edition['edition_commit'])}"] if edition.get("edition_commit") else []
+    extra += [f"data to {_md(edition['data_to'])}"] if edition.get("data_to") else []
     return f"{label} ({', '.join(extra)})" if extra else label
 
 
 def _where(entry: Mapping[str, Any]) -> str:
     """'`id` (chapter)' - the ledger id to look up, and the chapter it appears in."""
     chapter = f" ({_md(entry['chapter'])})" if entry.get("chapter") else ""
-    return f"`{entry['id']}`{chapter}"
+    return f"`{entry['id']}`{chapter}"  # ids match ID_PATTERN (read_ledger): no backtick
 
 
 def _num(value: Any) -> str:
     """A raw ledger value for the rare line where the printed text did not change."""
-    return "none" if value is None else f"{value:,}"  # exact: 61,240 / 1,000,000,000.0
+    return "none" if value is None else _md(f"{value:,}")  # exact: 61,240 / 1,000,000,000.0
 
 
 def _change_line(change: Change) -> str:
@@ -259,7 +276,77 @@ def read_ledger(path: str | Path) -> list[dict[str, Any]]:
         raise DiffInputError(f"{file}: not a JSON claims ledger ({err})") from None
     if not isinstance(entries, list):
         raise DiffInputError(f"{file}: a claims ledger is a JSON list of entries")
+    problems = ledger_problems(entries)
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        more = f"; and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        raise DiffInputError(f"{file}: not a valid claims ledger: " + "; ".join(shown) + more)
     return entries
+
+
+def ledger_problems(entries: list) -> list[str]:
+    """Every way `entries` differs from a ledger the renderer writes (empty = valid).
+
+    Why so strict: an earlier edition's ledger is read from a path the user names and its
+    texts are printed in the new book, so a crafted file must be refused, not rendered.
+    """
+    problems: list[str] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            problems.append(f"entry {n}: expected an object, got {type(entry).__name__}")
+            continue
+        claim_id = entry.get("id")
+        if not isinstance(claim_id, str) or not ID_PATTERN.fullmatch(claim_id):
+            problems.append(f"entry {n}: id: expected letters, digits, '.', '_' or '-' "
+                            f"(at most 160), got {_shown(claim_id)}")
+        elif claim_id in seen:
+            problems.append(f"entry {n}: id {claim_id!r} appears twice")
+        else:
+            seen.add(claim_id)
+        problems += [f"entry {n}: {p}" for p in _entry_problems(entry)]
+    return problems
+
+
+def _entry_problems(entry: dict) -> list[str]:
+    """The field problems of one ledger entry (id checked by the caller)."""
+    problems = []
+    for name in _TEXT_FIELDS:
+        value = entry.get(name)
+        if value is not None and not _plain_text(value):
+            problems.append(f"{name}: expected text of at most {MAX_TEXT} characters without "
+                            f"control characters, got {_shown(value)}")
+    for name in _NUMERIC:
+        value = entry.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or not math.isfinite(value)):
+            problems.append(f"{name}: expected a finite number or null, got {_shown(value)}")
+    for name in ("year", "line", "data_to"):
+        value = entry.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not 0 <= value <= 99_999):
+            problems.append(f"{name}: expected a whole number or null, got {_shown(value)}")
+    sources = entry.get("sources")
+    if sources is not None and not (isinstance(sources, list) and all(
+            isinstance(s, str) and ID_PATTERN.fullmatch(s) for s in sources)):
+        problems.append(f"sources: expected a list of source ids, got {_shown(sources)}")
+    for name, (pattern, expected) in _EDITION_PATTERNS.items():
+        value = entry.get(name)
+        if value is not None and not (isinstance(value, str) and pattern.fullmatch(value)):
+            problems.append(f"{name}: expected {expected}, got {_shown(value)}")
+    return problems
+
+
+def _plain_text(value: Any) -> bool:
+    """A string of bounded length without control characters or non-characters."""
+    return isinstance(value, str) and len(value) <= MAX_TEXT and not _CONTROL.search(value.replace("\n", " ").replace("\t", " "))
+
+
+def _shown(value: Any) -> str:
+    """A bad value as the message shows it: its type, or a short repr."""
+    if isinstance(value, str):
+        return repr(value[:40] + ("..." if len(value) > 40 else ""))
+    return type(value).__name__ if isinstance(value, (dict, list)) else repr(value)
 
 
 def _render_ledger(data_dir: Path, workdir: Path, project: Path) -> list[dict[str, Any]]:

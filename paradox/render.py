@@ -18,6 +18,7 @@ STATE = REPO / ".render-cache"  # where the render command leaves files for the 
 def render(args) -> int:
     """Run the render described by the parsed `paradox render` arguments; return the exit code."""
     from rich.console import Console
+    from rich.markup import escape
 
     out, err = Console(highlight=False), Console(stderr=True, highlight=False)
     data = Path(args.data).resolve() if args.data else REPO / "data"
@@ -46,28 +47,38 @@ def render(args) -> int:
     env["PARADOX_CHANGES_FILE"] = str(changes.resolve())
     fields = {k: v for k, v in edition.items() if k != "stamp"}
     render_args = dict(out_dir=Path(args.out), formats=formats, env=env, edition=edition,
-                       progress=_progress(out),
+                       progress=_progress(out), protect=(data,),
                        figure_citation=figure_citation_template(load_citation(), fields))
 
     def setup(since=None, book=None):
         write_edition()
         write_changes_file(changes, since, book)
 
+    left = "The previous output (if any) was left as it was."
     try:
         result = render_book(REPO, fresh=args.fresh, setup=setup, **render_args)
         if previous is not None:
             # The new ledger exists only now: write what changed, then render again (only
             # the chapter that shows the changes re-executes).
+            left = f"The new book is in {args.out}, but without its list of what changed."
             result = render_book(REPO, setup=lambda: setup(previous, Path(args.out)), **render_args)
-    except RenderError as error:
-        err.print(f"[bold red]render failed:[/] {error}", markup=True, soft_wrap=True)
-        err.print("The previous output (if any) was left as it was.")
+    except (RenderError, OSError) as error:  # OSError: read-only or full disk, permissions
+        reason = os_error_sentence(error) if isinstance(error, OSError) else str(error)
+        err.print(f"[bold red]render failed:[/] {escape(reason)}", markup=True, soft_wrap=True)
+        err.print(escape(left))
         return 1
     except KeyboardInterrupt:
-        err.print("interrupted; the previous output (if any) was left as it was.")
+        err.print(f"interrupted. {escape(left)}")
         return 130
     _summary(out, result, data)
     return 0
+
+
+def os_error_sentence(error: OSError) -> str:
+    """'could not write /x/_book.tmp-1/a.html: Read-only file system' - what failed, and why."""
+    where = f" {error.filename}" if error.filename else ""
+    reason = error.strerror or error.__class__.__name__
+    return f"could not read or write{where}: {reason}"
 
 
 def render_settings(data: Path, edition_file: Path, write: bool = True):

@@ -4,9 +4,10 @@ parse every chapter (refusing unsupported syntax before any kernel starts) -> re
 execute each chapter (two kernels at a time) -> Markdown with outputs -> pandoc AST ->
 book-wide numbering -> HTML pages and/or the PDF -> claims ledger -> swap into out_dir.
 
-Output is written to `<out_dir>.tmp-<pid>` beside out_dir and swapped in only when all of it
-succeeded; a failed or interrupted render leaves the previous out_dir untouched. A lock
-(flock, released by the OS even on SIGKILL) keeps two renders of one project apart.
+Output is written to `<out_dir>.tmp-<random>` beside out_dir and swapped in only when all of
+it succeeded; a failed or interrupted render leaves the previous out_dir untouched, and a
+render refuses an out_dir that is not safely its own (renderer/outdir.py). A lock (flock,
+released by the OS even on SIGKILL) keeps two renders of one project apart.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import csv
 import fcntl
 import io
 import json
-import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 
 from renderer import html as html_site
+from renderer import outdir
 from renderer import pdf as pdf_book
 from renderer import zygote
 from renderer.figures import link_cards, write_cards
@@ -62,7 +63,7 @@ class RenderResult:
 
 def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False, env=None,
                 edition=None, progress=None, cache_dir=None, figure_citation="{caption}",
-                setup=None) -> RenderResult:
+                setup=None, protect=()) -> RenderResult:
     """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
 
     formats: any of "html", "pdf". fresh: ignore stored executions. env: added to every
@@ -77,7 +78,9 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     template with {fig_id} and {caption} (every chart gets a card under figures/).
     setup: called with the render lock held, before any chapter runs - the place to write
     files the chapters read, so a second render waiting for the lock cannot change them
-    under the first one's kernels.
+    under the first one's kernels. protect: folders (e.g. the data folder) that out_dir must
+    not be, contain or lie inside; checked with the rest of `outdir.check_out_dir` before
+    anything is written.
     """
     start = time.perf_counter()
     project = load_project(Path(project_dir))
@@ -88,10 +91,12 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     env = {str(k): str(v) for k, v in (env or {}).items()}
     notify = progress or (lambda *a: None)
     cache_root = Path(cache_dir).resolve() if cache_dir else project.root / ".render-cache"
+    outdir.check_out_dir(out_dir, project.root, cache_root, tuple(protect))
     with _lock(cache_root, notify):
         if setup is not None:
             setup()
-        _recover(out_dir)
+        outdir.recover(cache_root)
+        outdir.check_out_dir(out_dir, project.root, cache_root, tuple(protect))  # recovery may restore it
         docs = [parse_qmd(ch.path) for ch in project.chapters]
         result = RenderResult(out_dir=out_dir)
         outputs = OutputCache(cache_root)
@@ -99,14 +104,14 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
             def prefetch(nb):  # chart SVGs and the JS bundle, made while other chapters run
                 warm.submit(_prefetch, nb, formats, outputs)
             notebooks = _execute(project, docs, env, fresh, ChapterCache(cache_root), result, notify, prefetch)
-        tmp = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
+        swap = outdir.begin(cache_root, out_dir)
         try:
-            _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify,
+            _write_book(project, docs, notebooks, formats, edition, outputs, swap.tmp, result, notify,
                         figure_citation)
-            _swap(tmp, out_dir)
+            outdir.write_marker(swap.tmp)
+            outdir.finish(cache_root, swap)
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            outdir.abandon(cache_root, swap)
         outputs.prune()
     result.html = out_dir / "index.html" if "html" in formats else None
     result.pdf = out_dir / f"{project.slug}.pdf" if "pdf" in formats else None
@@ -394,21 +399,3 @@ def _lock(cache_root: Path, notify):
                     raise RenderError(f"another render of this project is still running (lock: {cache_root / 'lock'})") from None
                 time.sleep(0.2)
         yield
-
-
-def _recover(out_dir: Path) -> None:
-    """Undo what an interrupted render may have left beside out_dir (we hold the lock)."""
-    olds = sorted(out_dir.parent.glob(f"{out_dir.name}.old-*"))
-    if olds and not out_dir.exists():
-        olds[-1].rename(out_dir)  # killed between the two renames of a swap: put the good one back
-    for leftover in [*out_dir.parent.glob(f"{out_dir.name}.old-*"), *out_dir.parent.glob(f"{out_dir.name}.tmp-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap(tmp: Path, out_dir: Path) -> None:
-    """Replace out_dir with tmp: two renames, then delete the old copy."""
-    old = out_dir.with_name(f"{out_dir.name}.old-{os.getpid()}")
-    if out_dir.exists():
-        out_dir.rename(old)
-    tmp.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -120,25 +121,33 @@ def test_format_diff_known_answer():
     new = [dict(number("m-income", "$1.2 billion", 1.2e9, chapter="markets"), **NEW_EDITION),
            dict(branch("p-leader", "colombia_leads", "Colombia leads."), **NEW_EDITION),
            dict(number("fresh", "7", 7, sentence="Seven new things."), **NEW_EDITION)]
-    assert format_diff(diff_ledgers(old, new)) == (
+    markdown = format_diff(diff_ledgers(old, new))
+    # Every text from a ledger is escaped (all ASCII punctuation), so read it unescaped:
+    assert "\\$1 billion" in markdown and "colombia\\_leads" in markdown
+    assert unescape(markdown) == (
         "Between edition 0.1.0 of 2026-01-15 (commit 1111111, data to 2022) and edition 0.1.0 "
         "of 2026-11-28 (commit 2222222, data to 2023): 1 conclusion flipped, 1 number changed, "
         "1 new number, 1 number no longer shown.\n\n"
         "**Conclusions the data now choose differently**\n\n"
-        "- `p-leader` (producers): the data now choose *colombia\\_leads* instead of "
-        "*peru\\_leads*.\n"
+        "- `p-leader` (producers): the data now choose *colombia_leads* instead of "
+        "*peru_leads*.\n"
         "  Before: \u201cPeru leads.\u201d\n"
         "  Now: \u201cColombia leads.\u201d\n\n"
         "**Numbers that changed**\n\n"
-        "- `m-income` (markets): \\$1 billion \u2192 \\$1.2 billion\n\n"
+        "- `m-income` (markets): $1 billion \u2192 $1.2 billion\n\n"
         "**New in this edition**\n\n"
         "- `fresh` (ch): 7 \u2014 \u201cSeven new things.\u201d\n\n"
         "**No longer shown**\n\n"
         "- `gone` (ch): 20 tonnes \u2014 \u201cA sentence with 20 tonnes.\u201d\n")
 
 
+def unescape(markdown: str) -> str:
+    """The Markdown with its backslash escapes removed: what a reader sees, structure kept."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def test_format_diff_same_text_shows_the_values():
-    text = format_diff(diff_ledgers(old_ledger(), new_ledger()))
+    text = unescape(format_diff(diff_ledgers(old_ledger(), new_ledger())))
     assert ("- `producers-area` (producers): 61,200 hectares \u2192 61,200 hectares "
             "(same text; value 61,200 \u2192 61,240)") in text
 
@@ -325,3 +334,88 @@ def test_two_data_folders_differ_exactly_as_edited(tmp_path):
     assert diff.appeared[0]["text"] == "999,999 hectares"
     assert [e["id"] for e in diff.disappeared] == [f"coca-peru-{last}"]
     assert diff.old_edition["edition_commit"] == "unknown"  # the fixture project is not in git
+
+
+# --- an earlier edition is untrusted input ----------------------------------------------------
+
+from renderer.pandoc import stringify  # noqa: E402
+from tests.hostile import HOSTILE  # noqa: E402
+
+UNSAFE_NODES = {"RawInline", "RawBlock", "Math", "Link", "Image", "Cite", "Note", "Header",
+                "OrderedList", "Table", "CodeBlock"}
+
+
+def _nodes(node, found):
+    """Every AST node type below `node` (pandoc JSON), with the Code spans' texts."""
+    if isinstance(node, dict):
+        if "t" in node:
+            found.append((node["t"], node["c"][1] if node["t"] == "Code" else None))
+        for value in node.values():
+            _nodes(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _nodes(value, found)
+    return found
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_from_an_old_ledger_stays_plain_text(text):
+    """Texts an old ledger may hold legitimately (any printable text) reach the page as text:
+    pandoc parses the Markdown into plain strings only, so its HTML and Typst writers escape
+    them - one escaping for all three formats."""
+    old = [dict(number("a", text, 1, unit=text, chapter=text, sentence=text + " and more."),
+                **OLD_EDITION),
+           dict(branch("b", text, text), **OLD_EDITION)]
+    new = [dict(number("a", "2", 2), **NEW_EDITION), dict(branch("b", "other", "Other."), **NEW_EDITION),
+           dict(number("c", text, 3, sentence=text), **NEW_EDITION)]
+    assert ledger_problems_of(old) == [] and ledger_problems_of(new) == []
+    markdown = format_diff(diff_ledgers(old, new))
+    ast = json.loads(pypandoc.convert_text(markdown, "json", format="markdown"))
+    nodes = _nodes(ast["blocks"], [])
+    assert {t for t, _ in nodes} & UNSAFE_NODES == set(), markdown
+    assert {code for t, code in nodes if t == "Code"} <= {"a", "b", "c"}  # only ledger ids
+    assert " ".join(text.split()) in stringify(ast["blocks"])
+    typst = pypandoc.convert_text(markdown, "typst", format="markdown")
+    assert not re.search(r"(?<!\\)#(read|eval|set)\b", typst), typst  # only as escaped \\#
+    html = pypandoc.convert_text(markdown, "html", format="markdown")
+    assert "<script" not in html and "<img" not in html and "href=" not in html
+
+
+def ledger_problems_of(entries):
+    from paradox.diff import ledger_problems
+
+    return ledger_problems(entries)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("id", "x` <script>alert(1)</script> `", "entry 1: id: expected letters, digits"),
+    ("id", "", "entry 1: id: expected letters, digits"),
+    ("id", "a" * 161, "entry 1: id: expected letters, digits"),
+    ("edition_date", "<img src=https://example.org/x>", "entry 1: edition_date: expected a date such as 2026-11-30"),
+    ("edition_commit", "`#read(\"/etc/passwd\")`", "entry 1: edition_commit: expected a git commit id"),
+    ("edition_version", "1.0 <script>", "entry 1: edition_version: expected a version such as 0.1.0"),
+    ("data_to", "2023<b>", "entry 1: data_to: expected a whole number"),
+    ("value", "1e9", "entry 1: value: expected a finite number or null, got '1e9'"),
+    ("value", float("nan"), "entry 1: value: expected a finite number or null"),
+    ("sources", ["ok", "<script>"], "entry 1: sources: expected a list of source ids"),
+    ("text", "a\x1b[31mred", "entry 1: text: expected text of at most 4000 characters without control characters"),
+    ("sentence", "x" * 4001, "entry 1: sentence: expected text of at most 4000"),
+    ("chapter", {"nested": 1}, "entry 1: chapter: expected text"),
+])
+def test_a_crafted_ledger_is_refused_with_what_was_expected(tmp_path, field, value, message):
+    entries = [dict(number("a", "1", 1), **OLD_EDITION)]
+    entries[0][field] = value
+    (tmp_path / "claims.json").write_text(json.dumps(entries), encoding="utf-8")
+    with pytest.raises(DiffInputError, match=re.escape(message)):
+        read_ledger(tmp_path)
+
+
+def test_a_ledger_with_a_repeated_or_missing_id_is_refused(tmp_path):
+    entries = [number("a", "1", 1), number("a", "2", 2), {k: v for k, v in number("b", "3", 3).items() if k != "id"}, 7]
+    (tmp_path / "claims.json").write_text(json.dumps(entries), encoding="utf-8")
+    with pytest.raises(DiffInputError) as err:
+        read_ledger(tmp_path)
+    assert str(err.value) == (
+        f"{tmp_path / 'claims.json'}: not a valid claims ledger: entry 2: id 'a' appears twice; "
+        "entry 3: id: expected letters, digits, '.', '_' or '-' (at most 160), got None; "
+        "entry 4: expected an object, got int")

@@ -57,3 +57,27 @@ def test_new_vintage_lists_the_numbers_that_moved(good_book, tmp_path):
 
 def test_without_since_there_is_no_changes_section(good_book):
     assert HEADING not in _text(good_book / "index.html")
+
+
+def test_an_earlier_edition_is_read_never_claimed_and_its_text_stays_text(previous_book):
+    """`mv _book _book.old-v1; paradox render --since _book.old-v1`: the earlier edition is
+    untouched (recovery claims only the folders its own journal names), and text read from
+    its ledger - here HTML that would run and load a remote image - is printed literally."""
+    from tests.e2e.conftest import tree_digest
+    from tests.hostile import HOSTILE
+
+    earlier = previous_book.with_name("_book.old-v1")
+    previous_book.rename(earlier)
+    ledger = json.loads((earlier / "claims.json").read_text(encoding="utf-8"))
+    hostile = " ".join(HOSTILE[:2])  # a script, and an image from the network
+    for entry in ledger:
+        if entry["id"] == "index-r-peru-area-latest":
+            entry["text"] = hostile
+    (earlier / "claims.json").write_text(json.dumps(ledger), encoding="utf-8")
+    before = tree_digest(earlier)
+    done = run_paradox("render", "--to", "html", "--since", str(earlier), "--out", str(previous_book))
+    assert done.returncode == 0, explain(done)
+    assert tree_digest(earlier) == before
+    page = (previous_book / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "<img src=https://example.org" not in page
+    assert hostile in _text(previous_book / "index.html")

@@ -10,17 +10,7 @@ import pytest
 
 from renderer.outputs import escape_markdown
 from renderer.pandoc import stringify
-
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "{{< include x >}}",
-    "*not emphasis* and _not either_ and `no code`",
-    "#set page(fill: red) $x^2$ @fig-a [@key] \\ backslash",
-    "1. not a list",
-    "# not a heading",
-    "a | b | c",
-    "[link](http://example.org) ![img](x.png)",
-]
+from tests.hostile import HOSTILE
 
 
 def pandoc(markdown: str, to: str) -> str:
