@@ -50,7 +50,7 @@ _TEXT_FIELDS = ("text", "sentence", "chapter", "unit", "branch", "kind", "anchor
 _EDITION_PATTERNS = {  # field: (pattern, what the message says is expected)
     "edition_version": (re.compile(r"[0-9A-Za-z][0-9A-Za-z.+-]{0,39}"), "a version such as 0.1.0"),
     "edition_date": (re.compile(r"\d{4}-\d{2}-\d{2}"), "a date such as 2026-11-30"),
-    "edition_commit": (re.compile(r"[0-9a-f]{4,40}(-dirty)?|unknown"), "a git commit id or 'unknown'"),
+    "edition_commit": (re.compile(r"[0-9a-f]{4,40}(\+dirty)?|unknown"), "a git commit id or 'unknown'"),
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 
@@ -276,12 +276,22 @@ def read_ledger(path: str | Path) -> list[dict[str, Any]]:
         raise DiffInputError(f"{file}: not a JSON claims ledger ({err})") from None
     if not isinstance(entries, list):
         raise DiffInputError(f"{file}: a claims ledger is a JSON list of entries")
-    problems = ledger_problems(entries)
+    problems = _grouped(ledger_problems(entries))
     if problems:
         shown = problems[:MAX_PROBLEMS]
         more = f"; and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
         raise DiffInputError(f"{file}: not a valid claims ledger: " + "; ".join(shown) + more)
     return entries
+
+
+def _grouped(problems: list[str]) -> list[str]:
+    """'entry 1: x' ... 'entry 9: x' -> 'entry 1 (and 8 more): x': one line per kind of problem."""
+    groups: dict[str, list[str]] = {}
+    for problem in problems:
+        where, _, what = problem.partition(": ")
+        groups.setdefault(what, []).append(where)
+    return [f"{places[0]}{f' (and {len(places) - 1} more)' if len(places) > 1 else ''}: {what}"
+            for what, places in groups.items()]
 
 
 def ledger_problems(entries: list) -> list[str]:

@@ -62,7 +62,7 @@ def render(args) -> int:
             # the chapter that shows the changes re-executes).
             left = f"The new book is in {args.out}, but without its list of what changed."
             result = render_book(REPO, setup=lambda: setup(previous, Path(args.out)), **render_args)
-    except (RenderError, OSError) as error:  # OSError: read-only or full disk, permissions
+    except (RenderError, OSError, DiffInputError) as error:  # OSError: read-only/full disk, permissions
         reason = os_error_sentence(error) if isinstance(error, OSError) else str(error)
         err.print(f"[bold red]render failed:[/] {escape(reason)}", markup=True, soft_wrap=True)
         err.print(escape(left))

@@ -419,3 +419,20 @@ def test_a_ledger_with_a_repeated_or_missing_id_is_refused(tmp_path):
         f"{tmp_path / 'claims.json'}: not a valid claims ledger: entry 2: id 'a' appears twice; "
         "entry 3: id: expected letters, digits, '.', '_' or '-' (at most 160), got None; "
         "entry 4: expected an object, got int")
+
+
+def test_ledgers_the_renderer_writes_are_valid(tmp_path):
+    """Commits of a checkout with edits ('abc1234+dirty'), or outside git ('unknown')."""
+    for commit in ("7692032+dirty", "unknown", "7692032"):
+        entries = [dict(number("a", "1", 1), **dict(OLD_EDITION, edition_commit=commit))]
+        (tmp_path / "claims.json").write_text(json.dumps(entries), encoding="utf-8")
+        assert read_ledger(tmp_path) == entries
+
+
+def test_the_same_problem_in_every_entry_is_one_line(tmp_path):
+    entries = [dict(number(f"a{i}", "1", 1), edition_date="yesterday") for i in range(50)]
+    (tmp_path / "claims.json").write_text(json.dumps(entries), encoding="utf-8")
+    with pytest.raises(DiffInputError) as err:
+        read_ledger(tmp_path)
+    assert str(err.value).endswith("not a valid claims ledger: entry 1 (and 49 more): edition_date: "
+                                   "expected a date such as 2026-11-30, got 'yesterday'")
