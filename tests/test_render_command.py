@@ -22,11 +22,6 @@ from tests.digests import file_digest
 REPO = Path(__file__).resolve().parent.parent
 
 
-def tree(root: Path) -> dict[str, str]:
-    """{relative path: digest or '<dir>'}: equal exactly when two trees are byte-identical."""
-    return {p.relative_to(root).as_posix(): ("<dir>" if p.is_dir() else file_digest(p))
-            for p in sorted(root.rglob("*")) if ".git" not in p.parts}
-
 
 def run(capsys, *args: str) -> tuple[int, str]:
     """`paradox ARGS` in-process: (exit code, stderr); a traceback would fail the test."""
@@ -43,12 +38,12 @@ def users_folder(tmp_path) -> Path:
 
 
 def test_out_naming_a_users_folder_is_refused(capsys, users_folder):
-    before = tree(users_folder)
+    before = file_digest(users_folder)
     code, err = run(capsys, "render", "--to", "html", "--out", str(users_folder))
     assert code == 1
     assert f"--out {users_folder}: folder is not empty and was not written by this renderer" in " ".join(err.split())
     assert "Traceback" not in err
-    assert tree(users_folder) == before
+    assert file_digest(users_folder) == before
 
 
 def test_out_dot_is_refused(capsys, users_folder, monkeypatch):
@@ -60,10 +55,10 @@ def test_out_dot_is_refused(capsys, users_folder, monkeypatch):
 
 def test_out_the_data_folder_is_refused(capsys, tmp_path):
     data = Path(shutil.copytree(DEFAULT_DATA, tmp_path / "data"))
-    before = tree(data)
+    before = file_digest(data)
     code, err = run(capsys, "render", "--to", "html", "--data", str(data), "--out", str(data))
     assert code == 1 and f"--out {data}: is the folder {data}" in " ".join(err.split())
-    assert tree(data) == before
+    assert file_digest(data) == before
 
 
 @pytest.mark.parametrize("out, message", [
@@ -114,7 +109,7 @@ def test_a_full_or_read_only_disk_is_a_sentence_and_the_old_book_stays(capsys, t
     book.mkdir()
     (book / "index.html").write_text("previous edition", encoding="utf-8")
     outdir.write_marker(book)
-    before = tree(book)
+    before = file_digest(book)
 
     def full(*args, **kwargs):
         raise OSError(number, os.strerror(number), str(tmp_path / "book.tmp-x" / "index.html"))
@@ -125,5 +120,5 @@ def test_a_full_or_read_only_disk_is_a_sentence_and_the_old_book_stays(capsys, t
     assert f"render failed: could not read or write {tmp_path / 'book.tmp-x' / 'index.html'}: {os.strerror(number)}" \
         in " ".join(err.split())
     assert "The previous output (if any) was left as it was." in err
-    assert tree(book) == before
+    assert file_digest(book) == before
     assert sorted(os.listdir(tmp_path)) == ["book"]  # the temporary folder was removed
