@@ -11,9 +11,7 @@ succeeded; a failed or interrupted render leaves the previous out_dir untouched.
 
 from __future__ import annotations
 
-import csv
 import fcntl
-import io
 import json
 import os
 import shutil
@@ -38,6 +36,7 @@ from renderer.outputs import VEGALITE, assemble
 from renderer.pandoc import markdown_to_ast
 from renderer.project import load_project
 from renderer.qmd import parse_qmd
+from renderer.spreadsheet import csv_text
 
 LEDGER_FIELDS = ["id", "kind", "text", "value", "low", "high", "unit", "year", "sources", "branch",
                  "sentence", "chapter", "anchor", "expression", "line"]
@@ -354,18 +353,20 @@ def _write_pdf(project, asts, parts, labels, edition, outputs, tmp, local_images
 
 
 def _write_ledger(tmp: Path, claims: list[dict]) -> None:
-    """claims.json (list of entries) and claims.csv (sources joined with ';')."""
+    """claims.json (list of entries, raw values) and claims.csv (sources joined with ';').
+
+    claims.csv is for spreadsheets: every cell is neutralised against formula injection
+    (renderer.spreadsheet), e.g. a claim text "=HYPERLINK(...)" is written "'=HYPERLINK(...)".
+    """
     (tmp / "claims.json").write_text(json.dumps(claims, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     extra = [k for c in claims for k in c if k not in LEDGER_FIELDS]
     fields = LEDGER_FIELDS + sorted(set(extra), key=extra.index)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for claim in claims:
-        row = {k: ("" if claim.get(k) is None else claim.get(k)) for k in fields}
+        row = {k: ("" if claim.get(k) is None else str(claim.get(k))) for k in fields}
         row["sources"] = ";".join(claim.get("sources") or [])
-        writer.writerow(row)
-    (tmp / "claims.csv").write_text(buf.getvalue(), encoding="utf-8")
+        rows.append([row[k] for k in fields])
+    (tmp / "claims.csv").write_text(csv_text([fields, *rows]), encoding="utf-8", newline="")
 
 
 LOCK_WAIT = 900  # seconds to wait for another render of the same project to finish
