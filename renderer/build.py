@@ -11,6 +11,7 @@ succeeded; a failed or interrupted render leaves the previous out_dir untouched.
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import json
 import os
@@ -64,7 +65,8 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
                 setup=None) -> RenderResult:
     """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
 
-    formats: any of "html", "pdf". fresh: ignore stored executions. env: added to every
+    formats: any of "html", "pdf". fresh: ignore every cache (stored executions and tool
+    outputs: everything is made again). env: added to every
     chapter kernel's environment. edition: a dict; its "stamp" (one line of text) is shown in
     every HTML page's footer and on the PDF title page, every other key is added to each
     ledger entry (without a stamp, "key: value" pairs are shown). progress(event, name, seconds) is called with
@@ -93,7 +95,7 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
         _recover(out_dir)
         docs = [parse_qmd(ch.path) for ch in project.chapters]
         result = RenderResult(out_dir=out_dir)
-        outputs = OutputCache(cache_root)
+        outputs = OutputCache(cache_root, fresh=fresh)
         with ThreadPoolExecutor(max_workers=1) as warm:
             def prefetch(nb):  # chart SVGs and the JS bundle, made while other chapters run
                 warm.submit(_prefetch, nb, formats, outputs)
@@ -302,11 +304,33 @@ def _claims(parts, asts, labels, edition) -> list[dict]:
 
 
 def _write_notebooks(tmp: Path, project, notebooks) -> None:
-    """Keep each executed notebook (for nbval and debugging) under notebooks/."""
+    """Keep each executed notebook (for nbval and debugging) under notebooks/, normalised."""
     folder = tmp / "notebooks"
     folder.mkdir()
     for chapter in project.chapters:
-        nbformat.write(notebooks[chapter.rel], folder / f"{chapter.stem}.ipynb")
+        nbformat.write(_normalised(notebooks[chapter.rel]), folder / f"{chapter.stem}.ipynb")
+
+
+def _normalised(nb) -> nbformat.NotebookNode:
+    """A copy of an executed notebook without what differs between two runs of it.
+
+    Why: two renders of the same inputs must give the same bytes. nbformat gives each cell a
+    random id and nbclient records when each cell ran (metadata.execution); here a cell's id
+    is its position ("cell-0", ...) and the timings are dropped. The record cell's list of
+    libraries in memory depends on what a forked kernel had preloaded (renderer.zygote), not
+    on the chapter, and is dropped too; the chapter's own outputs are left as they are.
+    """
+    nb = copy.deepcopy(nb)
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index}"
+        cell.get("metadata", {}).pop("execution", None)
+        if RECORD_TAG in tags(cell):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream":
+                    record = json.loads(output["text"])
+                    record.pop("third_party", None)
+                    output["text"] = json.dumps(record) + "\n"
+    return nb
 
 
 def _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, images: set,
