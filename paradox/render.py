@@ -19,9 +19,9 @@ def render(args) -> int:
     """Run the render described by the parsed `paradox render` arguments; return the exit code."""
     from rich.console import Console
 
-    out, err = Console(highlight=False), Console(stderr=True, highlight=False)
     from renderer.sourcedate import SourceDateError, source_date_epoch
 
+    out, err = Console(highlight=False), Console(stderr=True, highlight=False)
     try:
         source_date_epoch()  # the edition date and the PDF's dates; checked before anything else
     except SourceDateError as error:
