@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import json
-import os
 import subprocess
 import tomllib
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any, Callable, Mapping
 import pandas as pd
 
 from analysis.data import DataValidationError, Problem, load
+from renderer.sourcedate import source_date_epoch
 
 __all__ = ["edition_info", "edition_stamp", "ledger_fields", "write_edition_file",
            "report_version", "edition_date", "data_vintage", "git_commit", "NOT_A_VINTAGE"]
@@ -57,15 +57,14 @@ def report_version(repo: str | Path) -> str:
 
 
 def edition_date(env: Mapping[str, str] | None = None, today: dt.date | None = None) -> dt.date:
-    """The edition date: the UTC day of `SOURCE_DATE_EPOCH` if set, else `today` (UTC now)."""
-    env = os.environ if env is None else env
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            raise ValueError("SOURCE_DATE_EPOCH must be a whole number of seconds since "
-                             f"1970-01-01 UTC, got {epoch!r}") from None
+    """The edition date: the UTC day of `SOURCE_DATE_EPOCH` if set, else `today` (UTC now).
+
+    The epoch is validated by the renderer's own reader (the PDF's dates come from it too),
+    so a bad value raises SourceDateError (a ValueError) with the same sentence everywhere.
+    """
+    epoch = source_date_epoch(env)
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()
     return today or dt.datetime.now(dt.timezone.utc).date()
 
 

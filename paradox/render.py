@@ -20,7 +20,14 @@ def render(args) -> int:
     from rich.console import Console
     from rich.markup import escape
 
+    from renderer.sourcedate import SourceDateError, source_date_epoch
+
     out, err = Console(highlight=False), Console(stderr=True, highlight=False)
+    try:
+        source_date_epoch()  # the edition date and the PDF's dates; checked before anything else
+    except SourceDateError as error:
+        print(f"{error}; nothing was rendered.", file=sys.stderr)
+        return 1
     data = Path(args.data).resolve() if args.data else REPO / "data"
     problems = _check_data(data)
     if problems:

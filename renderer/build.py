@@ -12,9 +12,8 @@ released by the OS even on SIGKILL) keeps two renders of one project apart.
 
 from __future__ import annotations
 
-import csv
+import copy
 import fcntl
-import io
 import json
 import shutil
 import time
@@ -39,6 +38,7 @@ from renderer.outputs import VEGALITE, assemble
 from renderer.pandoc import markdown_to_ast
 from renderer.project import load_project
 from renderer.qmd import parse_qmd
+from renderer.spreadsheet import csv_text
 
 LEDGER_FIELDS = ["id", "kind", "text", "value", "low", "high", "unit", "year", "sources", "branch",
                  "sentence", "chapter", "anchor", "expression", "line"]
@@ -66,7 +66,8 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
                 setup=None, protect=()) -> RenderResult:
     """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
 
-    formats: any of "html", "pdf". fresh: ignore stored executions. env: added to every
+    formats: any of "html", "pdf". fresh: ignore every cache (stored executions and tool
+    outputs: everything is made again). env: added to every
     chapter kernel's environment. edition: a dict; its "stamp" (one line of text) is shown in
     every HTML page's footer and on the PDF title page, every other key is added to each
     ledger entry (without a stamp, "key: value" pairs are shown). progress(event, name, seconds) is called with
@@ -99,7 +100,7 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
         outdir.check_out_dir(out_dir, project.root, cache_root, tuple(protect))  # recovery may restore it
         docs = [parse_qmd(ch.path) for ch in project.chapters]
         result = RenderResult(out_dir=out_dir)
-        outputs = OutputCache(cache_root)
+        outputs = OutputCache(cache_root, fresh=fresh)
         with ThreadPoolExecutor(max_workers=1) as warm:
             def prefetch(nb):  # chart SVGs and the JS bundle, made while other chapters run
                 warm.submit(_prefetch, nb, formats, outputs)
@@ -308,11 +309,33 @@ def _claims(parts, asts, labels, edition) -> list[dict]:
 
 
 def _write_notebooks(tmp: Path, project, notebooks) -> None:
-    """Keep each executed notebook (for nbval and debugging) under notebooks/."""
+    """Keep each executed notebook (for nbval and debugging) under notebooks/, normalised."""
     folder = tmp / "notebooks"
     folder.mkdir()
     for chapter in project.chapters:
-        nbformat.write(notebooks[chapter.rel], folder / f"{chapter.stem}.ipynb")
+        nbformat.write(_normalised(notebooks[chapter.rel]), folder / f"{chapter.stem}.ipynb")
+
+
+def _normalised(nb) -> nbformat.NotebookNode:
+    """A copy of an executed notebook without what differs between two runs of it.
+
+    Why: two renders of the same inputs must give the same bytes. nbformat gives each cell a
+    random id and nbclient records when each cell ran (metadata.execution); here a cell's id
+    is its position ("cell-0", ...) and the timings are dropped. The record cell's list of
+    libraries in memory depends on what a forked kernel had preloaded (renderer.zygote), not
+    on the chapter, and is dropped too; the chapter's own outputs are left as they are.
+    """
+    nb = copy.deepcopy(nb)
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index}"
+        cell.get("metadata", {}).pop("execution", None)
+        if RECORD_TAG in tags(cell):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream":
+                    record = json.loads(output["text"])
+                    record.pop("third_party", None)
+                    output["text"] = json.dumps(record) + "\n"
+    return nb
 
 
 def _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, images: set,
@@ -359,18 +382,20 @@ def _write_pdf(project, asts, parts, labels, edition, outputs, tmp, local_images
 
 
 def _write_ledger(tmp: Path, claims: list[dict]) -> None:
-    """claims.json (list of entries) and claims.csv (sources joined with ';')."""
+    """claims.json (list of entries, raw values) and claims.csv (sources joined with ';').
+
+    claims.csv is for spreadsheets: every cell is neutralised against formula injection
+    (renderer.spreadsheet), e.g. a claim text "=HYPERLINK(...)" is written "'=HYPERLINK(...)".
+    """
     (tmp / "claims.json").write_text(json.dumps(claims, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     extra = [k for c in claims for k in c if k not in LEDGER_FIELDS]
     fields = LEDGER_FIELDS + sorted(set(extra), key=extra.index)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for claim in claims:
-        row = {k: ("" if claim.get(k) is None else claim.get(k)) for k in fields}
+        row = {k: ("" if claim.get(k) is None else str(claim.get(k))) for k in fields}
         row["sources"] = ";".join(claim.get("sources") or [])
-        writer.writerow(row)
-    (tmp / "claims.csv").write_text(buf.getvalue(), encoding="utf-8")
+        rows.append([row[k] for k in fields])
+    (tmp / "claims.csv").write_text(csv_text([fields, *rows]), encoding="utf-8", newline="")
 
 
 LOCK_WAIT = 900  # seconds to wait for another render of the same project to finish

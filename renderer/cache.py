@@ -145,25 +145,37 @@ class ChapterCache:
 
 
 class OutputCache:
-    """Content-addressed store for outputs of deterministic tools (pandoc, typst, vl-convert)."""
+    """Content-addressed store for outputs of deterministic tools (pandoc, typst, vl-convert).
 
-    def __init__(self, root: Path):
+    Keys hold the renderer's own source too (`renderer_hash`): cards and the PDF are made by
+    renderer code, and a changed renderer must not be served an output of the old one.
+    fresh=True (`render_book(fresh=True)`, `paradox render --fresh`): nothing stored before
+    this render is read - every output is made again (and stored for later renders); within
+    the render, an output made once is reused.
+    """
+
+    def __init__(self, root: Path, fresh: bool = False):
         self.dir = Path(root) / "outputs"
+        self.fresh = fresh
         self.used: set[Path] = set()
+        self.made: set[Path] = set()
 
     def get_or_make(self, kind: str, key_parts: list, make) -> bytes:
         """Return the cached bytes for these inputs, or call `make()` and store its bytes."""
-        digest = hashlib.sha256(kind.encode())
+        digest = hashlib.sha256(kind.encode() + b"\0" + renderer_hash().encode())
         for part in key_parts:
             digest.update(b"\0" + (part if isinstance(part, bytes) else str(part).encode()))
         path = self.dir / kind / digest.hexdigest()
         self.used.add(path)
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            data = make()
-            write_atomic(path, data)
-            return data
+        if not self.fresh or path in self.made:
+            try:
+                return path.read_bytes()
+            except FileNotFoundError:
+                pass
+        data = make()
+        write_atomic(path, data)
+        self.made.add(path)
+        return data
 
     def prune(self) -> None:
         """Drop entries of the kinds used in this render that this render did not use."""

@@ -18,6 +18,10 @@ and each dataset's keys, so `read_card_csv` gives back the very rows of the spec
 `replot_spec` re-plots the same chart from the CSV (tested). The one thing a CSV cannot tell
 apart: an empty string comes back as null.
 
+The CSV is for spreadsheets, so its cells (header included) are neutralised against formula
+injection (renderer.spreadsheet: a text cell starting with = + - @, tab or CR gets a leading
+'); `read_card_csv` takes the quote off again, and metadata.json keeps the raw texts.
+
 This module is generic: it knows Vega-Lite, not the book. Limits, refused with CardError: data
 given by URL or generated (`sequence`, `graticule`) rather than inline values; columns that
 mix JSON types (which a CSV could not give back); nested objects in a value.
@@ -27,7 +31,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import io
 import json
 import re
 import zipfile
@@ -35,6 +38,8 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 import vl_convert
+
+from renderer.spreadsheet import CSV_NOTE, csv_text, restore
 
 __all__ = ["CardError", "write_figure_card", "plotted_data", "read_card_csv", "replot_spec",
            "card_files", "caption_sources", "plain_caption", "CARD_SCALE"]
@@ -182,14 +187,10 @@ def _cell(value: Any) -> str:
 
 
 def _csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[Mapping[str, str]]) -> str:
-    """The rows as CSV text with a header, '\\n' line ends, missing keys as empty cells."""
+    """The rows as spreadsheet-safe CSV text (renderer.spreadsheet) with a header; missing keys
+    are empty cells."""
     names = [c["name"] for c in columns]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([_cell(row.get(name)) for name in names])
-    return out.getvalue()
+    return csv_text([names, *([_cell(row.get(name)) for name in names] for row in rows)])
 
 
 def _parse(text: str, kind: str) -> Any:
@@ -214,8 +215,9 @@ def read_card_csv(csv_path: str | Path, data: Mapping[str, Any] | None = None
 
     `data` is metadata.json's "data" entry (column types and each dataset's columns); without
     it, it is read from the `metadata.json` beside the CSV. A row gets exactly the keys of its
-    dataset, so a dataset's rows come back as they were given. What a CSV cannot tell apart:
-    an empty string comes back as null (null is by far the commoner in chart data).
+    dataset, so a dataset's rows come back as they were given. Cells neutralised against
+    formula injection get their original text back. What a CSV cannot tell apart: an empty
+    string comes back as null (null is by far the commoner in chart data).
     """
     csv_path = Path(csv_path)
     if data is None:
@@ -225,8 +227,10 @@ def read_card_csv(csv_path: str | Path, data: Mapping[str, Any] | None = None
     keys = {d["name"]: set(d["columns"]) for d in data["datasets"]}
     only = data["datasets"][0]["name"] if len(data["datasets"]) == 1 else None
     with csv_path.open(encoding="utf-8", newline="") as handle:
+        table = ([restore(cell) for cell in line] for line in csv.reader(handle))
+        header = next(table)
         rows = []
-        for record in csv.DictReader(handle):
+        for record in (dict(zip(header, line)) for line in table):
             own = keys[only if only is not None else record[DATASET_COLUMN]]
             rows.append({name: _parse(text, kinds[name]) if name != DATASET_COLUMN else text
                          for name, text in record.items()
@@ -330,7 +334,8 @@ def _metadata(fig_id: str, caption: str, alt: str, sources: Sequence[Any], citat
         "png_scale": CARD_SCALE,
         "data": {"file": f"{fig_id}.csv", "rows": n_rows, "columns": columns,
                  "datasets": datasets,
-                 "note": "the data given to the chart, before the chart's own transforms"},
+                 "note": "the data given to the chart, before the chart's own transforms",
+                 "csv_cells": CSV_NOTE},
     }
 
 

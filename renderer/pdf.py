@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Mapping
 
 import typst
 import vl_convert
@@ -19,6 +20,7 @@ from renderer.html import vl_version
 from renderer.outputs import Chart
 from renderer.pandoc import meta_value
 from renderer.project import Project
+from renderer.sourcedate import source_date_epoch
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "book.typ"
 
@@ -80,10 +82,18 @@ def to_typst(project: Project, ast: dict, cache: OutputCache) -> str:
     return pandoc.run(args, json.dumps(ast).encode(), cache, files, what="PDF").decode()
 
 
-def compile_pdf(typst_source: str, assets: dict[str, bytes], cache: OutputCache) -> bytes:
-    """Typst -> PDF bytes; cached by the source and every image it includes."""
+def compile_pdf(typst_source: str, assets: dict[str, bytes], cache: OutputCache,
+                env: Mapping[str, str] | None = None) -> bytes:
+    """Typst -> PDF bytes; cached by the source, every image it includes and the PDF's date.
+
+    The PDF's /CreationDate and /ModDate (and its XMP dates) are SOURCE_DATE_EPOCH from `env`
+    (default os.environ) when set, so two renders of the same inputs give the same bytes;
+    unset, Typst writes the time of compiling. A bad value raises SourceDateError.
+    """
+    timestamp = source_date_epoch(env)
     key = [typst.__version__ if hasattr(typst, "__version__") else "typst", typst_source.encode()]
     key += [k.encode() + b"\0" + v for k, v in sorted(assets.items())]
+    key += [f"timestamp={timestamp}"]
 
     def make() -> bytes:
         with tempfile.TemporaryDirectory(prefix="renderer-typst-") as tmp:
@@ -92,7 +102,7 @@ def compile_pdf(typst_source: str, assets: dict[str, bytes], cache: OutputCache)
                 write_atomic(root / name, data)
             (root / "book.typ").write_text(typst_source, encoding="utf-8")
             try:
-                return typst.compile(str(root / "book.typ"), root=str(root))
+                return typst.compile(str(root / "book.typ"), root=str(root), timestamp=timestamp)
             except Exception as err:  # typst.TypstError: report it as the render's failure
                 raise RenderError(f"PDF: typst could not compile the book: {err}") from None
 

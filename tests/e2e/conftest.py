@@ -3,7 +3,8 @@
 Every e2e test that needs a rendered book uses `good_book`: the real book (repository
 `_quarto.yml`, `data/`) rendered once per session, HTML and PDF, by the command a user types
 (`paradox render --fresh --out DIR`). It is fresh (every chapter executed, the cache ignored)
-because it doubles as the first of the two fresh renders test_determinism.py compares - on a
+because it doubles as the first of the two fresh renders test_determinism.py compares byte
+for byte (every render has the same SOURCE_DATE_EPOCH, see paradox_env) - on a
 clean checkout (CI) the cache is empty anyway, so this costs nothing there - and it leaves the
 cache warm for the renders that follow. Tests never write into the repository's `data/` or
 `_book/`: they copy what they change into tmp_path.
@@ -34,10 +35,18 @@ GOOD_RENDER = ("render", "--fresh")
 RENDER_TIMEOUT = 900
 
 
+# Every render of a session has the same SOURCE_DATE_EPOCH (a reproducible build's one
+# time; 2025-11-28 00:00:00 UTC unless the caller set one), so two renders of the same inputs
+# are byte-identical - edition date and PDF dates included (test_determinism.py).
+PINNED_EPOCH = os.environ.get("SOURCE_DATE_EPOCH") or "1764288000"
+
+
 def paradox_env() -> dict[str, str]:
-    """The environment a user's shell would give `paradox`, minus any PARADOX_DATA override."""
+    """The environment a user's shell would give `paradox`, minus any PARADOX_DATA override,
+    with SOURCE_DATE_EPOCH pinned for the session."""
     env = {k: v for k, v in os.environ.items() if k != "PARADOX_DATA"}
     env.setdefault("PYTHONUNBUFFERED", "1")
+    env["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
     return env
 
 

@@ -1,91 +1,30 @@
-"""Determinism: two fresh renders of the same inputs give the same claims ledger and the same
-HTML, byte for byte, apart from the date/time of the edition stamp (the one thing that says
-when the edition was made).
+"""Determinism: two fresh renders of the same inputs, with the same SOURCE_DATE_EPOCH, are
+byte-identical - every file of the two books: HTML pages, the PDF (its /CreationDate and
+/ModDate are SOURCE_DATE_EPOCH), its Typst source, the claims ledger, the figure cards and
+their zips, and the kept notebooks (stable cell ids, no timings).
 
-Both renders ignore the cache (`--fresh`), so every chapter is executed twice in fresh kernels:
+Both renders ignore every cache (`--fresh`: stored executions and stored tool outputs), so
+every chapter is executed twice in fresh kernels and pandoc, Typst and vl-convert run twice:
 any dependence on dict order, hash seeds, wall-clock time, random draws without a seed, or
 temporary paths shows up as a difference here. The first is the session's `good_book`
-(conftest.GOOD_RENDER); the second repeats the same command into another folder.
+(conftest.GOOD_RENDER, both formats); the second repeats the same command into another
+folder. conftest.paradox_env pins SOURCE_DATE_EPOCH for both.
 """
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
 import difflib
-import io
-import json
+import hashlib
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 
-from .conftest import GOOD_RENDER, RENDERED_FROM, explain, inputs_digest, render_pinned
+from .conftest import GOOD_RENDER, PINNED_EPOCH, RENDERED_FROM, explain, inputs_digest, render_pinned
 
 pytestmark = pytest.mark.slow
-
-# The edition stamp's date/time: the only thing allowed to differ between two renders of the
-# same inputs (two renders either side of midnight print different edition dates). It is an
-# ISO date (optionally with a time) inside an element whose class names the edition - the
-# renderer's footer writes <span class="edition-date">date: 2026-11-28</span>, a one-string
-# stamp would be <span class="edition-edition">Edition 0.1.0 of 2026-11-28 ...</span> - or
-# an edition field of a ledger entry.
-ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
-EDITION_ELEMENT = re.compile(r'(<(\w+)\b[^>]*\bclass="[^"]*edition[^"]*"[^>]*>)([^<]*)(</\2>)')
-
-
-def normalise_edition_time(page: str) -> str:
-    """The page with the date/time of each edition element replaced by EDITION-TIME."""
-    return EDITION_ELEMENT.sub(lambda m: m.group(1) + ISO_DATE_TIME.sub("EDITION-TIME", m.group(3)) + m.group(4), page)
-
-
-def normalise_ledger_edition_time(ledger: str) -> str:
-    """claims.json / claims.csv with the date/time in edition fields replaced.
-
-    JSON: values of keys that name the edition ("edition", "edition_date", ...). CSV: the
-    columns whose header names the edition.
-    """
-    if ledger.lstrip().startswith("["):
-        entries = json.loads(ledger)
-        for entry in entries:
-            for key, value in entry.items():
-                if "edition" in key and isinstance(value, str):
-                    entry[key] = ISO_DATE_TIME.sub("EDITION-TIME", value)
-        return json.dumps(entries, indent=2, ensure_ascii=False)
-    rows = list(csv.reader(io.StringIO(ledger)))
-    edition_cols = [i for i, name in enumerate(rows[0]) if "edition" in name] if rows else []
-    for row in rows[1:]:
-        for i in edition_cols:
-            if i < len(row):
-                row[i] = ISO_DATE_TIME.sub("EDITION-TIME", row[i])
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
-
-
-def first_difference(a: str, b: str, name: str) -> str:
-    diff = difflib.unified_diff(a.splitlines(), b.splitlines(), f"a/{name}", f"b/{name}", n=1, lineterm="")
-    return "\n".join(list(diff)[:30])
-
-
-def test_normalisation_touches_only_the_edition_time():
-    page = ('<p>In 2012-01-01 terms</p><footer><span class="edition-date">date: 2026-11-28</span> '
-            '<span class="edition-version">version: 0.1.0</span></footer>')
-    other_day = page.replace("2026-11-28", "2026-11-29")
-    assert normalise_edition_time(page) == normalise_edition_time(other_day)
-    assert normalise_edition_time(page) != normalise_edition_time(page.replace("0.1.0", "0.2.0"))
-    assert normalise_edition_time(page) != normalise_edition_time(page.replace("2012-01-01", "2012-01-02"))
-    stamp = '<div class="edition-stamp">Edition 0.1.0 of 2026-11-28T23:59:59Z</div>'
-    assert normalise_edition_time(stamp) == normalise_edition_time(stamp.replace("2026-11-28T23:59:59Z", "2026-11-29T00:00:01Z"))
-
-
-def test_ledger_normalisation_touches_only_edition_fields():
-    entry = {"id": "x", "text": "2013-04-01", "edition_date": "2026-11-28", "value": 1.0}
-    a = json.dumps([entry])
-    b = json.dumps([dict(entry, edition_date="2026-11-29")])
-    assert normalise_ledger_edition_time(a) == normalise_ledger_edition_time(b)
-    assert normalise_ledger_edition_time(a) != normalise_ledger_edition_time(json.dumps([dict(entry, text="2013-04-02")]))
-    csv_a = "id,text,edition_date\nx,2013-04-01,2026-11-28\n"
-    assert normalise_ledger_edition_time(csv_a) == normalise_ledger_edition_time(csv_a.replace("11-28", "11-29"))
-    assert normalise_ledger_edition_time(csv_a) != normalise_ledger_edition_time(csv_a.replace("04-01", "04-02"))
 
 
 @pytest.fixture(scope="module")
@@ -111,27 +50,42 @@ def two_fresh_renders(good_book, tmp_path_factory):
     pytest.fail("the project's sources changed during every attempt: no two renders of the same inputs")
 
 
+def files(root: Path) -> dict[str, str]:
+    """{relative path: sha256} of every file under root."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def first_difference(a: Path, b: Path) -> str:
+    """The first lines that differ between two files (text), or their sizes (binary)."""
+    try:
+        left, right = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return f"{a.name}: {a.stat().st_size} vs {b.stat().st_size} bytes"
+    diff = difflib.unified_diff(left.splitlines(), right.splitlines(), str(a), str(b), n=0, lineterm="")
+    return "\n".join(line[:300] for line in list(diff)[:12])
+
+
 def test_same_files(two_fresh_renders):
     a, b = two_fresh_renders
-    files = lambda root: sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-    assert files(a) == files(b)
+    assert sorted(files(a)) == sorted(files(b))
 
 
-def test_claims_ledger_is_identical_apart_from_the_edition_time(two_fresh_renders):
+def test_every_file_is_byte_identical(two_fresh_renders):
     a, b = two_fresh_renders
-    for name in ("claims.json", "claims.csv"):
-        left, right = (normalise_ledger_edition_time((book / name).read_text(encoding="utf-8")) for book in (a, b))
-        assert left == right, first_difference(left, right, name)
+    left, right = files(a), files(b)
+    kinds = {Path(name).suffix for name in left}
+    assert {".html", ".pdf", ".typ", ".json", ".csv", ".zip", ".ipynb", ".png", ".svg"} <= kinds
+    different = [name for name in sorted(left) if name in right and left[name] != right[name]]
+    assert different == [], "\n\n".join(first_difference(a / n, b / n) for n in different[:5])
 
 
-def test_html_is_identical_apart_from_the_edition_time(two_fresh_renders):
-    a, b = two_fresh_renders
-    pages = sorted(p.relative_to(a) for p in a.rglob("*.html"))
-    assert pages, "no HTML pages rendered"
-    different = []
-    for rel in pages:
-        left = normalise_edition_time((a / rel).read_text(encoding="utf-8"))
-        right = normalise_edition_time((b / rel).read_text(encoding="utf-8"))
-        if left != right:
-            different.append(first_difference(left, right, rel.as_posix()))
-    assert different == [], "\n\n".join(different)
+def test_pdf_dates_are_the_source_date_epoch(two_fresh_renders):
+    a, _ = two_fresh_renders
+    (pdf,) = a.glob("*.pdf")
+    info = subprocess.run(["pdfinfo", "-isodates", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    dates = dict(re.findall(r"^(CreationDate|ModDate):\s+(\S+)", info, re.M))
+    pinned = dt.datetime.fromtimestamp(int(PINNED_EPOCH), tz=dt.timezone.utc)
+    assert dates == {"CreationDate": pinned.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "ModDate": pinned.strftime("%Y-%m-%dT%H:%M:%SZ")}
