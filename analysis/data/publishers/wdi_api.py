@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +36,7 @@ from analysis.data.publishers.wdi_bulk import INDICATORS
 NAME = r"^(VC\.IHR\.PSRC\.P5|SP\.POP\.TOTL)(\.page\d+)?\.json$"
 API = "https://api.worldbank.org"
 PER_PAGE = 20000
+WAIT = 1.0  # seconds before the first retry (doubled after)
 MANIFEST = "fetch.json"
 
 
@@ -118,7 +121,7 @@ class FetchError(Exception):
     """The API could not be read (network, HTTP error, malformed page); str() is one line."""
 
 
-def _get(url: str, attempts: int = 3, wait: float = 1.0) -> bytes:
+def _get(url: str, attempts: int = 3) -> bytes:
     """GET with a few retries on server errors (5xx) and dropped connections; 4xx fails at once."""
     for attempt in range(1, attempts + 1):
         try:
@@ -131,16 +134,31 @@ def _get(url: str, attempts: int = 3, wait: float = 1.0) -> bytes:
             if attempt == attempts:
                 reason = getattr(err, "reason", err)
                 raise FetchError(f"{url}: {reason} (no network? save the files by hand and use --from)") from None
-        time.sleep(wait * attempt)
+        time.sleep(WAIT * attempt)
     raise AssertionError("unreachable")
 
 
 def fetch(codes: list[str], dest: Path, api: str = API, per_page: int = PER_PAGE, today: dt.date | None = None) -> list[dict]:
     """Download every page of each indicator (all countries) into `dest`, byte for byte, and
-    write `dest/fetch.json`: file, url, retrieved, bytes, sha256. Returns the manifest."""
+    write `dest/fetch.json`: file, url, retrieved, bytes, sha256. Returns the manifest.
+
+    Pages are gathered in `<dest>.partial` and renamed to `dest` only when every page of every
+    indicator has arrived, so a failed download leaves no folder that looks complete."""
     dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    retrieved = (today or dt.date.today()).isoformat()
+    partial = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        manifest = _fetch_all(codes, partial, api, per_page, (today or dt.date.today()).isoformat())
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    os.replace(partial, dest)
+    return manifest
+
+
+def _fetch_all(codes: list[str], dest: Path, api: str, per_page: int, retrieved: str) -> list[dict]:
+    """Every page of every indicator into `dest`, plus fetch.json."""
     manifest = []
     for code in codes:
         page, pages = 1, 1
