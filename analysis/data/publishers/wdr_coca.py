@@ -56,6 +56,8 @@ def read(path: Path, names: NameMap) -> list[Edition]:
     long = _values(rows, header, years, label_col, where)
     if long.empty:
         refuse(where.at(row=header + 2, column=label_col + 1), "no data rows below the year header")
+    if not long["country"].eq("Total").any():
+        refuse(where.at(column=label_col + 1, label="Total"), "no 'Total' row with values (formulas saved without their results?)")
     check_total(long, f"{where.file}: sheet {sheet!r}")
     table = _measured(long, footnotes, rules, names, where.at(column=label_col + 1))
     notes = "; ".join(f"{k}) {v}" for k, v in sorted(footnotes.items()))
