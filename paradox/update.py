@@ -173,7 +173,7 @@ def apply_edition(tables: dict, edition: Edition, rule: dict, schemas: dict, kee
             keyed = table.set_index(rule["key"]).index
             incoming = new.set_index(rule["key"]).index
             clash = keyed.isin(incoming)
-            newer = table["source_id"].map(lambda s: (family_edition(rule, s) or 0) > edition.edition)
+            newer = table["source_id"].map(lambda s: (family_edition(rule, s) or 0) > edition.edition).to_numpy(dtype=bool)
             if (clash & newer).any():  # a newer edition already holds these keys: they stay
                 kept = table[clash & newer].set_index(rule["key"]).index
                 new = new[~incoming.isin(kept)]
