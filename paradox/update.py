@@ -212,14 +212,17 @@ def source_row(edition: Edition, rule: dict, folder: Path) -> dict:
     }
 
 
-def plan(folder: Path, data_dir: Path, allow_older: bool = False, rules: dict | None = None) -> Plan:
+def plan(folder: Path, data_dir: Path, allow_older: bool = False, rules: dict | None = None,
+         editions: list[Edition] | None = None) -> Plan:
     """Read every file in `folder` and reconcile it with `data_dir`; nothing is written.
 
     Raises DataValidationError listing every problem (unreadable files, disagreements beyond
-    the rules, older vintages) - all files are looked at before giving up.
+    the rules, older vintages) - all files are looked at before giving up. `editions`, if
+    given, are the files of `folder` already read (tests read the publisher files once).
     """
     folder, data_dir = Path(folder), Path(data_dir)
-    editions = read_folder(folder, NameMap(csv_path(data_dir, "countries")))
+    if editions is None:
+        editions = read_folder(folder, NameMap(csv_path(data_dir, "countries")))
     rules = rules or read_hand_yaml(RULES)
     sets = read_hand_yaml("country_sets.yaml")
     keep = set(sets["latin_america_caribbean"]) | set(sets["comparators"]) | set(sets["aggregates"])

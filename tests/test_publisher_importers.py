@@ -10,6 +10,7 @@ import pytest
 
 from analysis.data.paths import DEFAULT_DATA, DEFAULT_SOURCES
 from analysis.data.publishers import NameMap, format_of, read_folder
+from tests.publisher_files import all_editions
 
 PUB = DEFAULT_SOURCES / "publisher"
 
@@ -22,7 +23,7 @@ def names() -> NameMap:
 @pytest.fixture(scope="module")
 def read(names):
     """Every publisher file read once (the WGI workbooks take seconds): file name -> Edition."""
-    editions = read_folder(PUB, names)
+    editions = all_editions()
     by_path = {e.path.relative_to(PUB).as_posix(): e for e in editions}
 
     def get(relative: str):
