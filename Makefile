@@ -24,10 +24,12 @@ test-fast: $(VENV)
 	$(BIN)/python -m pytest -m "not slow"
 
 # Seconds for every model and simulation (budget 2 s), then the render: cold, no change, one
-# data file changed (targets: <= 20 s, <= 2 s, only the chapters that read the file re-run).
+# data file changed (targets: <= 20 s, <= 2 s, only the chapters that read the file re-run),
+# then `paradox update` from the publishers' files (with and without the ledger diff).
 bench: $(VENV)
 	$(BIN)/python benchmarks/analysis_bench.py
 	$(BIN)/python benchmarks/render_bench.py
+	$(BIN)/python benchmarks/update_bench.py
 
 # Re-pin every dependency (with hashes) after editing pyproject.toml. Needs `uv` on PATH.
 lock:

@@ -78,6 +78,13 @@ def cmd_diff(args) -> int:
     return diff_main(args)
 
 
+def cmd_update(args) -> int:
+    """Adopt a new edition from the publishers' files (or the World Bank API)."""
+    from paradox.update import main as update_main
+
+    return update_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: one sub-command per verb."""
     parser = argparse.ArgumentParser(
@@ -113,6 +120,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("old", help="old _book/ folder or data folder")
     p.add_argument("new", help="new _book/ folder or data folder")
     p.set_defaults(func=cmd_diff)
+
+    p = verbs.add_parser("update", help="adopt a new edition from the publishers' own files")
+    p.add_argument("--from", dest="from_dir", metavar="FOLDER",
+                   help="files saved from the publishers (default: fetch the WDI series from the API)")
+    p.add_argument("--data", default=str(REPO / "data"), help="the data folder to update (default: data/)")
+    p.add_argument("--out", help="write the new data folder here instead of replacing --data")
+    p.add_argument("--raw", help="where the API download is saved (default: raw/wdi-<date>/ beside --data)")
+    p.add_argument("--api", default="https://api.worldbank.org", help="World Bank API base URL")
+    p.add_argument("--allow-older", action="store_true", help="adopt a vintage older than the one in --data")
+    p.add_argument("--no-render", action="store_true", help="list changed rows only, not the ledger numbers that move")
+    p.set_defaults(func=cmd_update)
     return parser
 
 

@@ -67,18 +67,18 @@ def total_old(raw: pd.DataFrame, names: CountryNames) -> pd.DataFrame:
     return sums
 
 
-def total_new(raw: pd.DataFrame) -> pd.DataFrame:
+def total_new(raw: pd.DataFrame, raw_file: str = NEW) -> pd.DataFrame:
     """WDR 2025 file: sum every cocaine row (not coca leaf/bush) per country-year."""
-    expect(set(raw["DrugGroup"]) == {"Cocaine-type"}, NEW, "only Cocaine-type rows")
-    expect(set(raw["DrugSubGroup"]) <= NEW_SUBGROUPS, NEW, f"known sub-groups only; new: {sorted(set(raw['DrugSubGroup']) - NEW_SUBGROUPS)}")
+    expect(set(raw["DrugGroup"]) == {"Cocaine-type"}, raw_file, "only Cocaine-type rows")
+    expect(set(raw["DrugSubGroup"]) <= NEW_SUBGROUPS, raw_file, f"known sub-groups only; new: {sorted(set(raw['DrugSubGroup']) - NEW_SUBGROUPS)}")
     coca = raw["DrugSubGroup"].eq(NEW_EXCLUDED_SUBGROUP)
-    expect(set(raw.loc[coca, "DrugName"]) <= {"Coca leaf", "Coca bush"}, NEW, "Coca-type rows are coca leaf or bush")
-    expect(raw["msCode"].str.fullmatch("[A-Z]{3}").all(), NEW, "every row has an ISO3 msCode")
+    expect(set(raw.loc[coca, "DrugName"]) <= {"Coca leaf", "Coca bush"}, raw_file, "Coca-type rows are coca leaf or bush")
+    expect(raw["msCode"].str.fullmatch("[A-Z]{3}").all(), raw_file, "every row has an ISO3 msCode")
     cocaine = raw[~coca]
-    kilograms = to_number(cocaine["Kilograms"], NEW, "Kilograms")
+    kilograms = to_number(cocaine["Kilograms"], raw_file, "Kilograms")
     # Two rows have no quantity (Paraguay 2022 coca paste, Luxembourg 2021 other): skipped,
     # not read as zero. More than a handful would mean the layout changed.
-    expect(kilograms.isna().sum() <= 5, NEW, f"at most 5 rows without a quantity, got {kilograms.isna().sum()}")
+    expect(kilograms.isna().sum() <= 5, raw_file, f"at most 5 rows without a quantity, got {kilograms.isna().sum()}")
     cocaine, kilograms = cocaine[kilograms.notna()], kilograms[kilograms.notna()]
     frame = pd.DataFrame({"iso3": cocaine["msCode"].str.strip(), "year": cocaine["Reference year"].astype(int), "kilograms": kilograms})
     sums = frame.groupby(["iso3", "year"], as_index=False)["kilograms"].sum()

@@ -43,19 +43,19 @@ def drop_excluded(raw: pd.DataFrame, excluded: set[str]) -> pd.DataFrame:
     return raw[~raw["Country/Territory"].isin(excluded)]
 
 
-def tidy(raw: pd.DataFrame, names: CountryNames) -> pd.DataFrame:
+def tidy(raw: pd.DataFrame, names: CountryNames, raw_file: str = RAW) -> pd.DataFrame:
     """Rename, parse numbers, take the first year of a span."""
     years = raw["Year"]
-    expect(years.str.fullmatch(r"[0-9]{4}(/[0-9]{2})?").all(), RAW, f"Year is YYYY or YYYY/YY, got {sorted(set(years[~years.str.fullmatch(r'[0-9]{4}(/[0-9]{2})?')]))}")
-    best = to_number(raw["Best"], RAW, "Best")
-    expect(best.notna().all(), RAW, "every row has a best estimate")
+    expect(years.str.fullmatch(r"[0-9]{4}(/[0-9]{2})?").all(), raw_file, f"Year is YYYY or YYYY/YY, got {sorted(set(years[~years.str.fullmatch(r'[0-9]{4}(/[0-9]{2})?')]))}")
+    best = to_number(raw["Best"], raw_file, "Best")
+    expect(best.notna().all(), raw_file, "every row has a best estimate")
     return pd.DataFrame({
-        "iso3": names.iso3(raw["Country/Territory"], RAW),
+        "iso3": names.iso3(raw["Country/Territory"], raw_file),
         "year": years.str[:4].astype(int),
         "age_group": raw["Age"],
         "prevalence_pct": best,
-        "low_pct": to_number(raw["Low"], RAW, "Low"),
-        "high_pct": to_number(raw["High"], RAW, "High"),
+        "low_pct": to_number(raw["Low"], raw_file, "Low"),
+        "high_pct": to_number(raw["High"], raw_file, "High"),
         "method": raw["Method"],
         "source_id": SOURCE_ID,
     })
