@@ -212,7 +212,12 @@ def wrap_tables(body: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """The text of an HTML fragment: tags dropped, entities decoded, spaces collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    spaced = _BLOCK_TAG.sub(" ", fragment)  # block boundaries separate words; inline tags do not
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|caption|figure|figcaption|"
+                        r"section|pre|blockquote|br|hr|img)\b[^>]*>")
 
 
 def page_toc(page: Page, project: Project) -> str:

@@ -136,8 +136,9 @@
     }
   }
 
-  function number(v) {
+  function number(v, unit) {
     if (typeof v !== "number") return v == null ? "" : String(v);
+    if (/year/i.test(unit || "")) return String(v);  // 2021, not 2,021
     return v.toLocaleString(lang, {maximumSignificantDigits: 6});
   }
   function claimPopover(span, claim) {
@@ -147,8 +148,8 @@
       if (claim.kind === "branch") {
         box.appendChild(el("p", {}, "This sentence was chosen by the data."));
       } else {
-        row("Value", number(claim.value));
-        if (claim.low != null || claim.high != null) row("Range", (claim.low != null ? number(claim.low) : "\u2026") + " to " + (claim.high != null ? number(claim.high) : "\u2026"));
+        row("Value", number(claim.value, claim.unit));
+        if (claim.low != null || claim.high != null) row("Range", (claim.low != null ? number(claim.low, claim.unit) : "\u2026") + " to " + (claim.high != null ? number(claim.high, claim.unit) : "\u2026"));
         row("Unit", claim.unit);
         row("Year", claim.year);
       }

@@ -19,14 +19,25 @@ def copy_book(dest: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def book_sources() -> dict:
+    """What a caller (paradox render) tells the renderer about the test book's source ids."""
+    return SOURCES
+
+
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     """The test book rendered to HTML and PDF once: (project dir, out dir, RenderResult)."""
     from renderer import render_book
 
     project = copy_book(tmp_path_factory.mktemp("rendered") / "book")
     out = project / "_book"
-    result = render_book(project, out, formats=("html", "pdf"))
+    result = render_book(project, out, formats=("html", "pdf"), data_package=project / "data",
+                         sources=SOURCES)
     return project, out, result
+
+
+SOURCES = {"field_notes": {"name": "Test Station", "title": "Field notes", "year": "2021",
+                           "url": "https://example.org/field-notes"}}
 
 
 @pytest.fixture(scope="session")

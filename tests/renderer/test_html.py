@@ -136,13 +136,14 @@ def test_printed_output_is_shown_and_code_is_not_echoed(site):
     assert "import textwrap" not in site["chapters/context.html"].text
 
 
-def test_two_fresh_renders_from_different_folders_give_identical_pages(rendered, book_copy):
+def test_two_fresh_renders_from_different_folders_give_identical_pages(rendered, book_copy, book_sources):
     """Determinism, and no absolute path of the machine leaks into a page."""
     from renderer import render_book
 
     _, out, _ = rendered
     # the same formats: a page links the PDF only when the render writes one
-    other = render_book(book_copy, book_copy / "_book", formats=("html", "pdf"), fresh=True).out_dir
+    other = render_book(book_copy, book_copy / "_book", formats=("html", "pdf"), fresh=True,
+                        data_package=book_copy / "data", sources=book_sources).out_dir
     pages = sorted(p.relative_to(out) for p in out.rglob("*.html"))
     assert pages == sorted(p.relative_to(other) for p in other.rglob("*.html"))
     for page in pages:
