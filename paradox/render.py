@@ -47,7 +47,7 @@ def render(args) -> int:
     fields = {k: v for k, v in edition.items() if k != "stamp"}
     render_args = dict(out_dir=Path(args.out), formats=formats, env=env, edition=edition,
                        progress=_progress(out),
-                       figure_citation=figure_citation_template(load_citation(), fields),
+                       figure_citation=figure_citation_template(load_citation(), citation_edition(fields)),
                        data_package=data, sources=source_details(data))
 
     def setup(since=None, book=None):
@@ -89,6 +89,13 @@ def render_settings(data: Path, edition_file: Path, write: bool = True):
         write_edition_file(info, edition_file)
         return env, edition
     return env, edition, lambda: write_edition_file(info, edition_file)
+
+
+def citation_edition(fields: dict) -> dict:
+    """The edition as analysis.citation reads it (version, date, data_to, commit) from the
+    ledger fields: the figure cards then cite the same edition date as appendix C, not "n.d."."""
+    return {"version": fields.get("edition_version"), "date": fields.get("edition_date"),
+            "data_to": fields.get("data_to"), "commit": fields.get("edition_commit")}
 
 
 def source_details(data: Path) -> dict:

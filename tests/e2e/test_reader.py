@@ -197,3 +197,17 @@ def test_first_chart_shows_its_svg_with_javascript_off(served, browser, book_cha
     context.close()
     assert shown
     assert sidebar_links > 5, "without JavaScript the contents must still be reachable"
+
+
+def test_figure_cards_cite_the_edition_date_the_ledger_gives(good_book, claims):
+    """A figure card's suggested citation names the edition's year and date, as appendix C's
+    citation does, never "(n.d.)"."""
+    import json
+
+    date = claims[0]["edition_date"]
+    cards = sorted((good_book / "figures").glob("*/metadata.json"))
+    assert cards, "no figure cards"
+    wrong = [card.parent.name for card in cards
+             if (c := json.loads(card.read_text(encoding="utf-8"))["citation"]).count("(n.d.)")
+             or f"({date[:4]})" not in c or f"edition of {date}" not in c]
+    assert wrong == []
