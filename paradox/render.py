@@ -55,7 +55,8 @@ def render(args) -> int:
     fields = {k: v for k, v in edition.items() if k != "stamp"}
     render_args = dict(out_dir=Path(args.out), formats=formats, env=env, edition=edition,
                        progress=_progress(out), protect=(data,),
-                       figure_citation=figure_citation_template(load_citation(), fields))
+                       figure_citation=figure_citation_template(load_citation(), citation_edition(fields)),
+                       data_package=data, sources=source_details(data))
 
     def setup(since=None, book=None):
         write_edition()
@@ -106,6 +107,24 @@ def render_settings(data: Path, edition_file: Path, write: bool = True):
         write_edition_file(info, edition_file)
         return env, edition
     return env, edition, lambda: write_edition_file(info, edition_file)
+
+
+def citation_edition(fields: dict) -> dict:
+    """The edition as analysis.citation reads it (version, date, data_to, commit) from the
+    ledger fields: the figure cards then cite the same edition date as appendix C, not "n.d."."""
+    return {"version": fields.get("edition_version"), "date": fields.get("edition_date"),
+            "data_to": fields.get("data_to"), "commit": fields.get("edition_commit")}
+
+
+def source_details(data: Path) -> dict:
+    """source id -> publisher, title, year and link, from the data folder's sources.csv: what
+    the HTML book shows when a reader hovers or focuses a number."""
+    import csv
+
+    with open(data / "sources.csv", encoding="utf-8", newline="") as handle:
+        return {row["source_id"]: {"name": row.get("publisher") or row["source_id"], "title": row.get("title") or "",
+                                   "year": row.get("year") or "", "url": row.get("url") or ""}
+                for row in csv.DictReader(handle)}
 
 
 def _previous_ledger(since: str | None, read_ledger) -> Path | None:

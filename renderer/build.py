@@ -28,6 +28,7 @@ from renderer import html as html_site
 from renderer import outdir
 from renderer import pdf as pdf_book
 from renderer import zygote
+from renderer.downloads import write_downloads
 from renderer.figures import link_cards, write_cards
 from renderer.cache import ChapterCache, OutputCache, chapter_key, write_atomic
 from renderer.crossref import check_references, claim_sentences, number_book, walk
@@ -38,6 +39,7 @@ from renderer.outputs import VEGALITE, assemble
 from renderer.pandoc import markdown_to_ast
 from renderer.project import load_project
 from renderer.qmd import parse_qmd
+from renderer.search import index_site
 from renderer.spreadsheet import csv_text
 
 LEDGER_FIELDS = ["id", "kind", "text", "value", "low", "high", "unit", "year", "sources", "branch",
@@ -63,7 +65,7 @@ class RenderResult:
 
 def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False, env=None,
                 edition=None, progress=None, cache_dir=None, figure_citation="{caption}",
-                setup=None, protect=()) -> RenderResult:
+                setup=None, protect=(), data_package=None, sources=None) -> RenderResult:
     """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
 
     formats: any of "html", "pdf". fresh: ignore every cache (stored executions and tool
@@ -82,6 +84,8 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     under the first one's kernels. protect: folders (e.g. the data folder) that out_dir must
     not be, contain or lie inside; checked with the rest of `outdir.check_out_dir` before
     anything is written.
+    data_package: a data folder, zipped into the HTML book as a download (data-package.zip).
+    sources: source id -> {"name", "title", "url", "year"}, shown in each number's popover.
     """
     start = time.perf_counter()
     project = load_project(Path(project_dir))
@@ -108,7 +112,7 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
         swap = outdir.begin(cache_root, out_dir)
         try:
             _write_book(project, docs, notebooks, formats, edition, outputs, swap.tmp, result, notify,
-                        figure_citation)
+                        figure_citation, web={"data_package": data_package, "sources": sources})
             outdir.write_marker(swap.tmp)
             outdir.finish(cache_root, swap)
         finally:
@@ -204,7 +208,7 @@ def _record(nb) -> dict:
 
 
 def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify,
-                figure_citation="{caption}") -> None:
+                figure_citation="{caption}", web=None) -> None:
     """Everything after execution, written into the temporary folder `tmp`."""
     claim_ids: set = set()
     parts = [assemble(doc, notebooks[ch.rel], ch, project.execute, claim_ids)
@@ -240,7 +244,9 @@ def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result
         notify("cards", f"figures/ ({len(card_ids)} cards)", time.perf_counter() - t)
     if "html" in formats:
         t = time.perf_counter()
-        _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, set(images), card_ids)
+        site = html_site.Site(write_downloads(tmp, project.slug, formats, (web or {}).get("data_package")),
+                              (web or {}).get("sources") or {})
+        _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, set(images), card_ids, site)
         notify("html", "index.html", time.perf_counter() - t)
     if "pdf" in formats:
         t = time.perf_counter()
@@ -339,11 +345,11 @@ def _normalised(nb) -> nbformat.NotebookNode:
 
 
 def _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, images: set,
-                card_ids: set = frozenset()) -> None:
+                card_ids: set = frozenset(), site=None) -> None:
     """The HTML site: pages (chart captions linking to their figure cards), references, assets."""
     pages = [html_site.page_from_chapter(
                  ch, link_cards(html_site.relink_images(ast, ch.html_name, images), ch.html_name, card_ids),
-                 bool(part.charts))
+                 bool(part.charts), part.claims)
              for ch, ast, part in zip(project.chapters, asts, parts)]
     refs_page = next((p.name for p in pages if _has_refs(p.ast)), "")
     if keys and not refs_page:
@@ -354,10 +360,10 @@ def _write_html(project, asts, parts, labels, keys, edition, outputs, tmp, image
             lambda p: html_site.render_fragment(p, project, labels, keys, refs_page, outputs), pages))
     for page, body in zip(pages, bodies):
         page.body = body
-    for page in pages:
-        html_site.write_page(tmp, page, pages, project, edition)
+    html_site.write_pages(tmp, pages, project, edition, site)
     majors = sorted({c.major for part in parts for c in part.charts})
     html_site.write_assets(tmp, bool(majors), majors[-1] if majors else "", outputs)
+    index_site(tmp, pages, outputs)
 
 
 def _has_refs(ast: dict) -> bool:

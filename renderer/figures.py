@@ -17,15 +17,26 @@ from pathlib import Path
 import vl_convert
 
 from renderer.cache import OutputCache
-from renderer.cards import caption_sources, plain_caption, write_figure_card
+from renderer.cards import caption_sources, card_files, plain_caption, write_figure_card
 from renderer.crossref import walk
 
 CARD_LINK_TEXT = "Figure card (PNG, SVG, data, citation)"
+DATA_LINK_TEXT = "Data (CSV)"
 
 
 def card_zip_path(fig_id: str) -> str:
     """Where a figure's card zip lives, relative to the book's root."""
     return f"figures/{fig_id}.zip"
+
+
+def card_svg_path(fig_id: str) -> str:
+    """Where a figure's card SVG lives, relative to the book's root (shown until the chart draws)."""
+    return f"figures/{fig_id}/{card_files(fig_id)[1]}"
+
+
+def card_csv_path(fig_id: str) -> str:
+    """Where the data a figure plots lives as CSV, relative to the book's root."""
+    return f"figures/{fig_id}/{card_files(fig_id)[2]}"
 
 
 def write_cards(tmp: Path, charts: list, citation: str, edition: dict | None, cache: OutputCache) -> list[str]:
@@ -73,10 +84,13 @@ def link_cards(ast: dict, page: str, fig_ids: set[str]) -> dict:
             return
         blocks = node["c"][1]
         if blocks and blocks[-1]["t"] == "Para":
-            href = depth + card_zip_path(node["c"][0][0])
+            fig_id = node["c"][0][0]
             link = {"t": "Link", "c": [["", ["card-link"], []], [{"t": "Str", "c": CARD_LINK_TEXT}],
-                                       [href, "Download this figure's card"]]}
-            blocks[-1]["c"] += [{"t": "Space"}, {"t": "Str", "c": "("}, link, {"t": "Str", "c": ")"}]
+                                       [depth + card_zip_path(fig_id), "Download this figure's card"]]}
+            data = {"t": "Link", "c": [["", ["card-link", "data-link"], []], [{"t": "Str", "c": DATA_LINK_TEXT}],
+                                       [depth + card_csv_path(fig_id), "The numbers this figure plots, as a table"]]}
+            blocks[-1]["c"] += [{"t": "Space"}, {"t": "Str", "c": "("}, link, {"t": "Str", "c": ";"},
+                                {"t": "Space"}, data, {"t": "Str", "c": ")"}]
 
     walk(ast["blocks"], visit)
     return ast

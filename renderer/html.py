@@ -1,12 +1,17 @@
 """The HTML site: one page per chapter (pandoc fragments in a page template written here),
-a sidebar table of contents, previous/next links, a references page, the stylesheet and the
-vega/vega-lite/vega-embed JavaScript shipped locally (no page makes a network request).
+a sidebar table of contents with search and downloads, an "On this page" list, previous/next
+links, a references page, the stylesheet, the page script and the vega/vega-lite/vega-embed
+JavaScript shipped locally (no page makes a network request).
+
+What a reader's browser needs beyond the text rides in each page: the claim, source and
+cross-reference previews as one JSON block (`#page-data`, read by `assets/book.js`).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +40,11 @@ class Page:
     sections: list = field(default_factory=list)  # [(id, number, title)] of level-2 headings
     has_charts: bool = False
     body: str = ""
+    claims: list = field(default_factory=list)   # ledger entries shown on this page
+    notebook: str = ""                           # its executed notebook, under the site root
 
 
-def page_from_chapter(chapter: Chapter, ast: dict, has_charts: bool) -> Page:
+def page_from_chapter(chapter: Chapter, ast: dict, has_charts: bool, claims: list = ()) -> Page:
     """Title, number and section list of a chapter, read from its numbered AST."""
     title, number, sections = "", "", []
 
@@ -53,7 +60,8 @@ def page_from_chapter(chapter: Chapter, ast: dict, has_charts: bool) -> Page:
             sections.append((attr[0], num, stringify(inlines)))
 
     walk(ast["blocks"], visit)
-    return Page(chapter.html_name, title, number, ast, sections, has_charts)
+    return Page(chapter.html_name, title, number, ast, sections, has_charts, claims=list(claims),
+                notebook=f"notebooks/{chapter.stem}.ipynb")
 
 
 def relink_images(ast: dict, page: str, images: set) -> dict:
@@ -122,23 +130,50 @@ def references_page(project: Project, keys: list[str], cache: OutputCache) -> Pa
     return Page("references.html", "References", "", ast)
 
 
-def write_page(out: Path, page: Page, pages: list[Page], project: Project, edition: dict | None) -> None:
+@dataclass
+class Site:
+    """What every page shares beyond its chapter: the download links and the sources' details.
+
+    downloads: [(path under the site root, label)]. sources: source id -> {"name", "title",
+    "url", "year"} (any may be missing), shown in a number's popover; the renderer does not
+    know where they come from.
+    """
+
+    downloads: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)
+
+
+def write_pages(out: Path, pages: list[Page], project: Project, edition: dict | None,
+                site: Site | None = None) -> None:
+    """Write every page of the site (bodies rendered), sharing one table of previews."""
+    site = site or Site()
+    previews = book_previews(pages)
+    for page in pages:
+        write_page(out, page, pages, project, edition, site, previews)
+
+
+def write_page(out: Path, page: Page, pages: list[Page], project: Project, edition: dict | None,
+               site: Site | None = None, previews: dict | None = None) -> None:
     """Fill the page template and write the page."""
+    site = site or Site()
+    previews = book_previews(pages) if previews is None else previews
     index = pages.index(page)
     root = relative("", page.name)
     prev_link = _nav_link(pages[index - 1], page, "prev") if index > 0 else ""
     next_link = _nav_link(pages[index + 1], page, "next") if index + 1 < len(pages) else ""
-    scripts = ""
-    if page.has_charts:
-        scripts = (f'<script src="{root}{LIB}/vega-bundle.js"></script>\n'
-                   f'<script src="{root}{LIB}/charts.js" defer></script>')
+    # charts.js is small; it loads the ~900 KB vega bundle itself, after the page is parsed,
+    # while each chart's static SVG is already on screen.
+    scripts = f'<script src="{root}{LIB}/charts.js" defer></script>' if page.has_charts else ""
     values = {
         "lang": html.escape(project.lang), "root": root, "scripts": scripts,
-        "page_title": html.escape(_label(page) if page.title else project.title),
+        "page_title": html.escape(page_label(page) if page.title else project.title),
         "book_title": html.escape(project.title),
         "sidebar": sidebar(page, pages, project),
-        "body": (title_block(project) if index == 0 else "") + page.body,
+        "downloads": downloads(page, site),
+        "body": (title_block(project) if index == 0 else "") + shell_body(page.body),
         "prev": prev_link, "next": next_link, "footer": footer(project, edition),
+        "page_toc": page_toc(page, project),
+        "page_data": page_data(page, previews, site),
     }
     # One pass, so text inside a value (e.g. a literal "{{footer}}" in a chapter) is never re-filled.
     text = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], TEMPLATE)
@@ -147,7 +182,132 @@ def write_page(out: Path, page: Page, pages: list[Page], project: Project, editi
     target.write_text(text, encoding="utf-8")
 
 
-def _label(page: Page) -> str:
+def shell_body(body: str) -> str:
+    """The page body as readers get it: headings with anchor links, tables in scroll boxes."""
+    return wrap_tables(heading_anchors(body))
+
+
+_HEADING = re.compile(r'<h([2-4]) id="([^"]+)"([^>]*)>(.*?)</h\1>', re.S)
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
+
+
+def heading_anchors(body: str) -> str:
+    """A "#" link after each section heading, to copy a link to that section."""
+    return _HEADING.sub(lambda m: (
+        f'<h{m[1]} id="{m[2]}"{m[3]}>{m[4]} <a class="anchor" href="#{m[2]}" '
+        f'aria-label="Link to this section"><span aria-hidden="true">#</span></a></h{m[1]}>'), body)
+
+
+def wrap_tables(body: str) -> str:
+    """Each table in a box that scrolls sideways on its own (narrow screens), reachable by
+    keyboard and named by the table's caption for screen readers."""
+    def wrap(m):
+        caption = _CAPTION.search(m[0])
+        label = plain_text(caption[1]) if caption else "Table"
+        return (f'<div class="table-wrap" role="region" tabindex="0" '
+                f'aria-label="{html.escape(label, quote=True)}">{m[0]}</div>')
+    return _TABLE.sub(wrap, body)
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment: tags dropped, entities decoded, spaces collapsed."""
+    spaced = _BLOCK_TAG.sub(" ", fragment)  # block boundaries separate words; inline tags do not
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|caption|figure|figcaption|"
+                        r"section|pre|blockquote|br|hr|img)\b[^>]*>")
+
+
+def page_toc(page: Page, project: Project) -> str:
+    """The right-hand "On this page" list of the page's sections (scrollspy in book.js)."""
+    if not page.sections or not project.html.get("toc", True):
+        return ""
+    items = "".join(f'<li><a href="#{html.escape(i)}">{(html.escape(n) + "&nbsp; ") if n else ""}'
+                    f"{html.escape(t)}</a></li>" for i, n, t in page.sections)
+    return (f'<nav class="page-toc" aria-label="On this page" data-pagefind-ignore>'
+            f'<p class="page-toc-title">On this page</p><ul>{items}</ul></nav>')
+
+
+def downloads(page: Page, site: Site) -> str:
+    """The sidebar's download links (book-wide files, then this chapter's notebook)."""
+    links = list(site.downloads) + ([(page.notebook, "This chapter's notebook (.ipynb)")] if page.notebook else [])
+    if not links:
+        return ""
+    items = "".join(f'<li><a href="{relative(path, page.name)}">{html.escape(label)}</a></li>'
+                    for path, label in links)
+    return f'<div class="downloads"><p class="sidebar-heading">Downloads</p><ul>{items}</ul></div>'
+
+
+def page_data(page: Page, targets: dict, site: Site) -> str:
+    """The JSON the page script reads: this page's claims, their sources' details, and a
+    preview (label, text, picture) of every cross-reference target this page links to."""
+    claims = {c["id"]: {k: c.get(k) for k in ("kind", "value", "low", "high", "unit", "year", "sources")}
+              for c in page.claims}
+    used = {s for c in page.claims for s in c.get("sources") or []}
+    sources = {s: site.sources[s] for s in sorted(used) if s in site.sources}
+    linked = dict.fromkeys(re.findall(r'href="[^"#]*#((?:fig|tbl|sec)-[^"]+)"', page.body))
+    xrefs = {}
+    for ident in linked:
+        if ident in targets:
+            preview = dict(targets[ident])
+            if preview.get("img"):
+                preview["img"] = relative(preview["img"], page.name)
+            xrefs[ident] = preview
+    data = json.dumps({"claims": claims, "sources": sources, "xrefs": xrefs}, ensure_ascii=True, sort_keys=True)
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="page-data">{data}</script>'
+
+
+_FIGURE = re.compile(r'<figure id="((?:fig)-[^"]+)"[^>]*>(.*?)</figure>', re.S)
+_FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S)
+_CARD_LINK = re.compile(r'\s*\(<a [^>]*class="card-link".*?</a>\)', re.S)
+_IMG_SRC = re.compile(r'<img [^>]*src="([^"]+)"')
+_TABLE_ID = re.compile(r'<table id="(tbl-[^"]+)"[^>]*>.*?<caption>(.*?)</caption>', re.S)
+_HEAD_ID = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_NEXT_PARA = re.compile(r"\s*(?:<div[^>]*>\s*)*<p>(.*?)</p>", re.S)
+PREVIEW_CHARS = 320
+
+def book_previews(pages: list[Page]) -> dict:
+    """{label id: {"text", "img"}} for every figure, table and heading of the book, read from
+    the rendered bodies (so captions hold resolved citations, not citation keys)."""
+    found: dict = {}
+    for page in pages:
+        found.update(_page_previews(page))
+    return found
+
+
+def _page_previews(page: Page) -> dict:
+    """The preview of each figure, table and heading on one page."""
+    found = {}
+    for m in _FIGURE.finditer(page.body):
+        caption = _FIGCAPTION.search(m[2])
+        img = _IMG_SRC.search(m[2])
+        found[m[1]] = {"text": _short(plain_text(_CARD_LINK.sub("", caption[1]))) if caption else "",
+                       "img": _book_path(html.unescape(img[1]), page.name) if img else None}
+    for m in _TABLE_ID.finditer(page.body):
+        found[m[1]] = {"text": _short(plain_text(m[2])), "img": None}
+    for m in _HEAD_ID.finditer(page.body):
+        para = _NEXT_PARA.match(page.body, m.end())
+        title = plain_text(m[3])
+        found[m[2]] = {"text": title + (" — " + _short(plain_text(para[1])) if para else ""), "img": None}
+    return found
+
+
+def _short(text: str) -> str:
+    """At most PREVIEW_CHARS characters, cut at a word."""
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _book_path(src: str, page: str) -> str | None:
+    """A page-relative image path as a path under the site root (None for other URLs)."""
+    if "://" in src or src.startswith(("data:", "/")):
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), src))
+
+
+def page_label(page: Page) -> str:
     """`2 Title` or `Title`."""
     return f"{page.number}\u00a0 {page.title}" if page.number else page.title
 
@@ -157,7 +317,7 @@ def _nav_link(target: Page, current: Page, rel: str) -> str:
     arrow = "\u2190 " if rel == "prev" else ""
     after = " \u2192" if rel == "next" else ""
     return (f'<a class="nav-{rel}" rel="{rel}" href="{relative(target.name, current.name)}">'
-            f"{arrow}{html.escape(_label(target))}{after}</a>")
+            f"{arrow}{html.escape(page_label(target))}{after}</a>")
 
 
 def sidebar(current: Page, pages: list[Page], project: Project) -> str:
@@ -207,10 +367,12 @@ def footer(project: Project, edition: dict | None) -> str:
 
 
 def write_assets(out: Path, need_charts: bool, vl_major: str, cache: OutputCache) -> None:
-    """Copy the stylesheet; bundle vega + vega-lite + vega-embed when any page has a chart."""
+    """Copy the stylesheet, page script and icon; bundle vega + vega-lite + vega-embed when
+    any page has a chart."""
     lib = out / LIB
     lib.mkdir(parents=True, exist_ok=True)
-    (lib / "book.css").write_bytes((ASSETS / "book.css").read_bytes())
+    for name in ("book.css", "book.js", "favicon.svg"):
+        (lib / name).write_bytes((ASSETS / name).read_bytes())
     if need_charts:
         (lib / "charts.js").write_bytes((ASSETS / "charts.js").read_bytes())
         (lib / "vega-bundle.js").write_bytes(js_bundle(vl_major, cache))

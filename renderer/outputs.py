@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from renderer.figures import card_svg_path
 from renderer.kernel import INLINE_MIME
 from renderer.notebook import INLINE_TAG, tags
 from renderer.project import Chapter
@@ -235,8 +236,13 @@ def _chart(spec: dict, major: str, cell: Cell, chapter: Chapter, out: ChapterMar
     out.charts.append(Chart(chart_id, spec, major, alt, str(cell.options.get("fig-cap") or ""), chapter.stem))
     payload = json.dumps(spec, sort_keys=True, ensure_ascii=True)
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # The chart's card SVG (every chart gets a card) is on screen at once and without
+    # JavaScript; charts.js replaces it with the interactive chart. The box, not the drawing,
+    # carries the alt text: role="img" keeps the drawing's marks out of the accessibility tree.
+    static = "../" * chapter.html_name.count("/") + card_svg_path(chart_id)
     html_part = (
-        f'<div class="vega-chart" id="vis-{chart_id}" role="img" aria-label="{html.escape(alt, quote=True)}"></div>\n'
+        f'<div class="vega-chart" id="vis-{chart_id}" role="img" aria-label="{html.escape(alt, quote=True)}">'
+        f'<img class="chart-static" src="{html.escape(static, quote=True)}" alt=""></div>\n'
         f'<script type="application/json" class="vega-spec" data-target="vis-{chart_id}">{payload}</script>'
     )
     typst_part = f"#renderer-image({typst_string(f'figures/{chart_id}.svg')}, {typst_string(alt)})"

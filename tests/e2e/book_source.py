@@ -25,6 +25,11 @@ class Chapter:
     title: str
     figures: tuple[str, ...]
     tables: tuple[str, ...] = ()
+    alts: tuple[tuple[str, str], ...] = ()  # (figure label, its fig-alt) as the source says
+
+    def fig_alts(self) -> dict[str, str]:
+        """{figure label: fig-alt text} of this chapter's chart cells."""
+        return dict(self.alts)
 
     @property
     def page(self) -> str:
@@ -45,12 +50,16 @@ def chapters(project: Path) -> list[Chapter]:
 
 
 def _read_chapter(project: Path, rel: Path) -> Chapter:
-    title, figures, tables, in_code = None, [], [], False
+    title, figures, tables, in_code, options, alts = None, [], [], False, [], []
     for line in (project / rel).read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
-            in_code = not in_code
+            if in_code:
+                alts += _fig_alt(options)
+            in_code, options = not in_code, []
             continue
         if in_code:
+            if line.startswith("#|"):
+                options.append(line[2:])
             match = FIG_LABEL.match(line)
             if match:
                 figures.append(match.group(1))
@@ -63,7 +72,15 @@ def _read_chapter(project: Path, rel: Path) -> Chapter:
                 title = match.group(1)
     if title is None:
         raise ValueError(f"{rel}: no level-1 heading")
-    return Chapter(source=rel, title=title, figures=tuple(figures), tables=tuple(tables))
+    return Chapter(source=rel, title=title, figures=tuple(figures), tables=tuple(tables), alts=tuple(alts))
+
+
+def _fig_alt(options: list[str]) -> list[tuple[str, str]]:
+    """[(label, fig-alt)] of one code cell whose `#|` options (YAML) give both, else []."""
+    parsed = yaml.safe_load("\n".join(options)) if options else None
+    if isinstance(parsed, dict) and str(parsed.get("label", "")).startswith("fig-") and parsed.get("fig-alt"):
+        return [(parsed["label"], str(parsed["fig-alt"]))]
+    return []
 
 
 def plain(text: str) -> str:

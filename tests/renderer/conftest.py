@@ -19,14 +19,25 @@ def copy_book(dest: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def book_sources() -> dict:
+    """What a caller (paradox render) tells the renderer about the test book's source ids."""
+    return SOURCES
+
+
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     """The test book rendered to HTML and PDF once: (project dir, out dir, RenderResult)."""
     from renderer import render_book
 
     project = copy_book(tmp_path_factory.mktemp("rendered") / "book")
     out = project / "_book"
-    result = render_book(project, out, formats=("html", "pdf"))
+    result = render_book(project, out, formats=("html", "pdf"), data_package=project / "data",
+                         sources=SOURCES)
     return project, out, result
+
+
+SOURCES = {"field_notes": {"name": "Test Station", "title": "Field notes", "year": "2021",
+                           "url": "https://example.org/field-notes"}}
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +55,11 @@ def book_copy(tmp_path) -> Path:
 
 
 class _PageParser:
-    """Collects ids, links (tag, attribute, url), text and claim spans of one HTML page."""
+    """Collects ids, links (tag, attribute, url), text and claim spans of one HTML page.
+
+    Content of <template> and <script> elements is not shown to a reader: it is left out of
+    the text (e.g. the bibliography a page keeps only for citation previews).
+    """
 
     def __init__(self, text: str):
         from html.parser import HTMLParser
@@ -52,8 +67,11 @@ class _PageParser:
         self.ids, self.links, self.claims, self.chunks = set(), [], {}, []
         parser = HTMLParser(convert_charrefs=True)
         claim = []
+        hidden = []  # open <template>/<script> elements
 
         def start(tag, attrs):
+            if tag in ("template", "script"):
+                hidden.append(tag)
             attrs = dict(attrs)
             if "id" in attrs:
                 self.ids.add(attrs["id"])
@@ -66,12 +84,16 @@ class _PageParser:
                 claim.append(None)
 
         def end(tag):
+            if tag in ("template", "script") and hidden:
+                hidden.pop()
             if tag == "span" and claim:
                 item = claim.pop()
                 if item is not None:
                     self.claims[item[0]] = {"title": item[1], "text": item[2]}
 
         def data(text):
+            if hidden:
+                return
             self.chunks.append(text)
             for item in claim:
                 if item is not None:
