@@ -298,7 +298,7 @@ def test_an_invalid_schema_is_one_line(data):
     path = data / "schemas" / "coca_eradication.json"
     path.write_text(path.read_text().replace('"type": "number"', '"type": "numbr"'))
     before = file_digest(data)
-    assert lines_of(data) == ['schemas/coca_eradication.json: is not a valid table schema: field type "numbr" is not supported']
+    assert lines_of(data) == ['schemas/coca_eradication.json: field \'hectares\': type is "numbr" (the project\'s schema has "number")']
     assert_untouched(data, before)
 
 
