@@ -76,7 +76,7 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     fields = schema["fields"]
     file = f"{name}.csv"
     try:
-        rows = records(csv_path(folder, name).read_text(encoding="utf-8"))
+        rows = records(csv_path(folder, name).read_bytes().decode("utf-8"))  # line ends kept as written
     except (UnicodeDecodeError, csv.Error) as err:
         raise DataValidationError([Problem(file, message=f"cannot be read as UTF-8 CSV ({err.__class__.__name__})")]) from None
     expected = [f["name"] for f in fields]
