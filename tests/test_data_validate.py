@@ -298,7 +298,7 @@ def test_an_invalid_schema_is_one_line(data):
     path = data / "schemas" / "coca_eradication.json"
     path.write_text(path.read_text().replace('"type": "number"', '"type": "numbr"'))
     before = file_digest(data)
-    assert lines_of(data) == ['schemas/coca_eradication.json: is not a valid table schema: field type "numbr" is not supported']
+    assert lines_of(data) == ['schemas/coca_eradication.json: field \'hectares\': type is "numbr" (the project\'s schema has "number")']
     assert_untouched(data, before)
 
 
@@ -312,3 +312,24 @@ def test_an_impossible_homicide_rate_names_the_upper_bound(data):
     path.write_text("".join(lines), encoding="utf-8")
     messages = [str(p) for p in check_folder(data)]
     assert 'homicide.csv: row 14: rate_per_100k: expected a number between 0 and 1000, got "1e15"' in messages
+
+
+def test_the_data_layer_imports_run_one_way():
+    """No module of analysis/data imports, even inside a function, a module that imports it
+    back (issue 16: describe and validate imported each other)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "analysis" / "data"
+    graph = {}
+    for path in root.glob("*.py"):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis.data."):
+                names.add(node.module.split(".")[2])
+        graph[path.stem] = names - {path.stem}
+
+    def reaches(start: str, goal: str, seen: set) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph.get(start, ()))
+
+    assert "descriptor" in graph["describe"] and "validate" in graph["describe"]
+    assert [m for m in graph if reaches(m, m, set())] == []

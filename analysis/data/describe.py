@@ -4,24 +4,20 @@ The descriptor lists each table as a resource with its schema reference
 (`schemas/<name>.json`), sha256 (`"hash": "sha256:..."`), size in bytes and row count.
 `describe_folder` is the one way a user adopts edited data: it refuses a structurally broken
 folder, rewrites only the checksums/sizes/row counts, and says what changed.
+
+Imports run one way: describe -> validate -> descriptor (file_stats lives there, used by both).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
+from analysis.data.descriptor import file_stats
 from analysis.data.paths import DESCRIPTOR, HAND, SCHEMA_DIR, TABLES, csv_path, descriptor_path
 from analysis.data.problems import DataValidationError
+from analysis.data.validate import check_folder
 from analysis.data.write import write_json
-
-
-def file_stats(path: Path) -> dict:
-    """hash (sha256:...), bytes and rows (data lines, header excluded) of a CSV file."""
-    data = Path(path).read_bytes()
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-    return {"hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": max(lines - 1, 0)}
 
 
 def package_meta() -> dict:
@@ -71,8 +67,6 @@ def describe_folder(folder: Path) -> list[str]:
     A missing datapackage.json is written from scratch. Returns one human line per table
     whose figures changed.
     """
-    from analysis.data.validate import check_folder
-
     folder = Path(folder)
     path = descriptor_path(folder)
     blocking = [p for p in check_folder(folder) if not p.message.startswith(STALE_PREFIXES)

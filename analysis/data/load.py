@@ -7,11 +7,13 @@ a chapter is re-executed only when a table it uses changes.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.csvfile import records
 from analysis.data.paths import csv_path, data_dir as default_data_dir, schema_path
 from analysis.data.problems import DataValidationError, Problem
 
@@ -68,17 +70,23 @@ def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
-    """Parse the CSV as strings, check its header against the schema, convert each column."""
+    """Parse the CSV as strings (the one dialect, csvfile.py: what `paradox check` read),
+    check its header against the schema, convert each column."""
     schema = read_schema(folder, name)
     fields = schema["fields"]
     file = f"{name}.csv"
     try:
-        raw = pd.read_csv(csv_path(folder, name), dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        rows = records(csv_path(folder, name).read_bytes().decode("utf-8"))  # line ends kept as written
+    except (UnicodeDecodeError, csv.Error) as err:
         raise DataValidationError([Problem(file, message=f"cannot be read as UTF-8 CSV ({err.__class__.__name__})")]) from None
     expected = [f["name"] for f in fields]
-    if list(raw.columns) != expected:
-        raise DataValidationError([Problem(file, message=f"header is {list(raw.columns)}, expected {expected}")])
+    header = rows[0][1] if rows else []
+    if header != expected:
+        raise DataValidationError([Problem(file, message=f"header is {header}, expected {expected}")])
+    short = next((line for line, cells in rows[1:] if len(cells) != len(header)), None)
+    if short is not None:
+        raise DataValidationError([Problem(file, row=short, message=f"expected {len(header)} cells, as in the header")])
+    raw = pd.DataFrame([cells for _, cells in rows[1:]], columns=header, dtype=object)
     out = {}
     for field in fields:
         try:

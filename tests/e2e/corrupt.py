@@ -160,6 +160,37 @@ def future_year(folder: Path) -> Planted:
     return set_cell(folder, "population.csv", "year", "2999", peru)
 
 
+# --- issue 15: what validation let through and the render then crashed on -------------------
+
+
+def control_character(folder: Path) -> Planted:
+    # A NUL in a country name: vl-convert aborted the whole render (Rust panic, exit 134).
+    return set_cell(folder, "countries.csv", "name", "Pe\x00ru", peru)
+
+
+def underscore_digits(folder: Path) -> Planted:
+    # Python's int() reads 32_000_000; the loader did not (a traceback from the edition stamp).
+    return set_cell(folder, "population.csv", "population", "32_000_000", peru)
+
+
+def header_only(folder: Path) -> Planted:
+    # A table with no rows: chapter 6 failed with "argmax of an empty sequence".
+    header, _ = read_table(folder, "coca_eradication.csv")
+    write_table(folder, "coca_eradication.csv", header, [])
+    return Planted("coca_eradication.csv")
+
+
+def schema_without_minimum(folder: Path) -> Planted:
+    # The folder's own schema loosened, then a negative area: the book printed it.
+    import json
+
+    path = folder / "schemas" / "coca_cultivation.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "hectares")["constraints"].pop("minimum")
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    return set_cell(folder, "coca_cultivation.csv", "hectares", "-92800", lambda r: peru(r) and r["headline"] == "true")
+
+
 
 # --- faults that pass validation and must stop the render while the book executes ----------
 
@@ -256,6 +287,18 @@ CORRUPTIONS: list[Corruption] = [
     Corruption("future_year", future_year,
                lambda p: re.escape(f'population.csv: {_row(p)}: year: expected an integer between 1990 and ')
                + r'\d{4}, got "2999"$'),
+    Corruption("control_character", control_character,
+               lambda p: re.escape(f'countries.csv: {_row(p)}: name: expected text without control characters or '
+                                   'non-characters, got "Pe\\x00ru" (U+0000, a control character, at character 3)')),
+    Corruption("underscore_digits", underscore_digits,
+               lambda p: re.escape(f'population.csv: {_row(p)}: population: expected an integer >= 0, got "32_000_000" '
+                                   "(write numbers with the digits 0-9 only, without spaces or separators)")),
+    Corruption("header_only", header_only,
+               lambda p: re.escape("coca_eradication.csv: has a header but no rows; the book needs at least one row "
+                                   "of every table")),
+    Corruption("schema_without_minimum", schema_without_minimum,
+               lambda p: re.escape("schemas/coca_cultivation.json: field 'hectares': constraint minimum is missing "
+                                   "(the project's schema has 0)")),
     # The model faults: the render must stop with a message a user can act on - naming the
     # chapter and saying that the model did not converge / could not be fitted - not print
     # the numbers of a model that failed.

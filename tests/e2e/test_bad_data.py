@@ -26,6 +26,7 @@ def test_the_corpus_covers_the_required_kinds():
         "missing_column", "extra_column", "wrong_type", "negative_count", "percentage_over_100",
         "duplicate_key", "unknown_iso3", "empty_file", "wrong_delimiter", "non_utf8",
         "checksum_mismatch", "missing_file", "unknown_source", "future_year", "model_does_not_converge",
+        "control_character", "underscore_digits", "header_only", "schema_without_minimum",
     }
     assert required <= names and len(CORRUPTIONS) >= 12
 
@@ -61,4 +62,4 @@ def test_bad_data_stops_the_render_with_a_clear_message(corruption, tmp_path, pr
         # clear message, nothing else (no progress, no log noise).
         lines = [l for l in done.stderr.splitlines() if l.strip()]
         assert lines[-1].endswith("nothing was rendered."), explain(done)
-        assert all(re.match(r"[\w.-]+\.(csv|json): ", l) for l in lines[:-1]), explain(done)
+        assert all(re.match(r"[\w./-]+\.(csv|json): ", l) for l in lines[:-1]), explain(done)
