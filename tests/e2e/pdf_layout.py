@@ -40,10 +40,16 @@ class Run:
     page: int
     text: str
     font: str  # font family as embedded, e.g. "VGUWFB+LibertinusSerif"
+    size: float = 0.0  # as pdftohtml reports it (points x 1.5)
 
     @property
     def code(self) -> bool:
         return bool(MONO.search(self.font))
+
+    @property
+    def chart(self) -> bool:
+        """Text of a chart: vl-convert sets it in DejaVu Sans, smaller than any heading."""
+        return "DejaVuSans" in self.font and not self.code and self.size < 15
 
 
 def _run(*cmd: str) -> str:
@@ -89,12 +95,13 @@ def runs(pdf: Path) -> tuple[list[Run], ET.Element]:
     """Text runs with their fonts (`pdftohtml -xml`), and the document's outline element."""
     xml = _run("pdftohtml", "-xml", "-i", "-q", "-stdout", "-enc", "UTF-8", str(pdf))
     root = ET.fromstring(xml)
-    fonts = {spec.get("id"): spec.get("family", "") for spec in root.iter("fontspec")}
+    fonts = {spec.get("id"): (spec.get("family", ""), float(spec.get("size", 0))) for spec in root.iter("fontspec")}
     found = []
     for page in root.iter("page"):
         number = int(page.get("number"))
         for text in page.iter("text"):
-            found.append(Run(number, "".join(text.itertext()), fonts.get(text.get("font"), "")))
+            family, size = fonts.get(text.get("font"), ("", 0.0))
+            found.append(Run(number, "".join(text.itertext()), family, size))
     return found, root.find("outline")
 
 
@@ -103,17 +110,18 @@ def straight_quotes(found: list[Run]) -> list[Run]:
     return [r for r in found if not r.code and ('"' in r.text or "'" in r.text)]
 
 
-ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")  # a date, not a range
+# Not ranges: a date (2026-11-30), a standard's part number (ISO 3166-1).
+NOT_RANGE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\bISO \d+-\d+")
 HYPHEN_RANGE = re.compile(r"\d-\d")
 
 
 def hyphen_ranges(found: list[Run]) -> list[tuple[int, str]]:
     """(page, text) of each hyphen between two digits outside code, including a range broken
-    at a line end ("3.5-" / "25.6"); ISO dates (2026-11-30) are not ranges."""
+    at a line end ("3.5-" / "25.6"); dates and standards' numbers (NOT_RANGE) left out."""
     hits = []
     prose = [r for r in found if not r.code]
     for i, r in enumerate(prose):
-        text = ISO_DATE.sub("date", r.text)
+        text = NOT_RANGE.sub("x", r.text)
         hits += [(r.page, text[max(0, m.start() - 12):m.end() + 12]) for m in HYPHEN_RANGE.finditer(text)]
         after = prose[i + 1] if i + 1 < len(prose) else None
         if after and after.page == r.page and re.search(r"\d-$", text) and re.match(r"\d", after.text):
