@@ -9,12 +9,16 @@ word. `str(estimate)` is the text a reader sees; `estimate._repr_claim_()` is th
 renderer records in the claims ledger (ARCHITECTURE.md, "Claim protocol").
 
 Rules the formatter follows (tested in tests/test_estimate.py):
-- a range is never dropped: low and high without a point print as "$5-7 billion"; a point with
-  an interval prints the interval beside it ("2.1% a year (95% CI 0.4-3.9%)");
+- a range is never dropped: low and high without a point print as "$5–7 billion"; a point with
+  an interval prints the interval beside it ("2.1% a year (95% CI 0.4–3.9%)");
+- typography of a published report: an en dash (U+2013) between the ends of a range, never a
+  hyphen; a true minus sign (U+2212) placed before the currency symbol ("−$1.7 billion"); a
+  range that crosses zero reads "−1.2 to 0.3"; an end that is exactly zero prints "0", not
+  "0.0" ("$0–3.5 billion"); `year_span` prints a span of calendar years ("2000–2012");
 - a bound equal to the point, with the other end open, is a one-sided claim:
   point == low -> "at least ...", point == high -> "at most ..." (or the hedge given);
   a point at one end of a closed range prints as the range ("at least $5 billion, perhaps
-  closer to $7 billion": value = low = 5e9, high = 7e9 -> "$5-7 billion");
+  closer to $7 billion": value = low = 5e9, high = 7e9 -> "$5–7 billion");
 - thousands separators everywhere except calendar years ("2013"); money is scaled to
   million / billion;
 - a year is shown for rates ("33.3 per 100,000 (2012)") and wherever `show_year=True`.
@@ -29,7 +33,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
-__all__ = ["Estimate", "Branch", "choose", "format_number", "UNITS"]
+__all__ = ["Estimate", "Branch", "choose", "format_number", "year_span", "UNITS"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ def _auto_decimals(values: Iterable[float]) -> int:
 
 
 MINUS = "\u2212"
+EN_DASH = "\u2013"  # between the ends of a range: "5–7", as typesetters print it
 
 
 def _group(x: float, decimals: int) -> str:
@@ -155,11 +160,11 @@ def decimals_for(values: list[float], unit: str, digits: int | None = None) -> i
 
 def format_number(values: list[float], unit: str, digits: int | None = None,
                   bare: bool = False, scale_from: list[float] | None = None) -> str:
-    """Format one value ("$1 billion") or a low-high pair ("$5-7 billion") in `unit`.
+    """Format one value ("$1 billion") or a low-high pair ("$5–7 billion") in `unit`.
 
     Both ends of a pair share one scale and one number of decimals so that a range reads as
     one quantity. `digits` overrides the unit's decimals. `bare` drops a worded suffix (an
-    interval printed beside its point: "33.3 per 100,000 (90% interval 30.1-36.0)") but keeps
+    interval printed beside its point: "33.3 per 100,000 (90% interval 30.1–36.0)") but keeps
     "%" and the money prefix and scale. `scale_from` picks the money scale from other values
     (so a point and its interval share "billion").
     """
@@ -175,8 +180,8 @@ def format_number(values: list[float], unit: str, digits: int | None = None,
         parts = [f"{v:.{decimals}f}".replace("-", MINUS) for v in scaled]
     else:
         parts = [_group(v, decimals) for v in scaled]
-    joiner = " to " if any(v < 0 for v in scaled) else "-"
-    number = joiner.join(parts)
+    if len(parts) == 2:  # a range: an end that is exactly zero is "0", not "0.0"
+        parts = ["0" if v == 0 else part for v, part in zip(scaled, parts)]
     suffix = spec.suffix
     if spec.singular and len(parts) == 1 and parts[0] == "1":
         suffix = spec.singular
@@ -184,7 +189,30 @@ def format_number(values: list[float], unit: str, digits: int | None = None,
         suffix = ""
     elif bare:
         suffix = "%"
-    return f"{spec.prefix}{number}{scale_word}{suffix}"
+    if any(v < 0 for v in scaled):  # "−1.2 to 0.3": a dash beside a minus sign misreads
+        number = " to ".join(_signed(part, spec.prefix) for part in parts)
+    else:
+        number = spec.prefix + EN_DASH.join(parts)
+    return f"{number}{scale_word}{suffix}"
+
+
+def _signed(part: str, prefix: str) -> str:
+    """One number with its currency prefix, the minus sign in front: "−$1.7", "$2"."""
+    if part.startswith(MINUS):
+        return MINUS + prefix + part[len(MINUS):]
+    return prefix + part
+
+
+def year_span(first: int, last: int) -> str:
+    """A span of calendar years as a reader expects it: "2000–2012", or "2012" for one year.
+
+    Why here: year spans in sentences and tables ("surveys 2000–2012") are ranges too, and
+    every range in the book takes the en dash of the one formatter, never a hyphen.
+    """
+    first, last = int(first), int(last)
+    if first > last:
+        raise ValueError(f"year_span: first year {first} after last year {last}")
+    return str(first) if first == last else f"{first}{EN_DASH}{last}"
 
 
 @dataclass(frozen=True)

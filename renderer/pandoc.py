@@ -12,7 +12,7 @@ from renderer.cache import OutputCache
 from renderer.errors import RenderError
 
 FILTERS = Path(__file__).resolve().parent / "filters"
-READER = "markdown-smart"  # quotes are typed by the author; no curly-quote guessing
+READER = "markdown+smart"  # curly quotes, apostrophes, en and em dashes from what the author types, as Quarto reads it
 
 
 def pandoc_path() -> str:

@@ -34,7 +34,7 @@ def test_every_real_claim_formats_with_its_hedge():
     claims = real_tables()["article_claims"]
     text = {cid: str(claim_estimate(claims, cid)) for cid in claims["claim_id"]}
     assert text["drug_earnings_usd"] == "well over $1 billion"
-    assert text["organized_crime_total_usd"] == "$5-7 billion"
+    assert text["organized_crime_total_usd"] == "$5\u20137 billion"
     assert text["gold_vs_drugs_multiple"] == "almost three times"
     assert text["us_share_pct"] == "as little as 5%"
     assert text["cocaine_production_tons"] == "about 325 tonnes"

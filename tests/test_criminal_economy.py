@@ -39,7 +39,7 @@ def test_residual_at_floor():
     e = ce.residual_at_floor(CLAIMS)
     # $5-7 bn minus 1 x (1 + 3) = 4 bn -> $1-3 bn left for trafficking, timber, antiquities
     assert (e.low, e.high) == pytest.approx((1e9, 3e9))
-    assert str(e) == "$1-3 billion"
+    assert str(e) == "$1\u20133 billion"
 
 
 def test_residual_range_by_interval_arithmetic():
@@ -129,6 +129,6 @@ def test_interval_estimates_contain_their_points(drugs, ratio, t_low, t_width):
 def test_real_claims_give_the_hand_worked_answers(real_tables):
     claims = real_tables["article_claims"]
     # the table encodes: drugs value = low = $1 bn; gold value = high = 3; total $5-7 bn
-    assert str(ce.residual_at_floor(claims)) == "$1-3 billion"
+    assert str(ce.residual_at_floor(claims)) == "$1\u20133 billion"
     assert str(ce.drugs_ceiling(claims)) == "at most $1.75 billion"
     assert ce.consistency_verdict(claims).branch == "parts_fit"

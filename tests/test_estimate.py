@@ -23,20 +23,20 @@ def test_lower_bound_keeps_the_articles_own_hedge():
 
 
 def test_closed_range_without_point_prints_both_ends():
-    # "at least $5 billion a year, perhaps closer to $7 billion" -> $5-7 billion
-    assert str(Estimate(None, 5e9, 7e9, unit="USD")) == "$5-7 billion"
+    # "at least $5 billion a year, perhaps closer to $7 billion" -> $5–7 billion (en dash)
+    assert str(Estimate(None, 5e9, 7e9, unit="USD")) == "$5\u20137 billion"
 
 
 def test_point_at_one_end_of_a_closed_range_prints_the_range():
     # the claims table encodes "at least $5 billion, perhaps closer to $7 billion" as
     # value = low = 5e9, high = 7e9
     e = Estimate(5e9, 5e9, 7e9, unit="USD")
-    assert str(e) == "$5-7 billion" and e._repr_claim_()["value"] == 5e9
+    assert str(e) == "$5\u20137 billion" and e._repr_claim_()["value"] == 5e9
 
 
 def test_range_across_million_and_billion_shares_one_scale():
     # 0.4e9 and 1.2e9 both in billions so the range reads as one quantity
-    assert str(Estimate(None, 4e8, 1.2e9, unit="USD")) == "$0.4-1.2 billion"
+    assert str(Estimate(None, 4e8, 1.2e9, unit="USD")) == "$0.4\u20131.2 billion"
 
 
 def test_hedged_point():
@@ -54,14 +54,14 @@ def test_rate_shows_year_and_one_decimal():
 
 def test_point_with_interval_prints_interval_beside_it():
     e = Estimate(2.1, 0.4, 3.9, unit="percent_per_year", interval="95% CI")
-    assert str(e) == "2.1% a year (95% CI 0.4-3.9%)"
+    assert str(e) == "2.1% a year (95% CI 0.4\u20133.9%)"
     e = Estimate(2.9e9, 1.9e9, 4.2e9, unit="USD", interval="90% interval")
-    assert str(e) == "$2.9 billion (90% interval $1.9-4.2 billion)"
+    assert str(e) == "$2.9 billion (90% interval $1.9\u20134.2 billion)"
 
 
 def test_rate_with_interval_and_year():
     e = Estimate(33.3, 30, 36, unit="per_100k", year=2012, interval="90% interval")
-    assert str(e) == "33.3 per 100,000 (2012; 90% interval 30.0-36.0)"
+    assert str(e) == "33.3 per 100,000 (2012; 90% interval 30.0\u201336.0)"
 
 
 def test_upper_bound_and_as_many_as():
@@ -144,10 +144,10 @@ def test_interval_contains_its_point(a, b, c):
 def test_a_range_is_never_dropped(a, b):
     lo, hi = sorted([a, b])
     text = str(Estimate(None, lo, hi, unit="tonnes"))
-    lo_txt = format_number([lo, hi], "tonnes").split("-")[0]
+    lo_txt = format_number([lo, hi], "tonnes").split("\u2013")[0]
     assert lo_txt in text
     if format_number([lo], "tonnes") != format_number([hi], "tonnes"):
-        assert "-" in text
+        assert "\u2013" in text
 
 
 def test_branch_is_a_frozen_value():
@@ -161,4 +161,4 @@ def test_calendar_year_prints_without_thousands_separator():
     e = Estimate(2013, unit="year")
     assert str(e) == "2013"
     assert e._repr_claim_()["text"] == "2013"
-    assert str(Estimate(None, 2012, 2013, unit="year")) == "2012-2013"
+    assert str(Estimate(None, 2012, 2013, unit="year")) == "2012\u20132013"

@@ -163,7 +163,7 @@ def test_prevalence_keeps_unodc_range():
     e = mk.prevalence(USE, "PER")
     assert (e.low, e.high) == (0.175, 1.752)
     # 0.964 (0.175-1.752): one decimal because the range passes 1
-    assert str(e) == "1.0% (2017; UNODC range 0.2-1.8%)"
+    assert str(e) == "1.0% (2017; UNODC range 0.2\u20131.8%)"  # en dash: the formatter's ranges
 
 
 def test_market_rank_among_covered_countries():

@@ -135,7 +135,7 @@ def test_south_american_median_is_the_median_of_the_ranked_rates():
                               "south_america": [True] * 3, "is_aggregate": [False] * 3})
     m = report._sa_median(homicide, countries, 2020)
     assert (m.point, m.low, m.high) == (4.0, 2.0, 9.0)
-    assert str(m) == "4.0 per 100,000 (2020; range 2.0-9.0)"
+    assert str(m) == "4.0 per 100,000 (2020; range 2.0\u20139.0)"
 
 
 def test_table_markdown_escapes_and_aligns():
@@ -179,7 +179,7 @@ def test_estimates_display_as_markdown_in_a_kernel_for_quarto():
     shell = InteractiveShell.instance()
     assert report.register_markdown_formatters(shell)
     data, _ = shell.display_formatter.format(Estimate(None, 5e9, 7e9, unit="USD"))
-    assert data["text/markdown"] == "\\$5-7 billion"
+    assert data["text/markdown"] == "\\$5\u20137 billion"
     data, _ = shell.display_formatter.format(Branch("Peru grew more coca.", "peru_leads"))
     assert data["text/markdown"] == "Peru grew more coca."
     assert "text/markdown" in shell.display_formatter.format(report.Table(pd.DataFrame({"a": ["1"]})))[0]

@@ -8,7 +8,14 @@ filter then, per writer:
   - resolves @fig-/@tbl-/@sec- into links "Figure 2.1" (HTML) or Typst references;
   - converts HTML tables from cell outputs (pandas) into pandoc tables, so both writers
     get real tables;
-  - styles callouts; keeps claim spans in HTML and plain text in Typst.
+  - styles callouts; keeps claim spans in HTML and plain text in Typst;
+  - Typst: marks each table's columns as numbers, identifiers or text for the template's
+    `renderer-fit` (column widths from content), sets identifier cells in `renderer-id`
+    (monospace, breakable anywhere), and gives the PDF the typography pandoc's smart reader
+    cannot: curly quotes in literal text (values from kernels are inserted escaped) and a
+    non-breaking space between a number and the word after it ("1.7 billion");
+  - Typst: a `::: {.landscape}` div sets its content on landscape pages, a `::: {.compact}`
+    div sets the tables inside it in smaller type (both are plain divs for Quarto and HTML).
 ]]
 
 local is_html = FORMAT:match("html") ~= nil
@@ -58,14 +65,20 @@ local function cite(el)
   return out
 end
 
+local chapters_seen = 0
+
 local function chapter_setup(el)
-  -- Typst: make its counters agree with the numbers computed in Python for this chapter.
+  -- Typst: make its counters agree with the numbers computed in Python for this chapter, and
+  -- place the previous chapter's pending floating charts before its page break (not before
+  -- the first chapter: there a flush would stand alone on a page of its own).
+  chapters_seen = chapters_seen + 1
   local kind = el.attributes["chapter-kind"]
   local counter = tonumber(el.attributes["chapter-counter"]) or 0
   local numbered = el.attributes["number"] ~= nil
   local style = not numbered and "none" or (kind == "appendix" and '"A.1"' or '"1.1"')
   local prefix = el.attributes["figure-prefix"] or ""
   return pandoc.RawBlock("typst", table.concat({
+    chapters_seen > 1 and "#place.flush()" or "",
     "#pagebreak(weak: true)",
     "#counter(heading).update(" .. math.max(counter - 1, 0) .. ")",
     "#set heading(numbering: " .. style .. ")",
@@ -206,9 +219,178 @@ local function span(el)
   return nil
 end
 
+-- Typst typography ---------------------------------------------------------------------
+
+local NBSP = "\u{a0}"
+local OPENERS = {[""] = true, [" "] = true, ["("] = true, ["["] = true, ["{"] = true, ["/"] = true,
+                 ["\u{2014}"] = true, ["\u{2013}"] = true, ["\u{201C}"] = true, ["\u{2018}"] = true}
+
+-- Straight quotes in literal text (escaped kernel values, HTML tables, metadata strings) as
+-- typographic ones, by the rule pandoc's smart reader uses: opening after a space, an opening
+-- bracket or the start; closing (and the apostrophe) elsewhere. `before` is the character
+-- preceding the text ("" at the start of a line of inlines).
+local function curl(text, before)
+  if not text:find("[\"']") then return text end
+  local chars = {}
+  for _, code in utf8.codes(text) do table.insert(chars, utf8.char(code)) end
+  local prev = before or ""
+  for i, ch in ipairs(chars) do
+    if ch == "'" or ch == '"' then
+      local opening = OPENERS[prev] and not (ch == "'" and chars[i + 1] == "s" and
+        (chars[i + 2] == nil or not chars[i + 2]:match("^%a$")))  -- 's after a span is possessive
+      if ch == "'" then chars[i] = opening and "\u{2018}" or "\u{2019}"
+      else chars[i] = opening and "\u{201C}" or "\u{201D}" end
+    end
+    prev = chars[i]
+  end
+  return table.concat(chars)
+end
+
+-- "1.7", "$1.7", "100,000", "5\u{2013}7", "\u{2212}2": a Str that is a number (no letters).
+local function is_number_word(text)
+  local rest = text:gsub("\u{2212}", ""):gsub("\u{2013}", "")
+  return rest:find("%d") ~= nil and rest:gsub("[%d,%.%%%$]", "") == ""
+end
+
+local function last_char(el)
+  if el.t == "Space" or el.t == "SoftBreak" or el.t == "LineBreak" then return " " end
+  if el.t == "Str" then
+    local last = ""
+    for _, code in utf8.codes(el.text) do last = utf8.char(code) end
+    return last
+  end
+  return "x"  -- after emphasis, a link, a quotation: the next quote closes
+end
+
+-- One run of inlines: curl quotes; a number keeps the word after it on its line.
+local function typst_inlines(inlines)
+  local before = ""
+  for i, el in ipairs(inlines) do
+    if el.t == "Str" then
+      el.text = curl(el.text, before)
+    elseif (el.t == "Space" or el.t == "SoftBreak") and i > 1 and i < #inlines then
+      local prev, next = inlines[i - 1], inlines[i + 1]
+      if prev.t == "Str" and next.t == "Str" and is_number_word(prev.text) and next.text:match("^%a") then
+        inlines[i] = pandoc.Str(NBSP)
+      end
+    end
+    before = last_char(el)
+  end
+  return inlines
+end
+
+local function typst_meta(meta)
+  for _, key in ipairs({"title", "subtitle"}) do
+    if meta[key] then meta[key] = curl(pandoc.utils.stringify(meta[key]), "") end
+  end
+  return meta
+end
+
+-- Typst tables ------------------------------------------------------------------------
+
+local function has_space(text) return text:find("%s") ~= nil end
+
+-- A number as tables print it: "59,900", "37%", "$1.7", "\u{2212}0.06", "2nd", "3.5\u{2013}25.6".
+local function is_number_cell(text)
+  if has_space(text) then return false end
+  local rest = text:gsub("\u{2212}", ""):gsub("\u{2013}", ""):gsub("[%d,%.%%%$%+%-]", "")
+  return text:find("%d") ~= nil and (rest == "" or rest == "st" or rest == "nd" or rest == "rd" or rest == "th")
+end
+
+-- An identifier, file name or checksum: one token with _ / \ or a file extension, or long hex.
+local function is_identifier_cell(text)
+  if has_space(text) then return false end
+  return text:find("[_/\\]") ~= nil or text:find("%.%a%a") ~= nil or (#text >= 16 and text:match("^%x+$") ~= nil)
+end
+
+local function column_texts(tbl, col)
+  local texts = {}
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      local cell = row.cells[col]
+      local text = cell and pandoc.utils.stringify(cell.contents) or ""
+      if text ~= "" then table.insert(texts, text) end
+    end
+  end
+  return texts
+end
+
+-- "num" (every cell a number), "id" (every cell one token, most of them identifiers) or "text".
+local function column_kind(texts)
+  if #texts == 0 then return "text" end
+  local numbers, tokens, ids = 0, 0, 0
+  for _, text in ipairs(texts) do
+    if is_number_cell(text) then numbers = numbers + 1 end
+    if not has_space(text) then tokens = tokens + 1 end
+    if is_identifier_cell(text) then ids = ids + 1 end
+  end
+  if numbers == #texts then return "num" end
+  if tokens == #texts and ids * 2 >= #texts then return "id" end
+  return "text"
+end
+
+local function identifier_cells(tbl, col)
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      local cell = row.cells[col]
+      local text = cell and pandoc.utils.stringify(cell.contents) or ""
+      if text ~= "" then
+        cell.contents = {pandoc.Plain({pandoc.RawInline("typst", "#renderer-id(" .. typst_string(text) .. ")")})}
+      end
+    end
+  end
+end
+
+-- A long token in a text cell (a file path, a source id) may break after _ / @ . and \.
+local function breakable_paths(tbl, col)
+  local function str(el)
+    if utf8.len(el.text) and utf8.len(el.text) >= 20 and el.text:find("[_/@%.\\]") then
+      el.text = el.text:gsub("([_/@%.\\])(.)", "%1\u{200B}%2")
+      return el
+    end
+  end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      if row.cells[col] then row.cells[col].contents = row.cells[col].contents:walk({Str = str}) end
+    end
+  end
+end
+
+-- Typst: widths from content (the template's renderer-fit), identifiers breakable anywhere.
+local function typst_table(tbl)
+  local kinds = {}
+  for col, spec in ipairs(tbl.colspecs) do
+    local kind = column_kind(column_texts(tbl, col))
+    if kind == "id" then identifier_cells(tbl, col) else breakable_paths(tbl, col) end
+    table.insert(kinds, '"' .. kind .. '",')
+    tbl.colspecs[col] = {spec[1], nil}  -- no preset widths: renderer-fit measures the content
+  end
+  return {
+    pandoc.RawBlock("typst", "#[\n#show table: renderer-fit.with(kinds: (" .. table.concat(kinds, " ") .. "))"),
+    tbl,
+    pandoc.RawBlock("typst", "]"),
+  }
+end
+
+-- ::: {.landscape} and ::: {.compact} (Typst only; elsewhere plain divs).
+local function typst_layout_div(el)
+  if el.classes:includes("landscape") then
+    el.content:insert(1, pandoc.RawBlock("typst", "#page(flipped: true)["))
+    el.content:insert(pandoc.RawBlock("typst", "]"))
+    return el.content
+  end
+  if el.classes:includes("compact") then
+    el.content:insert(1, pandoc.RawBlock("typst", "#[\n#show table: set text(size: 7.5pt)"))
+    el.content:insert(pandoc.RawBlock("typst", "]"))
+    return el.content
+  end
+  return nil
+end
+
 return {
   {Meta = read_labels},
   {RawBlock = raw_block, Image = image},
   {Figure = figure, Table = tbl},
   {Div = div, Header = header, Cite = cite, Span = span},
+  is_typst and {Table = typst_table, Div = typst_layout_div, Inlines = typst_inlines, Meta = typst_meta} or {},
 }

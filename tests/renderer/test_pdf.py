@@ -65,7 +65,8 @@ def test_claims_and_inline_values_appear_as_plain_text(rendered, pdf_text):
     text = flat(pdf_text)
     for claim in rendered[2].claims:
         assert claim["text"] in text
-    assert """Its motto is It's "plain" text""" in text
+    # literal (no markup), set with typographic quotes as every text of the PDF is
+    assert "Its motto is It\u2019s \u201cplain\u201d text" in text
 
 
 def test_pages_are_numbered_and_fonts_embedded(rendered, pdf_text):
