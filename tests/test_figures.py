@@ -29,9 +29,9 @@ ALLOWED_COLOURS = {c.lower() for c in theme.OKABE_ITO.values()} | {
 
 
 @pytest.fixture(scope="module")
-def specs():
-    """Each figure's Vega-Lite spec (built once from the repository's data)."""
-    return {name: make().to_dict() for name, make in book.FIGURES.items()}
+def specs(figure_specs):
+    """Each figure's Vega-Lite spec (built once per session from the repository's data, conftest)."""
+    return figure_specs
 
 
 def walk(node):

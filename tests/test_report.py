@@ -27,9 +27,9 @@ CELL_VALUE = re.compile(r"^r\.(?P<name>\w+)$", re.M)
 
 
 @pytest.fixture(scope="module")
-def bundles():
-    """Every chapter's bundle from the repository's data (built once)."""
-    return {stem: build() for stem, build in book.BUNDLES.items()}
+def bundles(book_bundles):
+    """Every chapter's bundle from the repository's data (built once per session, conftest)."""
+    return book_bundles
 
 
 def book_files():
