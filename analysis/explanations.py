@@ -379,7 +379,7 @@ def grade(est: Estimate, predicted_sign: int) -> str:
 
 @dataclass(frozen=True)
 class Findings:
-    """Everything the explanations chapter states, computed once from the tables."""
+    """Both explanations tested, computed once from the tables."""
 
     year: int
     panel: pd.DataFrame

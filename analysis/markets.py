@@ -297,8 +297,8 @@ def us_share_of_output(claims: pd.DataFrame) -> Estimate:
 def stage_floors(claims: pd.DataFrame) -> list[Estimate]:
     """The floor of each row of `value_chain` ("at least $1 billion"), in its row order.
 
-    Every stage is a floor because the source value is "well over $1 billion"; the chapter's
-    table and figure print these, so the hedge is the formatter's, never typed by hand.
+    Every stage is a floor because the source value is "well over $1 billion"; as Estimates
+    the floors print with the formatter's hedge ("at least"), never one typed by hand.
     """
     src = claim(claims, CLAIM_IDS["source_value"]).source_id
     return [Estimate(None, low, None, unit="USD", sources=(src,)) for low in value_chain(claims)["low"]]

@@ -201,7 +201,7 @@ def peru_gap_vs_peers(homicide: pd.DataFrame, countries: pd.DataFrame,
 def south_america_median(homicide: pd.DataFrame, countries: pd.DataFrame, year: int,
                          source_type: str = "wdi_series") -> Estimate:
     """Median South American rate in one year and series, with the min-max as its range
-    (the yardstick chapter 1 compares Peru's rate with)."""
+    (the yardstick Peru's rate is compared with)."""
     t = south_america_ranks(homicide, countries, year, source_type)
     return Estimate(t["rate_per_100k"].median(), t["rate_per_100k"].min(), t["rate_per_100k"].max(),
                     unit="per_100k", year=year, sources=tuple(sorted(set(t["source_id"]))),
@@ -215,7 +215,7 @@ def largest_count_jump(homicide: pd.DataFrame, iso3: str = PERU,
     """The largest rise of a country's homicide count from one year to the next.
 
     Why: the GSH police series for Peru doubles from one year to the next, which reads as a
-    change of source or definition; the chapter names the years and the size of the jump.
+    change of source or definition; the years and the size of the jump say where.
     Returns {"before", "after" (counts), "year" (the later year), "ratio"}; only pairs of
     consecutive years count.
     """
