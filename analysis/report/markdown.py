@@ -3,7 +3,7 @@
 Why a module of its own: every chapter shows tables, and every table goes through the same
 escaping and cell formatting, so these live once, beside the chapter modules. Also here: the
 hook that makes inline values display as their text under Quarto (`register_markdown_formatters`),
-which every chapter module gets by importing this one.
+which values.py calls on import, so every chapter's kernel has it.
 """
 
 from __future__ import annotations
@@ -112,6 +112,3 @@ def register_markdown_formatters(shell=None) -> bool:
     for cls in (Estimate, Branch):
         markdown.for_type(cls, _inline_markdown)
     return True
-
-
-register_markdown_formatters()

@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from analysis.estimate import Branch, Estimate
+from analysis.report.markdown import register_markdown_formatters
 
 __all__ = ["Bundle", "ARTICLE_SOURCE", "PERU", "COLOMBIA", "BOLIVIA", "branch", "as_year",
            "as_count", "join", "FOCUS", "country_names", "year_list", "year_ranges", "country_name", "article_year",
@@ -129,3 +130,8 @@ def country_names(countries: pd.DataFrame) -> dict[str, str]:
 def data_package(folder: Path) -> dict:
     """The datapackage.json of a data folder (its tables, rows and checksums)."""
     return json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
+
+
+# Every chapter module builds its Bundle from here, so every chapter's kernel shows inline
+# values as their text under Quarto too (markdown.register_markdown_formatters says why).
+register_markdown_formatters()
