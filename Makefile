@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: report test test-fast bench lock clean
+.PHONY: report test test-fast golden bench lock clean
 
 # The virtual environment is rebuilt whenever the lock file or pyproject changes.
 $(VENV): requirements.lock pyproject.toml
@@ -22,6 +22,11 @@ test: $(VENV)
 # Everything except the end-to-end renders and browser runs (CI runs all of `make test`).
 test-fast: $(VENV)
 	$(BIN)/python -m pytest -m "not slow"
+
+# Record what the book prints (every ledger value, every figure spec digest) in
+# tests/golden/book.json after a deliberate change; tests/test_golden.py fails on any other.
+golden: $(VENV)
+	$(BIN)/python tests/golden/snapshot.py
 
 # Seconds for every model and simulation (budget 2 s), then the render: cold, no change, one
 # data file changed (targets: <= 20 s, <= 2 s, only the chapters that read the file re-run),

@@ -3,7 +3,7 @@
 Every module that checks a statement of the article takes the `article_claims` DataFrame
 (from `analysis.data.load("article_claims")`) and asks for a claim by its id. These helpers
 turn one row into numbers or an `Estimate`, failing loudly if the claim is missing so that an
-edited claims table cannot silently change what a chapter says.
+edited claims table cannot silently change what the book says.
 """
 
 from __future__ import annotations

@@ -278,7 +278,7 @@ class Estimate:
         return self.low if self.low is not None else self.high
 
     def with_(self, **changes: Any) -> "Estimate":
-        """A copy with some fields changed (e.g. `id=` or `digits=` from a chapter)."""
+        """A copy with some fields changed (e.g. `id=` or `digits=` for one place it is printed)."""
         return replace(self, **changes)
 
     # -- formatting --------------------------------------------------------------------------

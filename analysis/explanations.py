@@ -379,7 +379,7 @@ def grade(est: Estimate, predicted_sign: int) -> str:
 
 @dataclass(frozen=True)
 class Findings:
-    """Everything the explanations chapter states, computed once from the tables."""
+    """Both explanations tested, computed once from the tables."""
 
     year: int
     panel: pd.DataFrame
@@ -524,3 +524,39 @@ def evidence_table(f: dict) -> pd.DataFrame:
     ]
     return pd.DataFrame(rows, columns=["explanation", "prediction", "data_show", "n",
                                        "strength", "would_settle"])
+
+
+def observed_vs_predicted(f: Findings) -> tuple[pd.DataFrame, float]:
+    """The yardstick model's fit, country-year by country-year, and Peru's predicted rate.
+
+    Returns (frame, peru_predicted): the frame has iso3, year, rate_per_100k (observed),
+    predicted (per 100,000: fitted values for the peers, out-of-sample predictions for Peru,
+    which the fit leaves out), kg_per_100k and peru (bool); rows with a zero observed or
+    predicted rate are left out (they cannot be drawn on log axes). peru_predicted is Peru's
+    predicted rate in the findings' year.
+    """
+    model, panel = f.misreading, f.panel
+    fitted = model.data.assign(predicted=model.fit.fittedvalues / model.data["population"] * 1e5)
+    peru = panel.loc[panel["iso3"] == PERU].copy()
+    peru["predicted"] = np.asarray(model.fit.predict(peru, offset=np.log(peru["population"]))) \
+        / peru["population"].to_numpy() * 1e5
+    d = pd.concat([fitted.assign(peru=False), peru.assign(peru=True)], ignore_index=True)
+    d = d.loc[(d["rate_per_100k"] > 0) & (d["predicted"] > 0),
+              ["iso3", "year", "rate_per_100k", "predicted", "kg_per_100k", "peru"]]
+    return d, float(peru.loc[peru["year"] == f.year, "predicted"].iloc[0])
+
+
+def term_diagnostics(model: Model, term: str, level: float = 0.95) -> dict:
+    """One coefficient of a fitted model with the fit's diagnostics, for the methods appendix.
+
+    Returns coef, ci_low, ci_high (`level` interval, cluster-robust), n_obs, n_countries,
+    first_year, last_year, dispersion (Pearson chi2 / residual df; near 1 for a Poisson fit
+    that suits the data), sigma (between-country SD) and converged.
+    """
+    fit = model.fit
+    lo, hi = fit.conf_int(alpha=1 - level).loc[term]
+    y0, y1 = model.years
+    return {"coef": float(fit.params[term]), "ci_low": float(lo), "ci_high": float(hi),
+            "n_obs": model.n_obs, "n_countries": model.n_countries, "first_year": y0,
+            "last_year": y1, "dispersion": float(fit.pearson_chi2 / fit.df_resid),
+            "sigma": model.sigma, "converged": model.converged}

@@ -283,3 +283,31 @@ def market_rank(use: pd.DataFrame, population: pd.DataFrame, iso3: str,
                     method=(f"Rank of {len(t)} countries of the Americas and Spain by prevalence "
                             f"x population (surveys {int(t['year'].min())}-{int(t['year'].max())}); "
                             f"the rest of the world is not in the population table."))
+
+
+def us_share_of_output(claims: pd.DataFrame) -> Estimate:
+    """The US-bound tonnes as a share of the article's stated production, percent."""
+    prod = claim(claims, "cocaine_production_tons")
+    us = us_bound_volume(claims)
+    return Estimate(us.central / prod.value * 100, unit="percent", hedge="about", digits=0,
+                    sources=(*us.sources, prod.source_id),
+                    method="US-bound tonnes / stated production (markets.us_share_of_output).")
+
+
+def stage_floors(claims: pd.DataFrame) -> list[Estimate]:
+    """The floor of each row of `value_chain` ("at least $1 billion"), in its row order.
+
+    Every stage is a floor because the source value is "well over $1 billion"; as Estimates
+    the floors print with the formatter's hedge ("at least"), never one typed by hand.
+    """
+    src = claim(claims, CLAIM_IDS["source_value"]).source_id
+    return [Estimate(None, low, None, unit="USD", sources=(src,)) for low in value_chain(claims)["low"]]
+
+
+def survey(row: pd.Series) -> Estimate:
+    """One survey row of `use_prevalence` as the book prints it: percent, one decimal, with
+    its year and UNODC's range where given."""
+    return Estimate(row["prevalence_pct"], row["low_pct"], row["high_pct"], unit="percent",
+                    year=int(row["year"]), show_year=True, interval="range", digits=1,
+                    sources=(row["source_id"],),
+                    method=f"UNODC annual prevalence, ages {row['age_group']}, method {row['method']}.")

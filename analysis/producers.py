@@ -146,3 +146,31 @@ def measure_sensitivity(coca: pd.DataFrame) -> pd.DataFrame:
                      "peru_alternative_ha": float(a["hectares"]),
                      "measure_alternative": a["measure"], "source_id": a["source_id"]})
     return pd.DataFrame(rows, columns=cols).sort_values("year").reset_index(drop=True)
+
+
+def change_since(coca: pd.DataFrame, iso3: str, year: int) -> dict:
+    """How a country's headline coca area moved from `year` (or the latest survey before it;
+    the first survey if none) to its latest survey.
+
+    Returns {"start", "end" (Estimates), "change_pct" (end / start - 1, in percent),
+    "later_data" (whether there is a survey after the start year), "sources"}.
+    """
+    h = headline(coca)
+    years = sorted(int(y) for y in h.loc[h["iso3"] == iso3, "year"])
+    before = [y for y in years if y <= year]
+    start, end = (before[-1] if before else years[0]), years[-1]
+    first, last = area(coca, iso3, start), area(coca, iso3, end)
+    return {"start": first, "end": last, "change_pct": (last.point / first.point - 1) * 100,
+            "later_data": end > start, "sources": tuple(sorted(set(h["source_id"])))}
+
+
+def eradication_peak(eradication: pd.DataFrame, iso3: str = PERU) -> pd.Series:
+    """The year a country eradicated the most hectares: its row (iso3, year, hectares, source_id)."""
+    er = eradication.loc[eradication["iso3"] == iso3]
+    return er.loc[er["hectares"].idxmax()]
+
+
+def years_with_both_measures(coca: pd.DataFrame, iso3: str = PERU) -> list[int]:
+    """Years in which UNODC reports a country's area under both of its definitions."""
+    both = coca.loc[coca["iso3"] == iso3].groupby("year")["measure"].nunique()
+    return sorted(int(y) for y in both.loc[both > 1].index)

@@ -196,3 +196,72 @@ def peru_gap_vs_peers(homicide: pd.DataFrame, countries: pd.DataFrame,
         "peru_rank": Estimate(rank, unit="rank", sources=sources,
                               method=f"{note} Rank 1 of {n} = lowest ratio."),
     }
+
+
+def south_america_median(homicide: pd.DataFrame, countries: pd.DataFrame, year: int,
+                         source_type: str = "wdi_series") -> Estimate:
+    """Median South American rate in one year and series, with the min-max as its range
+    (the yardstick Peru's rate is compared with)."""
+    t = south_america_ranks(homicide, countries, year, source_type)
+    return Estimate(t["rate_per_100k"].median(), t["rate_per_100k"].min(), t["rate_per_100k"].max(),
+                    unit="per_100k", year=year, sources=tuple(sorted(set(t["source_id"]))),
+                    interval="range",
+                    method=f"Median of {len(t)} South American countries with a {source_type} "
+                           f"rate in {year} (violence.south_america_median).")
+
+
+def largest_count_jump(homicide: pd.DataFrame, iso3: str = PERU,
+                       source_type: str = "criminal_justice") -> dict:
+    """The largest rise of a country's homicide count from one year to the next.
+
+    Why: the GSH police series for Peru doubles from one year to the next, which reads as a
+    change of source or definition; the years and the size of the jump say where.
+    Returns {"before", "after" (counts), "year" (the later year), "ratio"}; only pairs of
+    consecutive years count.
+    """
+    cj = rates(homicide, [iso3], source_type).dropna(subset=["count"]).sort_values("year")
+    counts = cj.set_index("year")["count"].astype(float)
+    ratio = counts / counts.shift(1)
+    ratio = ratio.loc[counts.index.to_series().diff() == 1].dropna()
+    year = int(ratio.idxmax())
+    return {"before": counts.loc[year - 1], "after": counts.loc[year], "year": year,
+            "ratio": float(ratio.loc[year])}
+
+
+def change_since(homicide: pd.DataFrame, iso3: str, year: int,
+                 source_type: str = "wdi_series") -> dict:
+    """How a country's rate moved from `year` (or the latest year before it; the first year
+    if none) to the latest year of the series.
+
+    Returns {"start", "end" (Estimates), "change_pct" (end / start - 1, in percent),
+    "later_data" (whether the series goes past the start year)}.
+    """
+    r = rates(homicide, [iso3], source_type).dropna(subset=["rate_per_100k"])
+    before = r.loc[r["year"] <= year, "year"]
+    start = int(before.max()) if not before.empty else int(r["year"].min())
+    end = int(r["year"].max())
+    first, last = rate(homicide, iso3, start, source_type), rate(homicide, iso3, end, source_type)
+    return {"start": first, "end": last, "change_pct": (last.point / first.point - 1) * 100,
+            "later_data": end > start}
+
+
+def claims_vs_police_series(claims: pd.DataFrame, population: pd.DataFrame,
+                            homicide: pd.DataFrame, iso3: str = PERU) -> dict | None:
+    """The article's two counts against UNODC's police series in the claims' year.
+
+    Returns None when the police series has no count for that year, else {"year",
+    "police_count", "police_rate" (the published count and rate), "police_gap_share"
+    (|claimed police count - published| / published), "interior_multiple" (the ministry's
+    claimed rate / the published rate)}.
+    """
+    claimed = claimed_rates(claims, population)
+    year = claimed["interior"].year
+    cj = rates(homicide, [iso3], "criminal_justice")
+    cj = cj.loc[cj["year"] == year].dropna(subset=["count"])
+    if cj.empty:
+        return None
+    published, rate_pub = float(cj["count"].iloc[0]), float(cj["rate_per_100k"].iloc[0])
+    police_claim = claim(claims, CLAIM_IDS["police"]).value
+    return {"year": year, "police_count": published, "police_rate": rate_pub,
+            "police_gap_share": abs(published - police_claim) / published,
+            "interior_multiple": claimed["interior"].point / rate_pub}

@@ -168,7 +168,7 @@ def write_edition_file(info: Mapping[str, Any], path: str | Path) -> dict[str, s
     Use: `env.update(write_edition_file(info, project / ".render-cache" / "edition.json"))`
     before `render_book(..., env=env)`. The path, hence the renderer's per-chapter cache key,
     stays the same from render to render; only chapters that read the file (the "How to cite"
-    appendix, via `analysis.citation.edition_from_env`) re-execute when the edition changes.
+    appendix, via `analysis.report.citation.edition_from_env`) re-execute when the edition changes.
     The file is left untouched when its content is the same, so its mtime does not move.
     """
     path = Path(path)

@@ -36,9 +36,9 @@ def render(args) -> int:
         print(f"{len(problems)} problem(s) in {data}; nothing was rendered.", file=sys.stderr)
         return 1
 
-    from analysis.citation import figure_citation_template, load_citation
+    from analysis.report.citation import figure_citation_template, load_citation
     from paradox.diff import DiffInputError, read_ledger, write_changes_file
-    from renderer import RenderError, render_book
+    from renderer import RenderError, edition_fields, render_book
 
     formats = (args.to,) if args.to else ("html", "pdf")
     try:
@@ -52,10 +52,9 @@ def render(args) -> int:
     # Both files are written by `setup`, with the render lock held (see render_book).
     changes = STATE / "changes.md"
     env["PARADOX_CHANGES_FILE"] = str(changes.resolve())
-    fields = {k: v for k, v in edition.items() if k != "stamp"}
     render_args = dict(out_dir=Path(args.out), formats=formats, env=env, edition=edition,
                        progress=_progress(out), protect=(data,),
-                       figure_citation=figure_citation_template(load_citation(), citation_edition(fields)),
+                       figure_citation=figure_citation_template(load_citation(), citation_edition(edition_fields(edition))),
                        data_package=data, sources=source_details(data))
 
     def setup(since=None, book=None):

@@ -4,6 +4,6 @@ It knows nothing about the book it renders. See renderer/README.md for the suppo
 """
 
 from renderer.errors import RenderError, UnsupportedSyntaxError
-from renderer.build import RenderResult, render_book
+from renderer.build import RenderResult, edition_fields, render_book
 
-__all__ = ["render_book", "RenderResult", "RenderError", "UnsupportedSyntaxError"]
+__all__ = ["render_book", "RenderResult", "RenderError", "UnsupportedSyntaxError", "edition_fields"]

@@ -239,7 +239,7 @@ def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result
     result.figures = [{"id": c.id, "chapter": c.chapter, "caption": c.caption, "alt": c.alt, "spec": c.spec}
                       for c in charts]
     t = time.perf_counter()
-    card_ids = set(write_cards(tmp, charts, figure_citation, _edition_fields(edition), outputs))
+    card_ids = set(write_cards(tmp, charts, figure_citation, edition_fields(edition), outputs))
     if card_ids:
         notify("cards", f"figures/ ({len(card_ids)} cards)", time.perf_counter() - t)
     if "html" in formats:
@@ -296,8 +296,10 @@ def _mark_callout_headings(ast: dict) -> None:
     walk(ast["blocks"], visit)
 
 
-def _edition_fields(edition) -> dict:
-    """The edition's data fields (everything but the display stamp)."""
+def edition_fields(edition) -> dict:
+    """The edition's data fields (everything but the display stamp): what each ledger entry and
+    figure card records. Public because the render command gives the same fields to the
+    figure citation it builds."""
     return {k: v for k, v in (edition or {}).items() if k != "stamp"}
 
 
@@ -308,7 +310,7 @@ def _claims(parts, asts, labels, edition) -> list[dict]:
         sentences = claim_sentences(ast, labels)
         for claim in part.claims:
             entry = {**claim, "sentence": sentences.get(claim["id"], claim["text"])}
-            fields = _edition_fields(edition)
+            fields = edition_fields(edition)
             entry.update({f"edition_{k}" if k in entry else k: v for k, v in fields.items()})
             claims.append(entry)
     return claims

@@ -1,7 +1,8 @@
-"""Fixtures shared by the data-layer tests."""
+"""Fixtures shared across the tests: a private data folder, the book's bundles and figures."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,3 +17,33 @@ def data(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA, target)
     return target
+
+
+def _outside_a_render() -> dict:
+    """The render's variables taken out of the environment (restored after)."""
+    keys = ("PARADOX_DATA", "PARADOX_EDITION", "PARADOX_EDITION_FILE", "PARADOX_CHANGES_FILE")
+    return {k: os.environ.pop(k) for k in keys if k in os.environ}
+
+
+@pytest.fixture(scope="session")
+def book_bundles() -> dict:
+    """Every chapter's bundle from the repository's data, built once for the session."""
+    from analysis.report import book
+
+    saved = _outside_a_render()
+    try:
+        return {stem: make() for stem, make in book.BUNDLES.items()}
+    finally:
+        os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def figure_specs() -> dict:
+    """Every figure's Vega-Lite spec from the repository's data, built once for the session."""
+    from analysis.report import book
+
+    saved = _outside_a_render()
+    try:
+        return {name: make().to_dict() for name, make in book.FIGURES.items()}
+    finally:
+        os.environ.update(saved)

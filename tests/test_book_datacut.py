@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import report
+from analysis.report import book, paradox
 from analysis.data import check_folder
 from analysis.data.describe import describe_folder
 
@@ -70,7 +70,7 @@ def cut_data(tmp_path_factory) -> Path:
 def bundles_from(folder: Path, monkeypatch) -> dict:
     monkeypatch.setenv("PARADOX_DATA", str(folder))
     needed = {stem for stem, _ in EXPECTED}
-    return {stem: report.BUNDLES[stem]() for stem in needed}
+    return {stem: book.BUNDLES[stem]() for stem in needed}
 
 
 def test_cut_folder_really_ends_in_2013(cut_data):
@@ -93,15 +93,15 @@ def test_data_chosen_sentences_follow_the_data(which, cut_data, monkeypatch):
 def test_every_chapter_bundle_builds_from_the_cut_data(cut_data, monkeypatch):
     # An older vintage must never crash a chapter: missing values become sentences.
     monkeypatch.setenv("PARADOX_DATA", str(cut_data))
-    for stem, build in report.BUNDLES.items():
+    for stem, build in book.BUNDLES.items():
         build()
 
 
 def test_the_latest_year_moves_with_the_data(cut_data, monkeypatch):
     monkeypatch.setenv("PARADOX_DATA", str(cut_data))
-    assert str(report.paradox().latest_year) == "2013"
+    assert str(paradox.bundle().latest_year) == "2013"
     monkeypatch.setenv("PARADOX_DATA", str(ROOT / "data"))
-    assert int(str(report.paradox().latest_year)) > CUT_YEAR
+    assert int(str(paradox.bundle().latest_year)) > CUT_YEAR
 
 
 # --- the real book --------------------------------------------------------------------------------

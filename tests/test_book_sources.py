@@ -7,12 +7,13 @@
   number goes through the one formatter in analysis/estimate.py.
 - Chapter cells are "a call and a format": short, no numeric literals, only `analysis` imports.
 - Every figure has a caption that names its source, alt text that differs from the caption,
-  and calls a figure function of analysis.figures; every table has a caption with a source.
+  and calls a figure function of its chapter's module; every table has a caption with a source.
 - Every @fig-/@tbl-/@sec- reference resolves to a label; every [@key] is in references.bib;
   references.bib and data/sources.csv name the same sources; _quarto.yml lists every chapter.
 
 The parser here is deliberately independent of renderer/: it checks the sources as Quarto
-would read them, whatever our own renderer does.
+would read them, whatever our own renderer does. Cell options are read by the one analysis-side
+rule (analysis/report/captions.py), which tests/test_captions.py holds to the renderer's.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from analysis.report import book
+from analysis.report.captions import CITATION_GROUP, split_options
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +41,6 @@ ALLOWED_DIGITS = {
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\{?[\w-]*\}?)")
 INLINE_EXPR = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)`")
 CODE_SPAN = re.compile(r"`[^`\n]+`")
-CITATION_GROUP = re.compile(r"\[[^\]]*@[^\]]*\]")
 CITE_KEY = re.compile(r"(?<![\w.])@(?P<key>[A-Za-z_][\w:.-]*[\w])")
 XREF = re.compile(r"(?<![\w.])@(?P<label>(?:fig|tbl|sec)-[\w-]*[\w])")
 HEADING_ID = re.compile(r"\{#(?P<label>sec-[\w-]+)[^}]*\}")
@@ -96,11 +99,8 @@ def parse(path: Path) -> Chapter:
             end = next(j for j in range(i + 1, len(lines)) if lines[j].strip() == ticks)
             body = lines[i + 1:end]
             if fence.group(2) == "{python}":
-                n = 0
-                while n < len(body) and body[n].startswith("#|"):
-                    n += 1
-                opts = yaml.safe_load("\n".join(l[2:].removeprefix(" ") for l in body[:n])) or {}
-                chapter.cells.append(CodeCell(opts, "\n".join(body[n:]), i + 1))
+                opts, code = split_options(body)
+                chapter.cells.append(CodeCell(opts, "\n".join(code), i + 1))
             i = end + 1
             continue
         chapter.prose.append((i + 1, lines[i]))
@@ -231,16 +231,17 @@ def test_every_figure_has_caption_alt_text_and_source(chapter, cell):
     call = ast.parse(cell.code).body[-1]
     assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call), f"{label}: last line must be a figure call"
     func = call.value.func
-    assert isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "figures", \
-        f"{label}: the figure must come from analysis.figures"
+    module = book.CHAPTERS[chapter.path.stem]
+    assert isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+        and func.value.id == module.__name__.rsplit(".", 1)[-1] \
+        and getattr(module, func.attr, None) in module.FIGURES, \
+        f"{label}: the figure must come from its chapter's module, {module.__name__}"
 
 
 def test_every_figure_function_appears_in_the_book_once():
-    from analysis import figures
-
     used = [ast.parse(c.code).body[-1].value.func.attr for _, c in figure_cells()]
     assert sorted(used) == sorted(set(used)), "a figure function is used twice"
-    assert set(used) == set(figures.FIGURES), "figures.FIGURES and the book's figure cells differ"
+    assert set(used) == set(book.FIGURES), "book.FIGURES and the book's figure cells differ"
 
 
 @pytest.mark.parametrize("chapter,cell", table_cells(), ids=lambda x: getattr(x, "options", {}).get("label", ""))

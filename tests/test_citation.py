@@ -13,7 +13,7 @@ import jsonschema
 import pypandoc
 import pytest
 
-from analysis import citation as c
+from analysis.report import citation as c
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "tests" / "schemas" / "cff-1.2.0.schema.json"

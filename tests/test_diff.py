@@ -12,7 +12,7 @@ import pypandoc
 import pytest
 
 from paradox.cli import main as cli
-from analysis.citation import changes_from_env
+from analysis.report.citation import changes_from_env
 from paradox.diff import (DiffInputError, diff_ledgers, format_diff, ledger_of, read_ledger,
                           write_changes_file)
 

@@ -158,7 +158,7 @@ def test_ledger_fields_are_flat():
 
 
 def test_write_edition_file_round_trips_and_keeps_mtime(tmp_path):
-    from analysis.citation import edition_from_env
+    from analysis.report.citation import edition_from_env
 
     path = tmp_path / "cache" / "edition.json"
     env = ed.write_edition_file(INFO, path)

@@ -201,3 +201,20 @@ def test_predicting_a_year_no_peer_has_is_an_error_not_a_patsy_crash():
     peru = panel.loc[panel["iso3"] == "C00"].assign(iso3="PER", year=2050).head(1)
     with pytest.raises(ex.ModelError, match="cannot predict Peru in 2050"):
         ex.peru_prediction(m, peru, 2050)
+
+
+def test_observed_vs_predicted_and_term_diagnostics(real):
+    f = ex.analyse(real)
+    d, peru_pred = ex.observed_vs_predicted(f)
+    # the peers' predicted rates are the fit's fitted values per 100,000; Peru is predicted
+    # out of sample, and its value in the findings' year is the model's predicted rate
+    assert set(d.loc[~d["peru"], "iso3"]) <= set(f.misreading.data["iso3"])
+    assert set(d.loc[d["peru"], "iso3"]) == {"PER"}
+    assert (d["rate_per_100k"] > 0).all() and (d["predicted"] > 0).all()
+    assert peru_pred == pytest.approx(f.prediction["predicted_rate"].point, rel=1e-9)
+    t = ex.term_diagnostics(f.misreading, "x_drugs")
+    assert t["coef"] == pytest.approx(float(f.misreading.fit.params["x_drugs"]))
+    assert t["ci_low"] < t["coef"] < t["ci_high"]
+    assert t["n_obs"] == _expected_n(real) and t["converged"] is True
+    assert t["dispersion"] == pytest.approx(float(f.misreading.fit.pearson_chi2)
+                                            / float(f.misreading.fit.df_resid))

@@ -1,4 +1,4 @@
-"""analysis/figures.py and analysis/theme.py: every figure of the book.
+"""The figures of the chapter modules (analysis/report/<chapter>.py) and analysis/report/theme.py.
 
 What a reader (and a briefing) needs from a figure: it draws from the data folder it is given,
 its data travel with it (inline, no URL), it names its sources (a source line under the chart
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import altair as alt
@@ -18,7 +19,8 @@ import pytest
 import vl_convert as vlc
 from hypothesis import given, strategies as st
 
-from analysis import figures, theme
+from analysis.report import book, paradox, theme
+from analysis.report import criminal_economy
 from analysis.data import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,9 +29,9 @@ ALLOWED_COLOURS = {c.lower() for c in theme.OKABE_ITO.values()} | {
 
 
 @pytest.fixture(scope="module")
-def specs():
-    """Each figure's Vega-Lite spec (built once from the repository's data)."""
-    return {name: make().to_dict() for name, make in figures.FIGURES.items()}
+def specs(figure_specs):
+    """Each figure's Vega-Lite spec (built once per session from the repository's data, conftest)."""
+    return figure_specs
 
 
 def walk(node):
@@ -49,14 +51,17 @@ def layers(spec):
 
 
 def test_the_book_has_at_least_eight_figures_named_for_their_function():
-    assert len(figures.FIGURES) >= 8
-    assert all(name == fn.__name__ for name, fn in figures.FIGURES.items())
-    assert set(figures.FIGURES) <= set(figures.__all__)
+    assert len(book.FIGURES) >= 8
+    assert all(name == fn.__name__ for name, fn in book.FIGURES.items())
+    # each figure lives in the module of the chapter that shows it
+    for name, fn in book.FIGURES.items():
+        owner = sys.modules[fn.__module__]
+        assert fn in owner.FIGURES and owner in book.CHAPTERS.values(), name
 
 
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+@pytest.mark.parametrize("name", sorted(book.FIGURES))
 def test_figure_returns_an_altair_chart_with_inline_data(name, specs):
-    chart = figures.FIGURES[name]()
+    chart = book.FIGURES[name]()
     assert isinstance(chart, alt.TopLevelMixin)
     spec = specs[name]
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
@@ -65,7 +70,7 @@ def test_figure_returns_an_altair_chart_with_inline_data(name, specs):
     assert datasets and all(len(rows) > 0 for rows in datasets.values())
 
 
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+@pytest.mark.parametrize("name", sorted(book.FIGURES))
 def test_figure_names_its_sources(name, specs):
     spec = specs[name]
     meta = spec["usermeta"]
@@ -78,12 +83,12 @@ def test_figure_names_its_sources(name, specs):
     assert text.startswith("Source: ") and text == meta["source_line"]
 
 
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+@pytest.mark.parametrize("name", sorted(book.FIGURES))
 def test_figure_has_tooltips(name, specs):
     assert any("tooltip" in layer.get("encoding", {}) for layer in layers(specs[name]))
 
 
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+@pytest.mark.parametrize("name", sorted(book.FIGURES))
 def test_figure_is_readable_in_grey(name, specs):
     # Any layer whose colour separates more than two categories must also separate them by
     # dash pattern (lines) or shape (points) on the same field.
@@ -98,7 +103,7 @@ def test_figure_is_readable_in_grey(name, specs):
         assert field in backups, f"{name}: colour on {field!r} has no dash/shape backup"
 
 
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+@pytest.mark.parametrize("name", sorted(book.FIGURES))
 def test_figure_uses_only_the_theme_palette(name, specs):
     used = set()
     for node in walk(specs[name]):
@@ -112,7 +117,7 @@ def test_figure_uses_only_the_theme_palette(name, specs):
     assert used <= ALLOWED_COLOURS, used - ALLOWED_COLOURS
 
 
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+@pytest.mark.parametrize("name", sorted(book.FIGURES))
 def test_figure_draws_and_prints_its_source_line(name, specs):
     svg = vlc.vegalite_to_svg(specs[name])
     assert svg.startswith("<svg") and "Source:" in svg
@@ -158,16 +163,16 @@ def test_figures_follow_the_data_folder(tmp_path, monkeypatch):
     coca = pd.read_csv(cut / "coca_cultivation.csv", dtype=str, keep_default_na=False)
     coca.loc[coca["year"].astype(int) <= 2013].to_csv(cut / "coca_cultivation.csv", index=False)
     monkeypatch.setenv("PARADOX_DATA", str(cut))
-    spec = figures.coca_area_by_country().to_dict()
+    spec = paradox.coca_area_by_country().to_dict()
     years = [row["year"] for rows in spec["datasets"].values() for row in rows if "hectares" in row]
     assert max(years) == 2013
     monkeypatch.delenv("PARADOX_DATA")
-    spec = figures.coca_area_by_country().to_dict()
+    spec = paradox.coca_area_by_country().to_dict()
     years = [row["year"] for rows in spec["datasets"].values() for row in rows if "hectares" in row]
     assert max(years) > 2013
 
 
 def test_figure_specs_are_deterministic():
-    a = json.dumps(figures.criminal_economy_ranges().to_dict(), sort_keys=True)
-    b = json.dumps(figures.criminal_economy_ranges().to_dict(), sort_keys=True)
+    a = json.dumps(criminal_economy.criminal_economy_ranges().to_dict(), sort_keys=True)
+    b = json.dumps(criminal_economy.criminal_economy_ranges().to_dict(), sort_keys=True)
     assert a == b

@@ -174,3 +174,26 @@ def test_market_rank_among_covered_countries():
     # USA 2.3% x 314 M = 7.2 M; BRA 2.18% x 199 M = 4.3 M; PER 0.964% x 31.3 M = 0.3 M
     e = mk.market_rank(use, pop, "BRA")
     assert (e.point, str(e)) == (2, "2nd") and "Rank of 3 countries" in e.method
+
+
+def test_us_share_of_output():
+    # "as little as 5%" of 300 tonnes = 15 tonnes, / 325 tonnes produced = 4.6%: "about 5%"
+    e = mk.us_share_of_output(CLAIMS)
+    assert e.point == pytest.approx(15 / 325 * 100)
+    assert str(e) == "about 5%"
+
+
+def test_stage_floors_are_the_value_chains_lows_with_the_formatters_hedge():
+    # well over $1 billion x (1, 5, 50) and x (1, 5, 10): every stage a floor, "at least ..."
+    floors = mk.stage_floors(CLAIMS)
+    assert [str(e) for e in floors] == ["at least $1 billion", "at least $5 billion",
+                                        "at least $50 billion", "at least $1 billion",
+                                        "at least $5 billion", "at least $10 billion"]
+    assert [e.low for e in floors] == list(mk.value_chain(CLAIMS)["low"])
+
+
+def test_survey_prints_one_decimal_with_year_and_range():
+    row = pd.Series({"iso3": "BRA", "year": 2011, "age_group": "15-64", "prevalence_pct": 1.75,
+                     "low_pct": 1.2, "high_pct": 2.3, "method": "household",
+                     "source_id": "unodc_wdr2025_prevalence"})
+    assert str(mk.survey(row)) == "1.8% (2011; range 1.2-2.3%)"

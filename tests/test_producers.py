@@ -92,3 +92,23 @@ def test_real_peru_leads_only_in_2012_and_2013(real_tables):
     assert pr.peru_share(coca, 2023).point == pytest.approx(24.65, abs=0.01)
     t = pr.measure_sensitivity(coca)
     assert t.loc[t["leader_changes"], "year"].tolist() == [2011]
+
+
+def test_change_since_the_article():
+    # Peru 2013 49,800 -> 2023 92,800 ha: 92,800 / 49,800 - 1 = +86.3%
+    c = pr.change_since(COCA, "PER", 2013)
+    assert (c["start"].point, c["end"].point, c["later_data"]) == (49800, 92800, True)
+    assert c["change_pct"] == pytest.approx(86.345, abs=0.001)
+    # before the first survey: from the first survey (2011, 62,500)
+    assert pr.change_since(COCA, "PER", 2005)["start"].year == 2011
+
+
+def test_eradication_peak_and_years_with_both_measures():
+    er = pd.DataFrame({"iso3": ["PER", "PER", "PER", "COL"], "year": [2013, 2015, 2016, 2015],
+                       "hectares": [23947.0, 35868.0, 30150.0, 90000.0],
+                       "source_id": ["unodc_wdr2022_eradication"] * 4})
+    peak = pr.eradication_peak(er, "PER")
+    assert (int(peak["year"]), peak["hectares"]) == (2015, 35868.0)
+    # only 2011 has Peru's net and satellite-interpreted areas
+    assert pr.years_with_both_measures(COCA, "PER") == [2011]
+    assert pr.years_with_both_measures(COCA, "COL") == []

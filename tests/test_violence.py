@@ -123,3 +123,58 @@ def test_real_peru_ranks(real_tables):
     assert t.loc[("wdi_series", "police"), "rank"] == 4
     # GSH police series 2012: CHL 3.1, URY 7.9, PER 9.6, PRY 9.7, ... -> 3rd of 10
     assert t.loc[("criminal_justice", "published"), ["rank", "n"]].tolist() == [3, 10]
+
+
+def test_south_american_median_is_the_median_of_the_ranked_rates():
+    # 2012 World Bank rates: CHL 2.5, ARG 6.3, PER 6.7, COL 36.0 (Mexico is not South
+    # American): median (6.3 + 6.7) / 2 = 6.5, range 2.5-36.0.
+    m = v.south_america_median(HOM, COUNTRIES, 2012)
+    assert (m.point, m.low, m.high) == (6.5, 2.5, 36.0)
+    assert str(m) == "6.5 per 100,000 (2012; range 2.5-36.0)"
+
+
+def counts_frame(counts: dict[int, float], iso3: str = "PER") -> pd.DataFrame:
+    return pd.DataFrame([{"iso3": iso3, "year": y, "rate_per_100k": c / 1e4, "count": c,
+                          "source_type": "criminal_justice", "source_org": "test",
+                          "source_id": "unodc_gsh2013"} for y, c in counts.items()])
+
+
+def test_largest_count_jump_takes_consecutive_years_only():
+    # 2001 1,000 -> 2002 1,100 (1.1x); 2002 -> 2005 3,300 is 3x but spans a gap, so it does
+    # not count; 2005 -> 2006 6,600 = 2.0x is the largest jump between consecutive years.
+    jump = v.largest_count_jump(counts_frame({2001: 1000, 2002: 1100, 2005: 3300, 2006: 6600}))
+    assert jump == {"before": 3300, "after": 6600, "year": 2006, "ratio": 2.0}
+
+
+def test_real_police_count_doubles_in_2005(real_tables):
+    # UNODC GSH police counts for Peru: 1,526 (2004) -> 3,057 (2005) = 2.003 times
+    jump = v.largest_count_jump(real_tables["homicide"])
+    assert (jump["before"], jump["after"], jump["year"]) == (1526, 3057, 2005)
+    assert jump["ratio"] == pytest.approx(3057 / 1526)
+
+
+def test_change_since_starts_at_the_latest_year_at_or_before():
+    # Peru's WDI rate: 2011 6.0, 2014 7.5, 2020 9.0; since 2013 -> from 2011 (latest <= 2013)
+    # to 2020: 9.0 / 6.0 - 1 = +50%.
+    hom = homicide_frame([("PER", 2011, "wdi_series", 6.0), ("PER", 2014, "wdi_series", 7.5),
+                          ("PER", 2020, "wdi_series", 9.0)])
+    c = v.change_since(hom, "PER", 2013)
+    assert (c["start"].year, c["end"].year, c["later_data"]) == (2011, 2020, True)
+    assert c["change_pct"] == pytest.approx(50.0)
+    # a start before the series begins takes its first year; a series ending there has no later data
+    assert v.change_since(hom, "PER", 2000)["start"].year == 2011
+    assert v.change_since(hom.query("year == 2011"), "PER", 2013)["later_data"] is False
+
+
+def test_claims_against_the_police_series():
+    # police count 2012: 2,865 at 9.6 per 100,000 (hand-made row); the article's police figure
+    # 3,000 is |3,000 - 2,865| / 2,865 = 4.7% off; the ministry's 33.84 per 100,000 is
+    # 33.84 / 9.6 = 3.53 times the published rate.
+    hom = pd.DataFrame([{"iso3": "PER", "year": 2012, "rate_per_100k": 9.6, "count": 2865,
+                         "source_type": "criminal_justice", "source_org": "test",
+                         "source_id": "unodc_gsh2013"}])
+    c = v.claims_vs_police_series(CLAIMS, POP, hom)
+    assert (c["year"], c["police_count"], c["police_rate"]) == (2012, 2865, 9.6)
+    assert c["police_gap_share"] == pytest.approx(135 / 2865)
+    assert c["interior_multiple"] == pytest.approx(10_000 / 29_550_366 * 1e5 / 9.6)
+    assert v.claims_vs_police_series(CLAIMS, POP, hom.assign(year=2011)) is None

@@ -9,7 +9,8 @@ Why these choices:
 - Every chart carries its source line at the bottom (it travels with the figure when pasted
   into a briefing) and its source ids in `usermeta` (for figure cards and tests).
 
-`apply(chart, source=..., sources=...)` is the only entry point the figure functions use.
+`apply(chart, source=..., sources=...)` finishes every figure; `article_rule` and `year_axis`
+are the two pieces the time-series charts share.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import altair as alt
+import pandas as pd
 
 # Okabe-Ito. Yellow (#F0E442) is left out: it vanishes on white paper and in grey.
 OKABE_ITO = {
@@ -175,3 +177,19 @@ def apply(chart, *, source: str, sources: tuple[str, ...] | list[str], figure: s
         usermeta={"figure": figure, "sources": sources, "source_line": source_line(source)},
     )
     return titled.configure(**config())
+
+
+def article_rule(year: int) -> alt.Chart:
+    """A vertical dotted rule at the article's year, labelled, for time-series charts."""
+    frame = pd.DataFrame({"year": [year], "label": [f"Article ({year})"]})
+    base = alt.Chart(frame)
+    rule = base.mark_rule(color=GREY, strokeDash=[2, 3]).encode(x="year:Q")
+    text = base.mark_text(align="left", dx=4, dy=-4, color="#555555", baseline="top").encode(
+        x="year:Q", y=alt.value(0), text="label:N")
+    return rule + text
+
+
+def year_axis(title: str = "Year") -> alt.X:
+    """The x axis of every time series: whole years, no thousands separator."""
+    return alt.X("year:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True,
+                                                     labelFlush=False))

@@ -41,9 +41,13 @@ __all__ = [
     "number_citation",
     "how_to_cite_markdown",
     "changes_from_env",
+    "EXAMPLE_CLAIM_ID",
+    "EXAMPLE_FIGURE_ID",
 ]
 
-CITATION_FILE = Path(__file__).resolve().parent.parent / "CITATION.cff"
+CITATION_FILE = Path(__file__).resolve().parents[2] / "CITATION.cff"
+EXAMPLE_CLAIM_ID = "peru-homicide-rate-latest"  # the ledger id of the example number
+EXAMPLE_FIGURE_ID = "fig-coca-area"  # the example figure (chapter 1)
 EDITION_ENV = "PARADOX_EDITION"
 EDITION_FILE_ENV = "PARADOX_EDITION_FILE"
 CHANGES_FILE_ENV = "PARADOX_CHANGES_FILE"

@@ -1,0 +1,122 @@
+"""Appendix B, chapters/a2-claims.qmd: every claim of the article against the public data.
+
+`bundle()` holds the claims table (paragraph, quote, value as worded, independent evidence,
+verdict) and its counts. The evidence comes from the argument modules (analysis/producers.py,
+violence.py, markets.py, criminal_economy.py); the verdict words are this module's reading.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import criminal_economy as ce
+from analysis import markets as mk
+from analysis import producers, violence
+from analysis.claims import claim, claim_estimate
+from analysis.data import load
+from analysis.estimate import Branch
+from analysis.report.markdown import Table, cell
+from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, article_year, as_count,
+                                    country_name, latest_at_or_before, year_ranges)
+
+CLOSE_SHARE = 0.10  # a claimed count within 10% of a published one is "consistent" with it
+
+
+NO_DATA = "no independent data"
+
+
+def _claim_evidence(claims: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Independent evidence and a verdict for each claim the public data can speak to.
+
+    Claims not listed get "no independent data". Verdict words: consistent, partly,
+    not supported, no independent data.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    countries = load("countries")
+    coca = load("coca_cultivation")
+    largest = producers.years_peru_largest(coca)
+    latest = producers.latest_year(coca)
+    lead = country_name(countries, producers.leader(coca, latest))
+    out["peru_largest_producer"] = (
+        f"Largest coca grower (area, a proxy for cocaine) in {year_ranges(largest) or 'no year'}; "
+        f"{lead} leads in {latest}. No public production series.",
+        "partly" if largest else "not supported")
+    population, homicide = load("population"), load("homicide")
+    rates = violence.claimed_rates(claims, population)
+    police = violence.claims_vs_police_series(claims, population, homicide)
+    if police is not None:
+        out["homicides_national_police"] = (
+            f"UNODC police count for {police['year']}: {cell(police['police_count'], 'count')} "
+            f"homicides ({cell(police['police_rate'], '', 1)} per 100,000); the claim is "
+            f"{rates['police']}.",
+            "consistent" if police["police_gap_share"] <= CLOSE_SHARE else "partly")
+        out["homicides_interior_ministry"] = (
+            f"No published series near it; as a rate it is {rates['interior']}, "
+            f"{cell(police['interior_multiple'], '', 1)} times the "
+            f"UNODC police rate.", "not supported")
+    users = mk.users_table(load("cocaine_use"), population)
+    bra = users.loc[users["iso3"] == "BRA"]
+    if not bra.empty:
+        rank = int(bra["rank"].iloc[0])
+        out["brazil_market_rank"] = (
+            f"Rough users (prevalence x population): Brazil {cell(rank, 'rank')} of "
+            f"{len(users)} countries of the Americas and Spain with surveys; no global ranking "
+            f"in the data.", "consistent" if rank <= 2 else "not supported")
+    a_year = int(article_year(load("sources")).point)
+    peru_years = sorted(producers.headline(coca).query("iso3 == @PERU")["year"])
+    coca_year = latest_at_or_before(peru_years, a_year)
+    if coca_year is not None:
+        out["cocaine_production_tons"] = (
+            f"No public production series; the proxy, coca area, was "
+            f"{producers.area(coca, PERU, coca_year)} in {coca_year}.", NO_DATA)
+    series = mk.seizure_series(load("cocaine_seizures"), countries)
+    try:
+        bra, usa = mk.seizure_growth(series, "Brazil"), mk.seizure_growth(series, "United States")
+        out["us_share_pct"] = (
+            f"No public series of flows by destination. Seizure trends bear on the direction only: "
+            f"Brazil {bra}, the United States {usa}.", NO_DATA)
+    except (KeyError, ValueError):
+        pass
+    ce_fit = ce.share_consistent(ce.simulate(claims), claims)
+    for cid in ("gold_vs_drugs_multiple", "organized_crime_total_usd"):
+        out[cid] = (f"No public series. Internal check: the stated parts fit the stated total "
+                    f"in {ce_fit} of simulated readings.", NO_DATA)
+    return out
+
+
+def claims_table() -> pd.DataFrame:
+    """One row per article claim: paragraph, quote, value as worded, evidence, verdict."""
+    claims = load("article_claims")
+    evidence = _claim_evidence(claims)
+    rows = []
+    for _, row in claims.iterrows():
+        cid = row["claim_id"]
+        text, verdict = evidence.get(cid, ("Nothing public could be found to check it.", NO_DATA))
+        c = claim(claims, cid)
+        value = claim_estimate(claims, cid)
+        unit = {"multiple": "times", "persons": "people", "agreements": "count"}.get(c.unit)
+        if unit:
+            value = value.with_(unit=unit)
+        if c.wording in ("exact", "just", "estimated", "single largest"):
+            value = value.with_(hedge=None)
+        rows.append({"Paragraph": str(int(row["paragraph"])), "Quote": row["quote"],
+                     "The article's value": str(value), "Independent evidence": text,
+                     "Verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def bundle() -> Bundle:
+    """Appendix B: every claim of the article against the data."""
+    table = claims_table()
+    r = Bundle()
+    r.claims_table = Table(table)
+    r.n_claims = as_count(len(table), (ARTICLE_SOURCE,))
+    r.n_no_data = as_count(int((table["Verdict"] == NO_DATA).sum()), (ARTICLE_SOURCE,))
+    claims = load("article_claims")
+    r.encoding_note = Branch(
+        text=("Each hedge bounds the value the way the claims table's encoding column states: "
+              + "; ".join(sorted({f'"{w}"' for w in claims["wording"].dropna()
+                                  if w not in ("exact",)})) + " are kept as hedges on the "
+              "number, never dropped to a bare point."),
+        branch="encoding_note", sources=(ARTICLE_SOURCE,))
+    return r

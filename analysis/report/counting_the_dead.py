@@ -1,0 +1,233 @@
+"""Chapter 4, chapters/04-counting-the-dead.qmd: the ministry's and the police's counts
+against every published series.
+
+`bundle()` holds the chapter's named values and its table of counts; the figures are
+`peru_homicide_by_source` and `homicide_source_gap`. Rates, ranks, the largest jump of the
+police count and the source gaps come from analysis/violence.py.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from analysis import violence
+from analysis.claims import claim, claim_estimate
+from analysis.data import load
+from analysis.estimate import Estimate, choose
+from analysis.report import theme
+from analysis.report.markdown import Table, cell
+from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, as_count, as_year, branch,
+                                    country_name, country_names, join, or_missing)
+
+
+SERIES_LABEL = {
+    "criminal_justice": "UNODC Global Study on Homicide, police figures",
+    "public_health": "UNODC Global Study on Homicide, public-health figures",
+    "wdi_series": "World Bank / UNODC series (current vintage)",
+    "modelled_all_violence": "IHME, modelled deaths from all violence",
+}
+
+
+def _count_claim(claims: pd.DataFrame, claim_id: str) -> Estimate:
+    """An article homicide count as a plain number of homicides (its 'exact'/'just' dropped)."""
+    return claim_estimate(claims, claim_id).with_(hedge=None)
+
+
+def _counts_display(homicide, population, countries, claims) -> pd.DataFrame:
+    """Every count of Peru's homicides as a rate and a South American rank (tbl-counts)."""
+    claimed = violence.claimed_rates(claims, population)
+    year = claimed["interior"].year
+    scen = violence.peru_rank_scenarios(homicide, population, countries, claims, ("wdi_series",))
+    scen = scen.set_index("peru_figure")
+    rows = []
+    for key, label, cid in (("interior", "Ministry of the Interior (the article)", "homicides_interior_ministry"),
+                            ("police", "National Police (the article)", "homicides_national_police")):
+        rows.append({"Source": label, "Homicides": cell(claim(claims, cid).value, "count"),
+                     "Rate per 100,000": cell(claimed[key].point, "", 1),
+                     "Rank in South America": cell(scen.loc[key, "rank"], "rank"),
+                     "Countries compared": cell(scen.loc[key, "n"], "count"),
+                     "Compared with": "neighbours' World Bank rates"})
+    for s in ("criminal_justice", "wdi_series", "modelled_all_violence"):
+        t = violence.south_america_ranks(homicide, countries, year, s).set_index("iso3")
+        if PERU not in t.index:
+            continue
+        row = violence.rates(homicide, [PERU], s)
+        row = row.loc[row["year"] == year].iloc[0]
+        rows.append({"Source": SERIES_LABEL[s], "Homicides": cell(row["count"], "count"),
+                     "Rate per 100,000": cell(row["rate_per_100k"], "", 1),
+                     "Rank in South America": cell(t.loc[PERU, "rank"], "rank"),
+                     "Countries compared": cell(t.loc[PERU, "n"], "count"),
+                     "Compared with": "neighbours in the same series"})
+    return pd.DataFrame(rows)
+
+
+def bundle() -> Bundle:
+    """Chapter 4: the ministry's and the police's counts against every published series."""
+    claims, population = load("article_claims"), load("population")
+    homicide, countries = load("homicide"), load("countries")
+    claimed = violence.claimed_rates(claims, population)
+    year = claimed["interior"].year
+    scen = violence.peru_rank_scenarios(homicide, population, countries, claims, ("wdi_series",))
+    scen = scen.set_index("peru_figure")
+    n = int(scen.loc["interior", "n"])
+    wdi_src = ("wdi_homicide", ARTICLE_SOURCE, "wdi_population")
+
+    r = Bundle()
+    r.ministry_count = _count_claim(claims, "homicides_interior_ministry")
+    r.police_count = _count_claim(claims, "homicides_national_police")
+    r.count_year = as_year(year, (ARTICLE_SOURCE,))
+    r.ministry_rate, r.police_rate = claimed["interior"], claimed["police"]
+    r.ministry_rank = Estimate(int(scen.loc["interior", "rank"]), unit="rank", year=year, sources=wdi_src)
+    r.police_rank = Estimate(int(scen.loc["police", "rank"]), unit="rank", year=year, sources=wdi_src)
+    r.sa_count = as_count(n, wdi_src)
+    r.ministry_rank_sentence = choose(
+        bool(scen.loc["interior", "rank"] > (n + 1) / 2),
+        "On the ministry's figure Peru would be in the more violent half of the continent, and "
+        "the paradox would disappear.",
+        "Even on the ministry's figure Peru would stay in the safer half of the continent.",
+        labels=("ministry_violent_half", "ministry_safer_half"), sources=wdi_src)
+    r.counts_table = Table(_counts_display(homicide, population, countries, claims))
+
+    jump = violence.largest_count_jump(homicide)
+    r.gsh_jump_before = Estimate(jump["before"], unit="homicides", sources=("unodc_gsh2013",))
+    r.gsh_jump_after = Estimate(jump["after"], unit="homicides", sources=("unodc_gsh2013",))
+    r.gsh_jump_year_before = as_year(jump["year"] - 1, ("unodc_gsh2013",))
+    r.gsh_jump_year_after = as_year(jump["year"], ("unodc_gsh2013",))
+    r.gsh_jump_ratio = Estimate(jump["ratio"], unit="times", digits=1, sources=("unodc_gsh2013",),
+                                method="Largest year-on-year ratio of Peru's police count (violence.largest_count_jump).")
+    wdi_years = violence.rates(homicide, [PERU], "wdi_series").dropna(subset=["rate_per_100k"])["year"]
+    r.wdi_first_year = as_year(int(wdi_years.min()), ("wdi_homicide",))
+    r.wdi_rate_count_year = or_missing(lambda: violence.rate(homicide, PERU, year, "wdi_series"),
+                                 "the World Bank rate", "wdi_rate_count_year")
+    r.ihme_rate_count_year = or_missing(lambda: violence.rate(homicide, PERU, year, "modelled_all_violence"),
+                                  "the IHME rate", "ihme_rate_count_year")
+    ihme, wdi = r.ihme_rate_count_year, r.wdi_rate_count_year
+    r.ihme_sentence = choose(
+        isinstance(ihme, Estimate) and isinstance(wdi, Estimate) and bool(ihme.point < wdi.point),
+        "The broader measure gives the lower number, which says more about the model than "
+        "about Peru.",
+        "The broader measure gives the higher number, as it should.",
+        labels=("ihme_below_wdi", "ihme_not_below_wdi"), sources=("ihme_gbd2016", "wdi_homicide"))
+
+    ph = violence.rates(homicide, violence.south_america(countries), "public_health")
+    ph = ph.dropna(subset=["rate_per_100k"])
+    ph_names = [country_name(countries, i) for i in sorted(set(ph["iso3"]))]
+    r.public_health_sentence = branch([
+        (PERU in set(ph["iso3"]), "UNODC's public-health series, built from death registrations, "
+                                  "does cover Peru, and is shown with the others.", "peru_has_public_health"),
+        (bool(ph_names), f"UNODC's public-health series, built from death registrations, has no "
+                         f"figure for Peru at all (in South America it covers only "
+                         f"{join(ph_names)}), so the most independent check on the police count "
+                         f"is missing.", "peru_no_public_health"),
+        (True, "UNODC's public-health series, built from death registrations, has no figure for "
+               "Peru or its neighbours, so the most independent check on the police count is "
+               "missing.", "no_public_health"),
+    ], ("unodc_gsh2013",))
+
+    gap = violence.peru_gap_vs_peers(homicide, countries)
+    r.peru_gap, r.peer_gap = gap["peru"], gap["peers_median"]
+    r.peru_gap_rank = gap["peru_rank"]
+    gap_n = len(violence.source_gap_table(homicide, countries))
+    r.gap_countries = as_count(gap_n, gap["peru"].sources)
+    r.gap_sentence = branch([
+        (gap["peru"].point < (gap["peers_median"].low or 0),
+         "Peru's police count sits further below the modelled deaths than any neighbour's, which "
+         "is what an undercount by the police would look like.", "police_below_peers"),
+        (gap["peru"].point > (gap["peers_median"].high or float("inf")),
+         "Peru's police count sits further above the modelled deaths than any neighbour's: the "
+         "opposite of what an undercount by the police would produce. If anything, the model "
+         "misses deaths the police record.", "police_above_peers"),
+        (True, "Peru's sources disagree about as much as its neighbours' do.", "police_like_peers"),
+    ], gap["peru"].sources, "violence.peru_gap_vs_peers")
+
+    published = []
+    for s in ("criminal_justice", "wdi_series", "modelled_all_violence"):
+        t = violence.south_america_ranks(homicide, countries, year, s).set_index("iso3")
+        if PERU in t.index:
+            published.append(t.loc[PERU, "rank"] <= (t.loc[PERU, "n"] + 1) / 2)
+    r.series_rank_sentence = branch([
+        (all(published) and scen.loc["interior", "rank"] > (n + 1) / 2,
+         "Every published series puts Peru in the safer half of South America; only the "
+         "ministry's unpublished figure would move it into the more violent half.",
+         "published_safer_ministry_violent"),
+        (all(published), "Every published series, and even the ministry's figure, puts Peru in "
+                         "the safer half of South America.", "all_safer"),
+        (True, "The published series themselves disagree about where Peru stands in South "
+               "America.", "published_disagree"),
+    ], ("unodc_gsh2013", "wdi_homicide", "ihme_gbd2016", ARTICLE_SOURCE))
+    return r
+
+
+
+SERIES_STYLE_KEY = {"criminal_justice": "PER", "wdi_series": "COL", "modelled_all_violence": "BOL",
+                    "public_health": "BRA"}
+SERIES_SHORT = {"criminal_justice": "UNODC police series", "wdi_series": "World Bank series",
+                "modelled_all_violence": "IHME model, all violence",
+                "public_health": "UNODC public-health series"}
+
+
+def peru_homicide_by_source() -> alt.LayerChart:
+    """Peru's homicide rate by source and year, with the article's two counts as rates."""
+    homicide, population, claims = load("homicide"), load("population"), load("article_claims")
+    h = violence.rates(homicide, [PERU]).dropna(subset=["rate_per_100k"])
+    h = h.assign(series=h["source_type"].map(SERIES_SHORT))
+    types = [t for t in SERIES_SHORT if t in set(h["source_type"])]
+    order = [SERIES_SHORT[t] for t in types]
+    sc = theme.scales(order, [SERIES_STYLE_KEY[t] for t in types])
+    lines = alt.Chart(h).mark_line(point=True).encode(
+        x=theme.year_axis(),
+        y=alt.Y("rate_per_100k:Q", title="Homicides per 100,000 people"),
+        color=alt.Color("series:N", scale=sc["color"], sort=order, title=None),
+        strokeDash=alt.StrokeDash("series:N", scale=sc["strokeDash"], sort=order, title=None),
+        shape=alt.Shape("series:N", scale=sc["shape"], sort=order, title=None),
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("rate_per_100k:Q", title="Per 100,000", format=".1f"),
+                 alt.Tooltip("count:Q", title="Count", format=","),
+                 alt.Tooltip("source_org:N", title="Organisation")],
+    )
+    claimed = violence.claimed_rates(claims, population)
+    c = pd.DataFrame([
+        {"figure": "Ministry of the Interior (article)", "year": e.year, "rate": e.point, "text": str(e)}
+        for e in [claimed["interior"]]] + [
+        {"figure": "National Police (article)", "year": e.year, "rate": e.point, "text": str(e)}
+        for e in [claimed["police"]]])
+    marks = alt.Chart(c).mark_point(shape="diamond", size=160, filled=True, color=theme.OKABE_ITO["black"]).encode(
+        x="year:Q", y="rate:Q",
+        tooltip=[alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("text:N", title="Rate")])
+    labels = alt.Chart(c).mark_text(align="left", dx=9, color=theme.TEXT).encode(
+        x="year:Q", y="rate:Q", text="figure:N")
+    chart = alt.layer(lines, marks, labels).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.apply(chart, source="UNODC Global Study on Homicide 2013; World Bank WDI; IHME GBD "
+                                     "2016; the article's counts divided by World Bank population",
+                       sources=sorted(set(h["source_id"])) + ["muggah_mcdermott_2013", "wdi_population"],
+                       figure="peru_homicide_by_source")
+
+
+def homicide_source_gap() -> alt.LayerChart:
+    """Police rate / modelled rate per South American country (mean over common years)."""
+    homicide, countries = load("homicide"), load("countries")
+    names = country_names(countries)
+    t = violence.source_gap_table(homicide, countries)
+    t = t.assign(country=t["iso3"].map(names),
+                 group=np.where(t["iso3"] == PERU, "Peru", "Other South American countries"),
+                 years=t["first_year"].astype(str) + "-" + t["last_year"].astype(str))
+    order = t.sort_values("mean_ratio")["country"].tolist()
+    y = alt.Y("country:N", sort=order, title=None)
+    bars = alt.Chart(t).mark_bar(stroke="black", strokeWidth=0.4).encode(
+        y=y, x=alt.X("mean_ratio:Q", title="Police rate divided by modelled rate (mean over years)"),
+        color=theme.highlight_color("group", "Peru", "Other South American countries"),
+        tooltip=[alt.Tooltip("country:N", title="Country"),
+                 alt.Tooltip("mean_ratio:Q", title="Mean ratio", format=".2f"),
+                 alt.Tooltip("ratio_last:Q", title="Ratio, last common year", format=".2f"),
+                 alt.Tooltip("years:N", title="Years"), alt.Tooltip("n_years:Q", title="Years compared")],
+    )
+    one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color=theme.TEXT).encode(x="x:Q")
+    chart = alt.layer(bars, one).properties(width=theme.WIDTH, height=22 * len(order))
+    return theme.apply(chart, source="UNODC Global Study on Homicide 2013 (police figures) and IHME "
+                                     "GBD 2016 (modelled deaths from all violence)",
+                       sources=["unodc_gsh2013", "ihme_gbd2016"], figure="homicide_source_gap")
+
+
+FIGURES = (peru_homicide_by_source, homicide_source_gap)  # the figures of this chapter, in the order it shows them

@@ -1,0 +1,177 @@
+"""Appendix A, chapters/a1-data-methods.qmd: where the data come from, what each field means,
+the choices made, and the models' specifications and diagnostics.
+
+`bundle()` holds the appendix's named values and tables; the tables are read from the data
+package (datapackage.json, schemas/, sources.csv) of the folder rendered from; the model
+diagnostics come from analysis/explanations.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import criminal_economy as ce
+from analysis import explanations as ex
+from analysis import producers
+from analysis.data import data_dir, load
+from analysis.estimate import Branch, Estimate, choose
+from analysis.report.explanations import findings
+from analysis.report.markdown import Table, cell
+from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, as_count, as_year,
+                                    data_package, year_ranges)
+
+
+def _schema(folder: Path, resource: dict) -> dict:
+    """A resource's field schema (inline, or the schemas/<table>.json it names)."""
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        return json.loads((folder / schema).read_text(encoding="utf-8"))
+    return schema or {"fields": []}
+
+
+def _constraint_text(constraints: dict) -> str:
+    """Field constraints in words: 'required; >= 0; one of a, b'."""
+    parts = []
+    if constraints.get("required"):
+        parts.append("required")
+    if "minimum" in constraints:
+        parts.append(f">= {constraints['minimum']}")
+    if "maximum" in constraints:
+        parts.append(f"<= {constraints['maximum']}")
+    if "enum" in constraints:
+        parts.append("one of " + ", ".join(str(v) for v in constraints["enum"]))
+    if "pattern" in constraints:
+        parts.append(f"pattern {constraints['pattern']}")
+    if constraints.get("unique"):
+        parts.append("unique")
+    return "; ".join(parts)
+
+
+def dictionary_table(folder: Path | None = None) -> pd.DataFrame:
+    """One row per field of every table, from datapackage.json and schemas/*.json."""
+    folder = Path(folder) if folder is not None else data_dir()
+    rows = []
+    for res in data_package(folder)["resources"]:
+        for fld in _schema(folder, res).get("fields", []):
+            rows.append({"Table": res["name"], "Field": fld["name"], "Type": fld.get("type", ""),
+                         "Unit": str(fld.get("unit", "") or ""),
+                         "Meaning": str(fld.get("description") or fld.get("title") or ""),
+                         "Constraints": _constraint_text(fld.get("constraints", {}))})
+    return pd.DataFrame(rows)
+
+
+def files_table(folder: Path | None = None) -> pd.DataFrame:
+    """The curated tables: rows, years covered, checksum (from the data package)."""
+    folder = Path(folder) if folder is not None else data_dir()
+    rows = []
+    for res in data_package(folder)["resources"]:
+        frame = load(res["name"], folder)
+        years = ""
+        if "year" in frame.columns and frame["year"].notna().any():
+            years = f"{int(frame['year'].min())}-{int(frame['year'].max())}"
+        rows.append({"Table": res["path"], "Title": res.get("title", ""),
+                     "Rows": cell(res.get("rows", len(frame)), "count"), "Years": years,
+                     "SHA-256": _short_hash(res.get("hash", ""))})
+    return pd.DataFrame(rows)
+
+
+HASH_SHOWN = 16  # hex characters of a checksum shown in the book; the files hold all 64
+
+
+def _short_hash(value) -> str:
+    text = "" if value is None or pd.isna(value) else str(value).removeprefix("sha256:")
+    return f"{text[:HASH_SHOWN]}…" if len(text) > HASH_SHOWN else text
+
+
+def _short_copy(intermediary) -> str:
+    """'github.com/owner/repo@<40 hex> path/to/file.xlsx' -> 'owner/repo@abcdef1, file.xlsx'."""
+    text = "" if intermediary is None or pd.isna(intermediary) else str(intermediary)
+    m = re.match(r"(?:https?://)?github\.com/(?P<repo>[^@\s]+)@(?P<sha>[0-9a-f]{7,40})\s*(?P<path>.*)$", text)
+    if not m:
+        return text
+    name = m.group("path").strip().rsplit("/", 1)[-1]
+    return f"{m.group('repo')}@{m.group('sha')[:7]}" + (f", {name}" if name else "")
+
+
+def provenance_table(folder: Path | None = None) -> pd.DataFrame:
+    """sources.csv for readers: publisher, title, intermediary copy, raw file checksum.
+
+    Checksums and commits are abbreviated for the page; data/sources.csv holds them in full.
+    """
+    s = load("sources", folder)
+    return pd.DataFrame({
+        "Source id": s["source_id"], "Publisher": s["publisher"], "Title": s["title"],
+        "Year": s["year"].astype("Int64").astype(str),
+        "Taken from": [_short_copy(v) for v in s["intermediary"]],
+        "Raw file SHA-256": [_short_hash(v) for v in s["raw_sha256"]],
+    })
+
+
+def model_table(f=None) -> pd.DataFrame:
+    """Specification and diagnostics of every model in the report (tbl-model-diagnostics)."""
+    f = f if f is not None else findings()
+    rows = []
+    models = (("Misreading (headline)", f.misreading, "x_drugs", "drug intensity"),
+              ("Misreading, police series", f.police_model, "x_drugs", "drug intensity"),
+              ("Complicity", f.complicity, "xd", "drug intensity (centred)"),
+              ("Complicity", f.complicity, "xc", "corruption (centred, sign flipped)"),
+              ("Complicity", f.complicity, "xd:xc", "drug x corruption"))
+    for name, model, term, label in models:
+        d = ex.term_diagnostics(model, term)
+        rows.append({
+            "Model": name, "Formula": model.formula, "Term": label,
+            "Coefficient (95% CI)": str(Estimate(d["coef"], d["ci_low"], d["ci_high"],
+                                                 digits=2, interval="CI")).replace("(CI ", "("),
+            "n": cell(d["n_obs"], "count"), "Countries": cell(d["n_countries"], "count"),
+            "Years": f"{d['first_year']}-{d['last_year']}",
+            "Dispersion (Pearson chi2 / df)": cell(d["dispersion"], "", 1),
+            "Between-country SD": cell(d["sigma"], "", 2),
+            "Converged": "yes" if d["converged"] else "no",
+        })
+    ols = f.ols["drug_effect"]
+    rows.append({"Model": "Check: OLS on log rates", "Formula": "log(rate) ~ x_drugs + C(year)",
+                 "Term": "drug intensity", "Coefficient (95% CI)": str(ols),
+                 "n": "", "Countries": "", "Years": "", "Dispersion (Pearson chi2 / df)": "",
+                 "Between-country SD": "", "Converged": "yes"})
+    return pd.DataFrame(rows)
+
+
+def bundle() -> Bundle:
+    """Appendix A: provenance, data dictionary, choices, models."""
+    folder = data_dir()
+    desc = data_package(folder)
+    f = findings()
+    r = Bundle()
+    r.n_tables = as_count(len(desc["resources"]))
+    r.n_rows = as_count(sum(int(res.get("rows", 0)) for res in desc["resources"]))
+    r.provenance_table = Table(provenance_table(folder))
+    r.files_table = Table(files_table(folder))
+    r.dictionary_table = Table(dictionary_table(folder))
+    coca = load("coca_cultivation")
+    two = producers.years_with_both_measures(coca, PERU)
+    r.coca_rule_sentence = choose(
+        bool(two), f"Peru has both measures for {year_ranges(two)}.",
+        "No year has both measures for Peru in this data vintage.",
+        labels=("peru_two_measures", "peru_one_measure"), sources=("unodc_wdr2025_coca",))
+    corr = load("corruption")
+    new_scale = corr.loc[corr["indicator"] == "cpi_0_100", "year"]
+    r.cpi_break_year = as_year(int(new_scale.min()) if not new_scale.empty else 2012, ("ti_cpi_2012_2022",))
+    r.model_spec_sentence = Branch(
+        text=f"The headline model is a {f.misreading.describe()} The complicity model adds "
+             f"corruption and its interaction with drug intensity: {f.complicity.describe()}",
+        branch="model_spec", sources=tuple(f.prediction["predicted_rate"].sources))
+    r.model_table = Table(model_table(f))
+    sim_claims = load("article_claims")
+    r.mc_draws = as_count(len(ce.simulate(sim_claims)), (ARTICLE_SOURCE,))
+    readings = ce.Readings()
+    r.mc_readings = Branch(
+        text=(f"drug earnings uniform between the stated floor and {readings.well_over_cap:g} "
+              f"times it (\"well over\"); the gold-to-drugs multiple uniform between "
+              f"{readings.almost_floor:g} times the stated multiple and the multiple itself "
+              f"(\"almost\"); the total uniform over its stated range."),
+        branch="mc_readings", sources=(ARTICLE_SOURCE,))
+    return r

@@ -1,0 +1,56 @@
+"""The report in one page, index.qmd: the paradox, six numbers, the two verdicts.
+
+`bundle()` takes its values from the chapter bundles (the page repeats the chapters'
+findings, it computes none of its own); `changes()` is the "What changed in this edition"
+section the render command writes with `--since`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from analysis.report import counting_the_dead, criminal_economy, explanations, markets, paradox
+from analysis.report.citation import EXAMPLE_CLAIM_ID, changes_from_env
+from analysis.report.markdown import Markdown
+from analysis.report.values import Bundle, branch
+
+
+def bundle() -> Bundle:
+    """index.qmd: the paradox, six numbers, the two verdicts (values from the chapter bundles)."""
+    p, m, e = paradox.bundle(), markets.bundle(), criminal_economy.bundle()
+    c, x = counting_the_dead.bundle(), explanations.bundle()
+    r = Bundle()
+    r.article_year = p.article_year
+    r.producer_sentence = branch([
+        (p.leader_article_year_sentence.branch == "peru_leads" and p.claim_status_sentence.branch == "claim_lapsed",
+         "Peru was the largest grower of coca when the article was written, but it no longer is.",
+         "was_largest_no_longer"),
+        (p.leader_article_year_sentence.branch == "peru_leads",
+         "Peru was the largest grower of coca when the article was written, and still is.", "still_largest"),
+        (True, "Peru was not the largest grower of coca even when the article was written.", "never_largest"),
+    ], p.peru_area_latest.sources)
+    r.safety_sentence = p.safety_summary
+    r.peru_area_latest = p.peru_area_latest
+    r.colombia_area_latest = p.colombia_area_latest
+    r.latest_coca_year = p.latest_year
+    # The first time this number appears in the book; its fixed ledger id is the example of
+    # "how to cite a number" in the How to cite appendix.
+    r.peru_rate_latest = replace(p.peru_rate_latest, id=EXAMPLE_CLAIM_ID)
+    r.sa_median_latest = p.sa_median_latest
+    r.ministry_count, r.police_count = c.ministry_count, c.police_count
+    r.ministry_rate, r.police_rate = c.ministry_rate, c.police_rate
+    r.break_even_count = x.break_even_count
+    r.total_stated = e.total_stated
+    r.residual_interval = e.residual_interval
+    r.us_bound_volume = m.us_bound_volume
+    r.misreading_verdict, r.complicity_verdict = x.misreading_verdict, x.complicity_verdict
+    return r
+
+
+def changes() -> Bundle:
+    """'What changed in this edition': the render command's diff against an earlier ledger
+    (`paradox render --since OLD`), or None when no earlier edition was given."""
+    text = changes_from_env()
+    r = Bundle()
+    r.what_changed = Markdown("## What changed in this edition\n\n" + text) if text else None
+    return r

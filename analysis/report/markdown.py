@@ -1,0 +1,114 @@
+"""What a chapter shows that is not a single value: tables and Markdown blocks.
+
+Why a module of its own: every chapter shows tables, and every table goes through the same
+escaping and cell formatting, so these live once, beside the chapter modules. Also here: the
+hook that makes inline values display as their text under Quarto (`register_markdown_formatters`),
+which values.py calls on import, so every chapter's kernel has it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.estimate import Branch, Estimate, format_number
+
+__all__ = ["Table", "Markdown", "md_escape", "cell", "register_markdown_formatters"]
+
+_MD_SPECIAL = set("\\`*_{}[]()<>#+!|$^~@")
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape Markdown punctuation so a cell is shown literally (pandoc accepts it)."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text)).replace("\n", " ")
+
+
+def cell(value: float | None, unit: str, digits: int | None = None) -> str:
+    """One table cell through the shared formatter ('' for a missing value)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return ""
+    return format_number([float(value)], unit, digits)
+
+
+class Table:
+    """A table for the book: a DataFrame of display strings shown as a Markdown pipe table.
+
+    Why not the DataFrame itself: its HTML repr carries the row index and is HTML-only, while a
+    Markdown table becomes a real table in every format (HTML, Typst/PDF, Quarto or the
+    project's renderer) and takes its caption from `tbl-cap`. `frame` keeps the data.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame.reset_index(drop=True)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+    def to_markdown(self) -> str:
+        """The pipe table (header, alignment row, one line per row)."""
+        cols = self.columns
+        numeric = [bool(len(self.frame)) and all(_looks_numeric(v) for v in self.frame[c]) for c in cols]
+        lines = ["| " + " | ".join(md_escape(c) for c in cols) + " |",
+                 "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
+        for _, row in self.frame.iterrows():
+            lines.append("| " + " | ".join(md_escape("" if pd.isna(v) else v) for v in row) + " |")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def _looks_numeric(value) -> bool:
+    """True for display strings such as '1,260', '45%', '2nd', '' (right-aligned columns)."""
+    text = str(value).strip().rstrip("%").replace(",", "")
+    for suffix in ("st", "nd", "rd", "th"):
+        text = text.removesuffix(suffix)
+    if text == "":
+        return True
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+class Markdown(str):
+    """Markdown the chapter shows as it is (Jupyter's text/markdown output)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def _inline_markdown(value) -> str:
+    """An inline value as Markdown: its formatted text with Markdown punctuation escaped."""
+    return md_escape(str(value))
+
+
+def register_markdown_formatters(shell=None) -> bool:
+    """Make Estimates and Branches display as their formatted text in a Jupyter kernel.
+
+    Why: Quarto (>= 1.4) evaluates `` `{python} r.x` `` through the kernel's display formatter
+    and uses the text/markdown representation when there is one; without it a reader using
+    `quarto render` would see the dataclass repr. The project's renderer inserts `str(value)`
+    itself, so this changes nothing there. Returns True if a shell was found.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    markdown = shell.display_formatter.formatters["text/markdown"]
+    for cls in (Estimate, Branch):
+        markdown.for_type(cls, _inline_markdown)
+    return True

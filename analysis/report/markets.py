@@ -1,0 +1,226 @@
+"""Chapter 2, chapters/02-markets.qmd: where the cocaine goes.
+
+`bundle()` holds the chapter's named values and its value-chain table; the figures are
+`cocaine_seizures_brazil_usa_europe`, `cocaine_use_prevalence` and `value_chain`. The
+statistics (US-bound volume, seizure trends, users, the value chain) come from
+analysis/markets.py.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from analysis import markets as mk
+from analysis.claims import claim, claim_estimate
+from analysis.data import load
+from analysis.estimate import Branch, Estimate, choose
+from analysis.report import theme
+from analysis.report.markdown import Table, cell
+from analysis.report.values import (PERU, Bundle, article_year, as_count, as_year, branch,
+                                    country_names, missing, or_missing)
+
+SAME_ORDER = 0.5  # a prevalence at least half another's is "of the same order"
+
+
+def _prevalence(use: pd.DataFrame, iso3: str) -> Estimate | Branch:
+    """A country's latest annual prevalence of cocaine use, with UNODC's range where given."""
+    return or_missing(lambda: mk.survey(mk.use_prevalence(use, [iso3]).iloc[0]), "a survey",
+                      f"prevalence_{iso3.lower()}")
+
+
+def _value_chain_display(claims: pd.DataFrame) -> pd.DataFrame:
+    """mk.value_chain as display strings: one row per stage, one column per reading."""
+    v = mk.value_chain(claims).assign(floor=[str(e) for e in mk.stage_floors(claims)])
+    rows = []
+    for stage in ("source", "Rio", "London"):
+        row = {"Stage": {"source": "Earnings in Peru", "Rio": "Street value in Rio",
+                         "London": "Street value in London"}[stage]}
+        for reading, label in (("tenfold_rio", "'Tenfold' the Rio value"),
+                               ("tenfold_source", "'Tenfold' the source value")):
+            x = v.loc[(v["reading"] == reading) & (v["stage"] == stage)].iloc[0]
+            row[f"{label}: multiple of source"] = cell(x["multiple"], "count")
+            row[f"{label}: value"] = x["floor"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def bundle() -> Bundle:
+    """Chapter 2: the article's US arithmetic, Brazil in the seizure and use records, value chain."""
+    claims, countries = load("article_claims"), load("countries")
+    seizures, use, population = load("cocaine_seizures"), load("cocaine_use"), load("population")
+    r = Bundle()
+    r.us_share = claim_estimate(claims, "us_share_pct")
+    r.us_market = claim_estimate(claims, "us_consumption_tons").with_(hedge="about")
+    r.peru_output = claim_estimate(claims, "cocaine_production_tons").with_(hedge="about")
+    r.us_bound_volume = mk.us_bound_volume(claims)
+    r.non_us_volume = mk.remainder_for_other_markets(claims)
+    r.us_share_of_output = mk.us_share_of_output(claims)
+
+    series = mk.seizure_series(seizures, countries)
+    growth = {m: or_missing(lambda m=m: mk.seizure_growth(series, m), f"{m}'s seizure trend",
+                      f"growth_{m.lower().replace(' ', '_')}") for m in mk.MARKETS}
+    seizure_sources = tuple(sorted({x for ids in series["source_ids"] for x in ids.split(";")}))
+    r.brazil_growth, r.usa_growth = growth["Brazil"], growth["United States"]
+    r.weu_growth = growth["Western Europe"]
+    bra = series.loc[(series["market"] == "Brazil") & (series["kilograms"] > 0)]
+    r.seizure_first_year = as_year(int(bra["year"].min()), seizure_sources)
+    r.seizure_last_year = as_year(int(bra["year"].max()), seizure_sources)
+    have = isinstance(r.brazil_growth, Estimate) and isinstance(r.usa_growth, Estimate)
+    faster = have and r.brazil_growth.point > r.usa_growth.point
+    r.brazil_seizure_sentence = choose(
+        bool(faster),
+        "Brazil's seizures have grown faster than those of the United States.",
+        "Brazil's seizures have not grown faster than those of the United States.",
+        labels=("brazil_faster", "brazil_not_faster"), sources=seizure_sources)
+    separated = have and r.brazil_growth.low is not None and r.usa_growth.high is not None \
+        and r.brazil_growth.low > r.usa_growth.high
+    r.growth_comparison_sentence = choose(
+        bool(separated),
+        "The two confidence intervals do not overlap, so the difference is larger than the "
+        "year-to-year noise in the series.",
+        "The two confidence intervals overlap, so the series alone cannot rule out that the "
+        "difference is noise.",
+        labels=("growth_separated", "growth_overlaps"), sources=seizure_sources)
+
+    r.brazil_prevalence = _prevalence(use, "BRA")
+    r.usa_prevalence = _prevalence(use, "USA")
+    r.peru_prevalence = _prevalence(use, PERU)
+    users = mk.users_table(use, population)
+    bra = users.loc[users["iso3"] == "BRA"]
+    r.users_countries = as_count(len(users), ("unodc_wdr2025_prevalence", "wdi_population"))
+    if bra.empty:
+        r.brazil_users = missing("a Brazilian survey", "brazil_users")
+        r.brazil_users_rank = missing("a Brazilian survey", "brazil_users_rank")
+        rank = None
+    else:
+        rank = int(bra["rank"].iloc[0])
+        r.brazil_users = mk.users_estimate(use, population, "BRA")
+        r.brazil_users_rank = Estimate(rank, unit="rank", sources=("unodc_wdr2025_prevalence", "wdi_population"),
+                                       method="markets.users_table: prevalence x population, 1 = most users")
+    r.brazil_rank_sentence = branch([
+        (rank is not None and rank <= 2,
+         "That is consistent with the article's \"second-biggest market\", though the data cannot "
+         "rank Brazil against Europe as a whole or the rest of the world.", "brazil_top_two"),
+        (rank is not None, "That does not bear out the article's \"second-biggest market\", even "
+                           "within the Americas.", "brazil_not_top_two"),
+        (True, "Without a Brazilian survey the article's ranking cannot be checked.", "no_brazil_survey"),
+    ], ("unodc_wdr2025_prevalence", "wdi_population"))
+    bra_p, usa_p = r.brazil_prevalence, r.usa_prevalence
+    r.direction_sentence = branch([
+        (faster and isinstance(bra_p, Estimate) and isinstance(usa_p, Estimate)
+         and bra_p.point >= SAME_ORDER * usa_p.point,
+         "Brazil's seizures have grown faster than those of the United States, and past-year "
+         "use in Brazil is of the same order as in the United States.", "direction_supported"),
+        (faster, "Brazil's seizures have grown faster than those of the United States, though "
+                 "the surveys do not show a market of the same order.", "direction_partly"),
+        (True, "the seizure record does not show Brazil rising against the United States.",
+         "direction_not_supported"),
+    ], seizure_sources + ("unodc_wdr2025_prevalence",))
+
+    r.source_value = claim_estimate(claims, "drug_earnings_usd")
+    rio = claim(claims, "rio_street_multiple")
+    r.rio_multiple = Estimate(rio.value, unit="times", sources=(rio.source_id,))
+    r.london_tenfold_rio = mk.london_value(claims, "tenfold_rio")
+    r.london_tenfold_source = mk.london_value(claims, "tenfold_source")
+    r.value_chain_table = Table(_value_chain_display(claims))
+    return r
+
+
+
+MARKET_STYLE = {"Brazil": "BRA", "United States": "USA", "Western Europe": "WEU"}
+
+
+def cocaine_seizures_brazil_usa_europe() -> alt.LayerChart:
+    """Cocaine-type seizures per year: Brazil, the United States, Western and Central Europe."""
+    seizures, countries, sources = load("cocaine_seizures"), load("countries"), load("sources")
+    s = mk.seizure_series(seizures, countries)
+    s = s.loc[s["kilograms"] > 0].assign(tonnes=lambda d: d["kilograms"] / 1000)
+    order = list(mk.MARKETS)
+    sc = theme.scales(order, [MARKET_STYLE[m] for m in order])
+    year = int(article_year(sources).point)
+    lines = alt.Chart(s).mark_line(point=True).encode(
+        x=theme.year_axis(),
+        y=alt.Y("tonnes:Q", title="Cocaine-type drugs seized (tonnes, log scale)",
+                scale=alt.Scale(type="log"), axis=alt.Axis(format=",~r")),
+        color=alt.Color("market:N", scale=sc["color"], sort=order, title=None),
+        strokeDash=alt.StrokeDash("market:N", scale=sc["strokeDash"], sort=order, title=None),
+        shape=alt.Shape("market:N", scale=sc["shape"], sort=order, title=None),
+        tooltip=[alt.Tooltip("market:N", title="Market"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("tonnes:Q", title="Tonnes", format=",.1f"),
+                 alt.Tooltip("n_reporting:Q", title="Countries reporting")],
+    )
+    chart = alt.layer(lines, theme.article_rule(year)).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    ids = sorted({x for ids in s["source_ids"] for x in ids.split(";")})
+    return theme.apply(chart, source="UNODC drug seizure series 1995-2019 and World Drug Report "
+                                     "2025 annex (2019-2023); Western Europe = Western and Central "
+                                     "Europe, countries reporting each year",
+                       sources=ids, figure="cocaine_seizures_brazil_usa_europe")
+
+
+def cocaine_use_prevalence() -> alt.LayerChart:
+    """Latest past-year cocaine use, countries of the Americas and Spain, with UNODC's range."""
+    use, countries = load("cocaine_use"), load("countries")
+    names = country_names(countries)
+    americas = set(countries.loc[(countries["region"] == "Americas") & ~countries["is_aggregate"], "iso3"])
+    t = mk.use_prevalence(use, sorted(americas | {"ESP"}))
+    t = t.assign(country=t["iso3"].map(names))
+    t["group"] = t["iso3"].where(t["iso3"].isin(["BRA", "USA", PERU]), "OTHER")
+    label = {"BRA": "Brazil", "USA": "United States", PERU: "Peru", "OTHER": "Other countries"}
+    t["series"] = t["group"].map(label)
+    order = [label[k] for k in ("PER", "BRA", "USA", "OTHER")]
+    sc = theme.scales(order, ["PER", "BRA", "USA", "OTHER"])
+    sort = t.sort_values("prevalence_pct", ascending=False)["country"].tolist()
+    y = alt.Y("country:N", sort=sort, title=None)
+    ranges = alt.Chart(t.dropna(subset=["low_pct", "high_pct"])).mark_rule(
+        color=theme.GREY, strokeWidth=2).encode(
+        y=y, x=alt.X("low_pct:Q"), x2="high_pct:Q")
+    dots = alt.Chart(t).mark_point(filled=True, stroke="black", strokeWidth=0.6).encode(
+        y=y, x=alt.X("prevalence_pct:Q", title="Used cocaine in the past year (% of adults)"),
+        size=alt.condition("datum.group != 'OTHER'", alt.value(130), alt.value(50)),
+        color=alt.Color("series:N", scale=sc["color"], sort=order, title=None),
+        shape=alt.Shape("series:N", scale=sc["shape"], sort=order, title=None),
+        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Survey year"),
+                 alt.Tooltip("prevalence_pct:Q", title="Past-year use (%)", format=".2f"),
+                 alt.Tooltip("low_pct:Q", title="Low (%)", format=".2f"),
+                 alt.Tooltip("high_pct:Q", title="High (%)", format=".2f"),
+                 alt.Tooltip("age_group:N", title="Ages"), alt.Tooltip("method:N", title="Method")],
+    )
+    chart = alt.layer(ranges, dots).properties(width=theme.WIDTH, height=14 * len(sort))
+    return theme.apply(chart, source="UNODC World Drug Report 2025, annex 1.2 (national surveys; "
+                                     "years, ages and methods differ between countries)",
+                       sources=["unodc_wdr2025_prevalence"], figure="cocaine_use_prevalence")
+
+
+def value_chain() -> alt.LayerChart:
+    """The article's value chain under both readings of 'tenfold' (floors, US$ billion)."""
+    claims = load("article_claims")
+    v = mk.value_chain(claims)
+    stage_label = {"source": "Earnings in Peru", "Rio": "Street value in Rio",
+                   "London": "Street value in London"}
+    v = v.assign(stage_label=v["stage"].map(stage_label),
+                 reading_short=v["reading"].map({"tenfold_rio": "'Tenfold' the Rio value",
+                                                 "tenfold_source": "'Tenfold' the source value"}),
+                 billions=v["low"] / 1e9)
+    v["bar"] = np.where(v["stage"] == "London", "London: " + v["reading_short"], v["stage_label"])
+    v["text"] = [str(e) for e in mk.stage_floors(claims)]
+    v = v.drop_duplicates("bar")
+    order = ["Earnings in Peru", "Street value in Rio", "London: 'Tenfold' the source value",
+             "London: 'Tenfold' the Rio value"]
+    y = alt.Y("bar:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
+    bars = alt.Chart(v).mark_bar(color=theme.OKABE_ITO["blue"], stroke="black", strokeWidth=0.5).encode(
+        y=y, x=alt.X("billions:Q", title="Value, US$ billion a year (lower bounds)"),
+        opacity=alt.condition("datum.stage == 'London'", alt.value(0.55), alt.value(1.0)),
+        tooltip=[alt.Tooltip("bar:N", title="Stage"), alt.Tooltip("text:N", title="Value"),
+                 alt.Tooltip("multiple:Q", title="Multiple of source value"),
+                 alt.Tooltip("reading_label:N", title="Reading")],
+    )
+    labels = alt.Chart(v).mark_text(align="left", dx=4).encode(y=y, x="billions:Q", text="text:N")
+    chart = alt.layer(bars, labels).properties(width=theme.WIDTH - 120, height=160)
+    return theme.apply(chart, source="Muggah and McDermott (2013); each bar applies the article's "
+                                     "multiples to its 'well over $1 billion'",
+                       sources=["muggah_mcdermott_2013"], figure="value_chain")
+
+
+FIGURES = (cocaine_seizures_brazil_usa_europe, cocaine_use_prevalence, value_chain)  # the figures of this chapter, in the order it shows them

@@ -1,0 +1,169 @@
+"""Chapter 6, chapters/06-outlook.qmd: what happened after the article.
+
+`bundle()` holds the chapter's named values (violence, coca, use and eradication since the
+article; the claims no public data can check); the figure is
+`peru_eradication_vs_cultivation`. Changes since the article come from analysis/violence.py
+and analysis/producers.py, surveys from analysis/markets.py.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis import markets as mk
+from analysis import producers, violence
+from analysis.claims import claim
+from analysis.data import load
+from analysis.estimate import Branch, Estimate
+from analysis.report import theme
+from analysis.report.values import (PERU, Bundle, article_year, as_year, branch, country_name,
+                                    missing, or_missing)
+
+# Thresholds that turn a change into words: this report's reading, declared so that a reader
+# (and a test) can see them; none changes a number, only which sentence is shown.
+ESCALATION_PCT = 50   # homicide rate up by half or more since the article: "an escalation"
+RISE_PCT = 10         # up by a tenth or more: "rose"; within +-10%: "barely moved"
+COCA_CHANGE_PCT = 25  # coca area up or down by a quarter or more: "grew" / "fell"
+
+
+def escalation_sentence(change_pct: float, later_data: bool = True) -> Branch:
+    """Did Peru's homicide rate escalate since the article? (% change of the World Bank rate)."""
+    return branch([
+        (not later_data, "The data end in the article's year, so its forecast cannot be checked "
+                         "yet.", "no_later_data"),
+        (change_pct >= ESCALATION_PCT, "That is an escalation, though not on the scale of "
+                                       "Colombia or Mexico.", "escalated"),
+        (change_pct >= RISE_PCT, "Violence rose, but more slowly than 'dangerous escalation' "
+                                 "suggests.", "rose_modestly"),
+        (change_pct > -RISE_PCT, "That is no escalation: the rate has barely moved.", "flat"),
+        (True, "Violence fell: the forecast escalation has not happened.", "fell"),
+    ], ("wdi_homicide",), f"Change in Peru's World Bank rate since the article's year: "
+                          f"+{ESCALATION_PCT}% or more = escalation, +{RISE_PCT}% or more = rise, "
+                          f"within {RISE_PCT}% = flat.")
+
+
+def coca_growth_sentence(coca_pct: float, violence_pct: float, later_data: bool = True,
+                         sources: tuple[str, ...] = ()) -> Branch:
+    """How Peru's coca area moved since the article, against its homicide rate (% changes)."""
+    grew = coca_pct >= COCA_CHANGE_PCT
+    return branch([
+        (not later_data, "There are no later coca surveys in this data vintage either.", "no_later_coca"),
+        (grew and coca_pct > violence_pct + COCA_CHANGE_PCT,
+         "The trade, as far as coca area measures it, grew much faster than the violence.",
+         "coca_grew_faster_than_violence"),
+        (grew, "Coca area grew, and violence grew with it.", "coca_and_violence_grew"),
+        (coca_pct > -COCA_CHANGE_PCT, "Coca area has changed little.", "coca_flat"),
+        (True, "Coca area has fallen.", "coca_fell"),
+    ], sources)
+
+
+def bundle() -> Bundle:
+    """Chapter 6: what happened after the article (violence, coca, use, eradication); the
+    claims no public data can check."""
+    sources, claims = load("sources"), load("article_claims")
+    homicide, coca = load("homicide"), load("coca_cultivation")
+    eradication, use = load("coca_eradication"), load("cocaine_use")
+    a_year = article_year(sources)
+    r = Bundle()
+    r.article_year = a_year
+
+    rates = violence.change_since(homicide, PERU, a_year.point)
+    r.rate_start, r.rate_end = rates["start"], rates["end"]
+    change = rates["change_pct"]
+    r.escalation_sentence = escalation_sentence(change, later_data=rates["later_data"])
+
+    area = producers.change_since(coca, PERU, a_year.point)
+    r.coca_start, r.coca_end = area["start"], area["end"]
+    r.coca_growth_sentence = coca_growth_sentence(area["change_pct"], change,
+                                                  later_data=area["later_data"],
+                                                  sources=area["sources"])
+    h = producers.headline(coca)
+
+    peru_use = use.loc[use["iso3"] == PERU].sort_values("year")
+    if len(peru_use) >= 2:
+        first, last = peru_use.iloc[0], peru_use.iloc[-1]
+        r.peru_prevalence_first, r.peru_prevalence_latest = mk.survey(first), mk.survey(last)
+        same_method = first["method"] == last["method"] and first["age_group"] == last["age_group"]
+        r.domestic_market_sentence = branch([
+            (not same_method, "The two surveys differ in method or age range, so the change "
+                              "cannot be read as growth of the market.", "surveys_not_comparable"),
+            (last["prevalence_pct"] > first["prevalence_pct"], "Use rose between the two "
+             "surveys, as the article expected.", "use_rose"),
+            (True, "Use did not rise between the two surveys.", "use_not_rose"),
+        ], ("unodc_wdr2025_prevalence",))
+    else:
+        r.peru_prevalence_first = missing("an earlier survey", "peru_prevalence_first")
+        r.peru_prevalence_latest = or_missing(lambda: mk.survey(mk.use_prevalence(use, [PERU]).iloc[0]),
+                                              "a survey", "prevalence_per")
+        r.domestic_market_sentence = Branch("One survey cannot show a trend.", "single_survey")
+
+    peak = producers.eradication_peak(eradication, PERU)
+    r.eradication_peak_year = as_year(int(peak["year"]), (peak["source_id"],))
+    r.eradication_peak = Estimate(peak["hectares"], unit="hectares", sources=(peak["source_id"],))
+    later = h.loc[(h["iso3"] == PERU) & (h["year"] > peak["year"])]
+    at_peak = h.loc[(h["iso3"] == PERU) & (h["year"] == peak["year"]), "hectares"]
+    r.eradication_sentence = branch([
+        (later.empty, "The data end with that campaign, so what followed cannot be seen.", "no_later_years"),
+        (not at_peak.empty and later["hectares"].max() > at_peak.iloc[0],
+         "Within a few years the area under coca was larger than in the year of the campaign.",
+         "area_rebounded"),
+        (True, "The area under coca has stayed below its level in the year of the campaign.",
+         "area_stayed_down"),
+    ], (peak["source_id"], *sorted(set(h["source_id"]))))
+
+    conv = claim(claims, "cooperation_conventions")
+    r.conventions = Estimate(conv.value, conv.low, None, unit="count", hedge="more than",
+                             sources=(conv.source_id,))
+    heli = claim(claims, "helicopter_spending_usd")
+    r.helicopters = Estimate(heli.value, unit="USD", hedge="some", sources=(heli.source_id,))
+
+    countries = load("countries")
+    latest_leader = producers.leader(coca, producers.latest_year(coca))
+    r.paradox_status_sentence = branch([
+        (latest_leader == PERU and change < ESCALATION_PCT,
+         "and that it still holds: Peru still grows the most coca and is still comparatively "
+         "peaceful,", "paradox_holds"),
+        (latest_leader != PERU and change < ESCALATION_PCT,
+         f"though it has since changed shape: {country_name(countries, latest_leader)} now grows "
+         f"the most coca, while Peru's homicide rate has stayed moderate,", "paradox_changed"),
+        (True, "though Peru's violence has since risen enough to weaken it,", "paradox_weakened"),
+    ], ("wdi_homicide", "unodc_wdr2025_coca"))
+    return r
+
+
+
+def peru_eradication_vs_cultivation() -> alt.LayerChart:
+    """Peru: hectares eradicated each year (bars) and hectares under coca (line)."""
+    eradication, coca = load("coca_eradication"), load("coca_cultivation")
+    er = eradication.loc[eradication["iso3"] == PERU].assign(what="Eradicated during the year")
+    h = producers.headline(coca)
+    cu = h.loc[h["iso3"] == PERU].assign(what="Under coca at the end of the year")
+    y = alt.Y("hectares:Q", title="Hectares", axis=alt.Axis(format=",d"))
+    bars = alt.Chart(er).mark_bar(color=theme.OKABE_ITO["sky_blue"], stroke="black", strokeWidth=0.5,
+                                  opacity=0.8).encode(
+        x=alt.X("year:O", title="Year"), y=y,
+        tooltip=[alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("hectares:Q", title="Eradicated (ha)", format=",.0f"),
+                 alt.Tooltip("source_id:N", title="Source")])
+    line = alt.Chart(cu).mark_line(point=alt.OverlayMarkDef(shape="circle", size=55, filled=True,
+                                                             color=theme.STYLE["PER"].color),
+                                   color=theme.STYLE["PER"].color).encode(
+        x=alt.X("year:O", title="Year"), y=y,
+        tooltip=[alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("hectares:Q", title="Under coca (ha)", format=",.0f"),
+                 alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("source_id:N", title="Source")])
+    key = pd.DataFrame({"what": ["Eradicated during the year (bars)", "Under coca at the end of the year (line)"]})
+    legend = alt.Chart(key).mark_point(opacity=0).encode(
+        color=alt.Color("what:N", title=None, scale=alt.Scale(
+            domain=key["what"].tolist(), range=[theme.OKABE_ITO["sky_blue"], theme.STYLE["PER"].color]),
+            legend=alt.Legend(symbolOpacity=1, symbolType="square", orient="top")))
+    chart = alt.layer(bars, line, legend).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.apply(chart, source="UNODC World Drug Report 2022 annex (reported eradication, "
+                                     "including repeated eradication of the same fields) and coca "
+                                     "cultivation annexes",
+                       sources=sorted(set(er["source_id"]) | set(cu["source_id"])),
+                       figure="peru_eradication_vs_cultivation")
+
+
+FIGURES = (peru_eradication_vs_cultivation,)  # the figures of this chapter, in the order it shows them

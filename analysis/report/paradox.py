@@ -1,0 +1,231 @@
+"""Chapter 1, chapters/01-paradox.qmd: the largest producer and one of the safest countries.
+
+`bundle()` holds the chapter's named values and its table of growers; the two figures are
+`coca_area_by_country` and `homicide_south_america`. The statistics come from
+analysis/producers.py (coca) and analysis/violence.py (homicide rates and ranks).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from analysis import producers, violence
+from analysis.data import load
+from analysis.estimate import Branch, Estimate, choose
+from analysis.report import theme
+from analysis.report.markdown import Table, cell
+from analysis.report.values import (BOLIVIA, COLOMBIA, FOCUS, PERU, Bundle, article_year, as_count,
+                                    as_year, branch, country_name, country_names, join,
+                                    latest_at_or_before, missing, or_missing, year_list)
+
+
+def _wdi_latest_peru_year(homicide: pd.DataFrame) -> int:
+    """The latest year with a World Bank homicide rate for Peru."""
+    peru = violence.rates(homicide, [PERU], "wdi_series").dropna(subset=["rate_per_100k"])
+    return int(peru["year"].max())
+
+
+def _rank_place(rank: int, n: int, sources: Iterable[str], label: str,
+                subject: str = "Peru") -> Branch:
+    """Where a rank (1 = safest) puts Peru: safest third, safer half, or more violent half."""
+    return branch([
+        (rank <= n / 3, f"{subject} among the safest third of the continent.", f"{label}:safest_third"),
+        (rank <= (n + 1) / 2, f"{subject} in the safer half of the continent, though not among "
+                              f"the very safest.", f"{label}:safer_half"),
+        (True, f"{subject} in the more violent half of the continent.", f"{label}:violent_half"),
+    ], sources, "Rank 1 = lowest homicide rate; thirds and halves of the countries with data.")
+
+
+def _rank_table_display(coca: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """Peru's place among the growers by year, as display strings (tbl-grower-rank)."""
+    t = producers.rank_table(coca)
+    wide = t.pivot(index="year", columns="iso3", values="hectares")
+    peru = t.loc[t["iso3"] == PERU].set_index("year")
+    rows = []
+    for year in wide.index:
+        row = {"Year": str(int(year))}
+        for iso3 in (PERU, COLOMBIA, BOLIVIA):
+            if iso3 in wide.columns:
+                row[f"{country_name(countries, iso3)} (ha)"] = cell(wide.loc[year, iso3], "count")
+        if year in peru.index:
+            row["Peru's rank"] = cell(peru.loc[year, "rank"], "rank")
+            row["Peru's share of the Andean total"] = cell(peru.loc[year, "share_pct"], "percent", 0)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def bundle() -> Bundle:
+    """Chapter 1: Peru's rank as a coca grower by year; its homicide rate against South America."""
+    sources, countries = load("sources"), load("countries")
+    coca, homicide = load("coca_cultivation"), load("homicide")
+    a_year = article_year(sources)
+    coca_years = sorted(producers.headline(coca).query("iso3 == @PERU")["year"].unique())
+    coca_article = latest_at_or_before(coca_years, a_year.point) or coca_years[0]
+    latest = producers.latest_year(coca)
+    largest = producers.years_peru_largest(coca)
+    coca_sources = tuple(sorted(set(producers.headline(coca)["source_id"])))
+    latest_leader = producers.leader(coca, latest)
+    sens = producers.measure_sensitivity(coca)
+    flips = sens.loc[sens["leader_headline"] != sens["leader_alternative"]]
+    flip_years = sorted(int(y) for y in flips["year"].unique())
+
+    r = Bundle()
+    r.article_year = a_year
+    r.coca_article_year = as_year(coca_article, coca_sources)
+    r.leader_article_year_sentence = producers.leader_sentence(coca, countries, coca_article)
+    r.peru_area_article_year = producers.area(coca, PERU, coca_article)
+    r.colombia_area_article_year = or_missing(lambda: producers.area(coca, COLOMBIA, coca_article),
+                                        "Colombia's area", "colombia_area")
+    r.bolivia_area_article_year = or_missing(lambda: producers.area(coca, BOLIVIA, coca_article),
+                                       "Bolivia's area", "bolivia_area")
+    r.peru_largest_years = year_list(largest, coca_sources, "peru_largest_years")
+    r.peru_largest_count = as_count(len(largest), coca_sources)
+    r.years_covered = as_count(len(coca_years), coca_sources)
+    r.sensitivity_sentence = choose(
+        bool(flip_years),
+        f"The ranking depends on the definition in {join([str(y) for y in flip_years])}: with "
+        f"Peru's area as interpreted on satellite imagery, which an older edition reports, "
+        f"the lead changes hands in that year.",
+        "The ranking does not depend on which of UNODC's definitions of Peru's area is used.",
+        labels=("definition_matters", "definition_robust"), sources=coca_sources,
+        method="producers.measure_sensitivity")
+    r.latest_year = as_year(latest, coca_sources)
+    r.leader_latest_sentence = producers.leader_sentence(coca, countries, latest)
+    r.peru_area_latest = producers.area(coca, PERU, latest)
+    r.colombia_area_latest = or_missing(lambda: producers.area(coca, COLOMBIA, latest),
+                                  "Colombia's area", "colombia_area_latest")
+    r.peru_share_latest = producers.peru_share(coca, latest)
+    r.peru_share_article_year = producers.peru_share(coca, coca_article)
+    r.claim_status_sentence = choose(
+        latest_leader == PERU,
+        "On this measure the article's claim still holds in the latest data.",
+        f"On this measure the article's claim no longer holds: "
+        f"{country_name(countries, latest_leader)} has overtaken Peru.",
+        labels=("claim_holds", "claim_lapsed"), sources=coca_sources,
+        method="Leader of the latest year's headline areas (producers.leader).")
+    r.rank_table = Table(_rank_table_display(coca, countries))
+
+    # Homicide: the World Bank series, Peru's latest year.
+    h_year = _wdi_latest_peru_year(homicide)
+    sa = violence.south_america_ranks(homicide, countries, h_year)
+    peru_row = sa.set_index("iso3").loc[PERU]
+    h_sources = tuple(sorted(set(sa["source_id"])))
+    r.latest_homicide_year = as_year(h_year, h_sources)
+    r.peru_rate_latest = violence.rate(homicide, PERU, h_year, "wdi_series")
+    r.sa_median_latest = violence.south_america_median(homicide, countries, h_year)
+    r.peru_rank_latest = Estimate(int(peru_row["rank"]), unit="rank", year=h_year, sources=h_sources,
+                                  method="violence.south_america_ranks, 1 = lowest rate")
+    r.sa_count_latest = as_count(int(peru_row["n"]), h_sources)
+    r.safest_sentence = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
+                                    "wdi_latest", "Peru is")
+    r.safety_summary = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
+                                   "wdi_latest", "Its homicide rate puts it")
+    r.colombia_rate_latest = or_missing(lambda: violence.rate(homicide, COLOMBIA, h_year, "wdi_series"),
+                                  "Colombia's rate", "colombia_rate_latest")
+    r.mexico_rate_latest = or_missing(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
+                                "Mexico's rate", "mexico_rate_latest")
+    wdi_years = violence.rates(homicide, [PERU], "wdi_series").dropna(subset=["rate_per_100k"])["year"]
+    r.peru_wdi_first_year = as_year(int(wdi_years.min()), ("wdi_homicide",))
+
+    # The figure that circulated when the article was written: the police series.
+    cj_years = violence.rates(homicide, [PERU], "criminal_justice").dropna(subset=["rate_per_100k"])["year"]
+    cj_year = latest_at_or_before(cj_years, a_year.point)
+    cj = violence.south_america_ranks(homicide, countries, cj_year, "criminal_justice")
+    cj_peru = cj.set_index("iso3").loc[PERU]
+    r.peru_gsh_rate_article = violence.rate(homicide, PERU, cj_year, "criminal_justice")
+    r.peru_rank_gsh_article = Estimate(int(cj_peru["rank"]), unit="rank", year=cj_year,
+                                       sources=("unodc_gsh2013",))
+    r.sa_count_gsh_article = as_count(int(cj_peru["n"]), ("unodc_gsh2013",))
+    both_safer = (cj_peru["rank"] <= (cj_peru["n"] + 1) / 2) and (peru_row["rank"] <= (peru_row["n"] + 1) / 2)
+    r.both_series_sentence = choose(
+        bool(both_safer),
+        "Either way Peru sits in the safer half of South America, not among its most violent "
+        "countries.",
+        "The two series place Peru differently, and on at least one of them Peru is in the more "
+        "violent half of South America.",
+        labels=("both_safer_half", "series_disagree"), sources=(*h_sources, "unodc_gsh2013"))
+
+    world = violence.rates(homicide, ["WLD"], "wdi_series")
+    world = world.loc[world["year"] == h_year].dropna(subset=["rate_per_100k"])
+    if world.empty:
+        r.world_rate_latest = missing("the world rate", "world_rate")
+        r.peru_vs_world_sentence = missing("the world rate", "peru_vs_world")
+    else:
+        r.world_rate_latest = violence.rate(homicide, "WLD", h_year, "wdi_series")
+        r.peru_vs_world_sentence = choose(
+            bool(r.peru_rate_latest.point > r.world_rate_latest.point),
+            "by world standards Peru is not a safe country, only a safer one than most of its "
+            "neighbours.",
+            "Peru is safer than the world as a whole, not only than its neighbours.",
+            labels=("above_world", "below_world"), sources=("wdi_homicide",))
+    return r
+
+
+
+def coca_area_by_country() -> alt.LayerChart:
+    """Hectares under coca by year for Bolivia, Colombia and Peru (UNODC headline measure)."""
+    coca, countries, sources = load("coca_cultivation"), load("countries"), load("sources")
+    names = country_names(countries)
+    h = producers.headline(coca)
+    h = h.assign(country=h["iso3"].map(names))
+    order = [names[i] for i in FOCUS if i in set(h["iso3"])]
+    sc = theme.scales(order, [i for i in FOCUS if i in set(h["iso3"])])
+    year = int(article_year(sources).point)
+    lines = alt.Chart(h).mark_line(point=True).encode(
+        x=theme.year_axis(),
+        y=alt.Y("hectares:Q", title="Hectares under coca bush", axis=alt.Axis(format=",d")),
+        color=alt.Color("country:N", scale=sc["color"], sort=order, title=None),
+        strokeDash=alt.StrokeDash("country:N", scale=sc["strokeDash"], sort=order, title=None),
+        shape=alt.Shape("country:N", scale=sc["shape"], sort=order, title=None),
+        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("hectares:Q", title="Hectares", format=","),
+                 alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("source_id:N", title="Source")],
+    )
+    chart = alt.layer(lines, theme.article_rule(year)).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.apply(chart, source="UNODC World Drug Reports 2022 and 2025, statistical annex "
+                                     "(coca cultivation); net area on 31 December where available",
+                       sources=sorted(set(h["source_id"])), figure="coca_area_by_country")
+
+
+def homicide_south_america() -> alt.LayerChart:
+    """South American homicide rates, article year vs latest year, Peru highlighted."""
+    homicide, countries, sources = load("homicide"), load("countries"), load("sources")
+    names = country_names(countries)
+    a_year = int(article_year(sources).point)
+    w = violence.rates(homicide, violence.south_america(countries), "wdi_series")
+    w = w.dropna(subset=["rate_per_100k"])
+    latest = w.sort_values("year").groupby("iso3").tail(1).assign(when="Latest year")
+    then = w.loc[w["year"] <= a_year].sort_values("year").groupby("iso3").tail(1)
+    then = then.assign(when="Article's year or the latest before it")
+    d = pd.concat([then, latest], ignore_index=True)
+    d["country"] = d["iso3"].map(names)
+    d["group"] = np.where(d["iso3"] == PERU, "Peru", "Other South American countries")
+    order = latest.assign(country=latest["iso3"].map(names)).sort_values("rate_per_100k")["country"].tolist()
+    y = alt.Y("country:N", sort=order, title=None)
+    x = alt.X("rate_per_100k:Q", title="Intentional homicides per 100,000 people")
+    colour = theme.highlight_color("group", "Peru", "Other South American countries")
+    link = alt.Chart(d).mark_line(color=theme.LIGHT_GREY, strokeWidth=2).encode(
+        x=x, y=y, detail="country:N")
+    points = alt.Chart(d).mark_point(size=90, strokeWidth=2, filled=False).encode(
+        x=x, y=y, stroke=colour,
+        shape=alt.Shape("when:N", scale=alt.Scale(
+            domain=["Article's year or the latest before it", "Latest year"],
+            range=["circle", "diamond"]), title=None,
+            legend=alt.Legend(symbolStrokeColor=theme.TEXT, symbolStrokeWidth=1.5)),
+        fill=alt.condition("datum.when == 'Latest year'",
+                           theme.highlight_color("group", "Peru", "Other South American countries"),
+                           alt.value("white")),
+        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("rate_per_100k:Q", title="Per 100,000", format=".1f"),
+                 alt.Tooltip("when:N", title="Point")],
+    )
+    chart = alt.layer(link, points).properties(width=theme.WIDTH, height=22 * len(order))
+    return theme.apply(chart, source="World Bank WDI VC.IHR.PSRC.P5 (UNODC/WHO), current vintage",
+                       sources=["wdi_homicide"], figure="homicide_south_america")
+
+
+FIGURES = (coca_area_by_country, homicide_south_america)  # the figures of this chapter, in the order it shows them

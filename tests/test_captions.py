@@ -1,0 +1,54 @@
+"""analysis/report/captions.py and the renderer read a chapter's cells and captions alike.
+
+Why a test and not one shared function: `analysis` may not import `renderer` (ARCHITECTURE.md,
+imports go one way), yet both read the `#|` options of a cell (the How to cite appendix quotes a
+figure's caption; the renderer builds the page) and both drop a caption's bracketed citations
+(the appendix's example, the renderer's figure card). Each rule is written once on each side;
+these tests fail the moment the two sides read the book differently.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from analysis.report import captions
+from renderer.cards import plain_caption as renderer_plain_caption
+from renderer.qmd import parse_qmd
+
+
+def analysis_cells(path):
+    """(fence line, options) of every python cell, read with captions.split_options."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(i + 1, captions.split_options(lines[i + 1:])[0])
+            for i, line in enumerate(lines) if captions.PYTHON_FENCE.match(line)]
+
+
+def test_every_cell_of_the_book_has_the_same_options_on_both_sides():
+    for path in captions.book_sources():
+        ours = analysis_cells(path)
+        theirs = [(c.line, c.options) for c in parse_qmd(path).cells if c.kind == "code"]
+        assert ours == theirs, path.name
+
+
+def test_every_figure_caption_is_quoted_as_the_figure_card_quotes_it():
+    figures = [(o["label"], o["fig-cap"]) for p in captions.book_sources()
+               for _, o in analysis_cells(p) if str(o.get("label", "")).startswith("fig-")]
+    assert len(figures) >= 8
+    for label, caption in figures:
+        assert captions.figure_caption(label) == renderer_plain_caption(caption)
+        assert "[@" not in captions.figure_caption(label)
+
+
+@given(st.lists(st.sampled_from(["Peru's area", " ", "[@a]", "[@a; @b, p. 3]", "[see @c]",
+                                 "[no key]", "[", "]", "Source: UNODC", ".", "@fig-x"]),
+                max_size=8))
+def test_plain_caption_agrees_with_the_renderer_on_any_caption(parts):
+    caption = "".join(parts)
+    assert captions.plain_caption(caption) == renderer_plain_caption(caption)
+
+
+def test_options_are_the_leading_bar_lines_only():
+    # "#| label: x" then code; a later "#|" line is code, not an option
+    options, code = captions.split_options(["#| label: fig-a", "#|fig-cap: A", "x = 1", "#| echo: false"])
+    assert options == {"label": "fig-a", "fig-cap": "A"} and code == ["x = 1", "#| echo: false"]
+    assert captions.split_options(["x = 1"]) == ({}, ["x = 1"])
