@@ -201,3 +201,24 @@ def test_predicting_a_year_no_peer_has_is_an_error_not_a_patsy_crash():
     peru = panel.loc[panel["iso3"] == "C00"].assign(iso3="PER", year=2050).head(1)
     with pytest.raises(ex.ModelError, match="cannot predict Peru in 2050"):
         ex.peru_prediction(m, peru, 2050)
+
+
+def test_yardstick_centre_moves_the_gap_and_the_break_even():
+    panel = synthetic_panel(beta=0.5, seed=1)
+    peru = panel.loc[panel["iso3"] == "C00"].assign(iso3="PER")
+    panel = pd.concat([panel.loc[panel["iso3"] != "C00"], peru], ignore_index=True)
+    m = ex.fit_model(panel)
+    # the neighbours' centre = median over countries of mean log(observed / fitted)
+    d = m.data.assign(g=np.log(m.data["homicides"].clip(lower=0.5) / m.fit.fittedvalues))
+    centre = d.groupby("iso3")["g"].mean().median()
+    assert m.centre("neighbours_centre") == pytest.approx(centre)
+    assert m.centre("fitted_line") == 0.0
+    line = ex.peru_prediction(m, panel, 2010)["z"].point
+    assert ex.peru_prediction(m, panel, 2010, yardstick="neighbours_centre")["z"].point == \
+        pytest.approx(line - centre / m.sigma)
+    row = peru.loc[peru["year"] == 2010]
+    predicted = float(m.fit.predict(row, offset=np.log(row["population"])).iloc[0])
+    assert ex.break_even(m, panel, 2010, yardstick="neighbours_centre").point == pytest.approx(
+        round(predicted * np.exp(centre - 1.645 * m.sigma), -1))
+    with pytest.raises(ValueError, match="yardstick must be one of"):
+        ex.yardstick_centre(m.gaps, "median")
