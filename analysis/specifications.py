@@ -309,6 +309,7 @@ def _gap_rows(specs: list[dict], fit: Fit, peers: pd.DataFrame, peru: pd.DataFra
     return rows
 
 
+@ex.one_blas_thread
 def misreading_grid(tables: dict, z_out: float = ex.Z_OUTLIER,
                     panels: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """One row per specification of the misreading test (choices x Peru's years).
@@ -397,6 +398,7 @@ def _complicity_result(spec: dict, fit: Fit | str, d: pd.DataFrame, sources: str
             "drug_coef": dc, "drug_low": dc_lo, "drug_high": dc_hi}
 
 
+@ex.one_blas_thread
 def complicity_grid(tables: dict, panels: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """One row per specification of the complicity test.
 
