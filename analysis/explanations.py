@@ -98,8 +98,10 @@ def _homicide_counts(homicide: pd.DataFrame, population: pd.DataFrame, series: s
                      ["iso3", "year", "rate_per_100k", "count", "source_id"]]
     d = h.merge(population[["iso3", "year", "population"]], on=["iso3", "year"])
     reconstructed = d["rate_per_100k"] * d["population"] / 1e5
+    d["count_published"] = d["count"].notna().astype(bool)
     d["homicides"] = d["count"].astype("Float64").fillna(reconstructed).astype(float)
-    return d.dropna(subset=["homicides"])[["iso3", "year", "homicides", "population", "source_id"]]
+    return d.dropna(subset=["homicides"])[["iso3", "year", "homicides", "count_published",
+                                           "population", "source_id"]]
 
 
 def build_panel(homicide: pd.DataFrame, population: pd.DataFrame, seizures: pd.DataFrame,
@@ -107,7 +109,10 @@ def build_panel(homicide: pd.DataFrame, population: pd.DataFrame, seizures: pd.D
                 series: str = "wdi_series", corruption_indicator: str = "wgi_cc_est") -> pd.DataFrame:
     """Country-year panel of Latin America and the Caribbean for the models.
 
-    Columns: iso3, year, homicides, population, rate_per_100k, kg_per_100k, x_drugs, and with
+    Columns: iso3, year, homicides, count_published (the count is the source's, not rate x
+    population), population, rate_per_100k (homicides / World Bank population, so a published
+    rate computed on another population can differ: Peru's 2012 police rate is printed 9.6,
+    recomputed 9.7), kg_per_100k, x_drugs, and with
     `corruption`: cc (the indicator; WGI control of corruption by default, higher = cleaner)
     and corrupt = -cc (higher = more corrupt), both only where the indicator exists.
     Rows need a homicide figure, a population and a seizure figure (inner joins).
@@ -276,6 +281,14 @@ def _peru_row(panel: pd.DataFrame, year: int) -> pd.DataFrame:
     return r
 
 
+def _observed_note(row: pd.DataFrame) -> str:
+    """Whether Peru's observed rate is the source's published rate or its published count
+    over the World Bank population (the two can differ: 9.6 printed, 9.7 recomputed)."""
+    if "count_published" in row and bool(row["count_published"].iloc[0]):
+        return "Recomputed: the series' published count / World Bank population x 100,000."
+    return "Published rate in the model's series."
+
+
 def peru_prediction(model: Model, panel: pd.DataFrame, year: int,
                     level: float = 0.95, yardstick: str = "fitted_line") -> dict[str, Estimate]:
     """Peru's observed vs predicted homicides in `year`.
@@ -298,7 +311,7 @@ def peru_prediction(model: Model, panel: pd.DataFrame, year: int,
     centre = model.centre(yardstick)
     return {
         "observed_rate": Estimate(obs, unit="per_100k", year=year, sources=srcs,
-                                  method="Published rate in the model's series."),
+                                  method=_observed_note(row)),
         "predicted_rate": Estimate(mean, lo, hi, unit="per_100k", year=year, sources=srcs,
                                    interval=f"{level:.0%} CI", method=note),
         "ratio": Estimate(ratio, unit="times", digits=2, sources=srcs,
