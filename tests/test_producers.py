@@ -92,3 +92,16 @@ def test_real_peru_leads_only_in_2012_and_2013(real_tables):
     assert pr.peru_share(coca, 2023).point == pytest.approx(24.65, abs=0.01)
     t = pr.measure_sensitivity(coca)
     assert t.loc[t["leader_changes"], "year"].tolist() == [2011]
+
+
+def test_peru_margins_2011_hang_on_the_measure():
+    coca = _real_tables()["coca_cultivation"]
+    t = pr.peru_margins(coca, 2011)
+    by = {(r.source_id, r.measure): r.margin_ha for r in t.itertuples()}
+    # WDR 2025 satellite 64,400 - Colombia 64,000 = +400; net 62,500 - 64,000 = -1,500
+    assert by[("unodc_wdr2025_coca", "satellite_interpreted")] == 400
+    assert by[("unodc_wdr2025_coca", "net_area_dec31")] == -1500
+    assert by[("unodc_wdr2022_coca", "satellite_interpreted")] == -1500
+    assert set(t["other"]) == {"COL"}
+    with pytest.raises(KeyError, match="1990"):
+        pr.peru_margins(coca, 1990)
