@@ -44,7 +44,7 @@ from analysis.claims import claim
 from analysis.estimate import Estimate
 from analysis.violence import claimed_rates, south_america
 
-__all__ = ["PERU", "Z_OUTLIER", "YARDSTICKS", "one_blas_thread", "country_gaps", "yardstick_centre", "latin_america", "drug_intensity", "build_panel", "Model",
+__all__ = ["PERU", "Z_OUTLIER", "YARDSTICKS", "one_blas_thread", "peer_gaps", "country_gaps", "yardstick_centre", "latin_america", "drug_intensity", "build_panel", "Model",
            "fit_model", "peru_prediction", "break_even", "counts_vs_break_even",
            "interaction_estimate", "drug_coefficient", "corruption_position", "pardons",
            "evidence_table", "grade", "Findings", "analyse", "ols_check"]
@@ -256,6 +256,20 @@ def fit_model(panel: pd.DataFrame, complicity: bool = False,
 def _centre_text(centre: float) -> str:
     """The centre as the start of an exponent in a method note ("" for the fitted line)."""
     return "" if centre == 0 else f"{centre:.2f} "
+
+
+def peer_gaps(model: Model, yardstick: str = "fitted_line", z: float = Z_OUTLIER) -> pd.DataFrame:
+    """Every comparison country's own gap, judged the way Peru's is.
+
+    Columns: iso3, gap (average log(observed / fitted)), z ((gap - centre) / sigma), outlier
+    (z <= -`z`), sorted from the lowest z. Why: if several neighbours sit as far below the
+    line as Peru, the line (not Peru) is what is unusual; on the fitted line in this vintage
+    five do (Chile, Aruba, Bolivia, Cuba, Argentina).
+    """
+    gaps = model.gaps
+    zs = (gaps - model.centre(yardstick)) / model.sigma
+    t = pd.DataFrame({"iso3": gaps.index, "gap": gaps.to_numpy(), "z": zs.to_numpy()})
+    return t.assign(outlier=t["z"] <= -z).sort_values("z").reset_index(drop=True)
 
 
 def _design_row(model: Model, row: pd.DataFrame) -> pd.DataFrame:

@@ -222,3 +222,17 @@ def test_yardstick_centre_moves_the_gap_and_the_break_even():
         round(predicted * np.exp(centre - 1.645 * m.sigma), -1))
     with pytest.raises(ValueError, match="yardstick must be one of"):
         ex.yardstick_centre(m.gaps, "median")
+
+
+def test_peer_gaps_judge_every_neighbour_like_peru(real):
+    f = ex.analyse(real)
+    t = ex.peer_gaps(f.misreading)
+    # by hand: each country's mean log(observed / fitted) over its years, / the model's sigma
+    d = f.misreading.data
+    g = np.log(d["homicides"].clip(lower=0.5) / f.misreading.fit.fittedvalues).groupby(d["iso3"]).mean()
+    assert t.set_index("iso3")["z"].to_dict() == pytest.approx((g / g.std(ddof=1)).to_dict())
+    # this vintage: Chile, Aruba, Bolivia, Cuba and Argentina lie further below than 1.645
+    assert set(t.loc[t["outlier"], "iso3"]) == set(g.index[g / g.std(ddof=1) <= -1.645])
+    assert set(t.loc[t["outlier"], "iso3"]) == {"CHL", "ABW", "BOL", "CUB", "ARG"}
+    centred = ex.peer_gaps(f.misreading, "neighbours_centre")
+    assert centred["outlier"].sum() < t["outlier"].sum()
