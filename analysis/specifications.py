@@ -50,7 +50,8 @@ from analysis.violence import south_america
 __all__ = ["CHOICES", "COMPLICITY_CHOICES", "BASELINE", "FIRST_YEAR", "LEVEL", "MIN_COUNTRIES",
            "ESTIMATORS", "SERIES", "DRUGS", "SETS", "INDICATORS", "Curves", "curves",
            "series_panels", "misreading_grid", "complicity_grid",
-           "corruption_positions", "break_even_range", "grid_sources", "curve_verdicts", "counts_against_break_even",
+           "corruption_positions", "break_even_range", "grid_sources", "curve_verdicts",
+           "share_by_choice", "counts_against_break_even",
            "peru_counts"]
 
 ESTIMATORS = {
@@ -347,6 +348,8 @@ def _finish(grid: pd.DataFrame, choice_cols: list[str], result_cols: list[str],
     base = np.logical_and.reduce([grid[k] == v for k, v in baseline.items()])
     grid.insert(len(choice_cols) + 1, "baseline", base)
     grid["estimable"] = grid["estimable"].astype(bool)
+    if "outlier" in grid:
+        grid["outlier"] = grid["outlier"].astype("boolean")  # NA where not estimable
     return grid
 
 
@@ -583,6 +586,29 @@ def grid_sources(grid: pd.DataFrame) -> tuple[str, ...]:
     """Every source id behind the estimable rows of a grid."""
     rows = grid.loc[grid["estimable"], "sources"]
     return tuple(sorted({x for ids in rows for x in ids.split(";")}))
+
+
+def share_by_choice(grid: pd.DataFrame, flag: str = "outlier",
+                    year: int | None = None) -> pd.DataFrame:
+    """Which choices drive a finding: the percent of estimable specifications in which `flag`
+    (a boolean column) holds, for each option of each dimension.
+
+    Columns: dimension, option, share (percent), n. `year`: only that year's specifications
+    (the year dimension is then left out). E.g. Peru is an outlier in most specifications on
+    IHME's modelled series and in few on the police series.
+    """
+    g = grid.loc[grid["estimable"]]
+    if not pd.api.types.is_bool_dtype(g[flag]):
+        raise TypeError(f"share_by_choice: {flag!r} must be a yes/no column (e.g. grid.assign("
+                        f"supports=grid['interaction_grade'] == 'supports'))")
+    if year is not None:
+        g = g.loc[g["year"] == year]
+    dims = [d for d in [*CHOICES, *COMPLICITY_CHOICES, "year"] if d in g and
+            (d != "year" or year is None)]
+    rows = [{"dimension": d, "option": opt, "share": float(sub[flag].astype(bool).mean() * 100),
+             "n": len(sub)}
+            for d in dict.fromkeys(dims) for opt, sub in g.groupby(d, sort=False)]
+    return pd.DataFrame(rows)
 
 
 def _unique_fits(grid: pd.DataFrame) -> pd.DataFrame:

@@ -311,3 +311,28 @@ def test_curve_verdicts_use_the_one_rule(curves):
     assert v["police_published_clears"].n == len(this_year)
     assert v["drug_premise"].n == 36  # 3 estimators x 3 series x 2 drug measures x 2 sets
     assert v["interaction"].n == curves.complicity["estimable"].sum()
+
+
+def test_share_by_choice_counts_each_option():
+    grid = pd.DataFrame({"estimable": [True, True, True, True, False],
+                         "yardstick": ["fitted_line", "fitted_line", "neighbours_centre",
+                                       "neighbours_centre", "fitted_line"],
+                         "year": [2011, 2012, 2011, 2012, 2012],
+                         "outlier": [True, True, False, True, True]})
+    t = sp.share_by_choice(grid).set_index(["dimension", "option"])
+    # fitted line: 2 of 2 estimable; neighbours' centre 1 of 2; 2011: 1 of 2, 2012: 2 of 2
+    assert t.loc[("yardstick", "fitted_line"), "share"] == 100
+    assert t.loc[("yardstick", "neighbours_centre"), "share"] == 50
+    assert t.loc[("year", 2012), ["share", "n"]].tolist() == [100, 2]
+    one = sp.share_by_choice(grid, year=2012)
+    assert "year" not in set(one["dimension"]) and one["n"].sum() == 2
+    with pytest.raises(TypeError, match="yes/no column"):
+        sp.share_by_choice(grid.assign(g=["supports"] * 5), "g")
+
+
+def test_share_by_choice_on_the_real_grid(curves):
+    t = sp.share_by_choice(curves.misreading, year=2012)
+    g = curves.misreading.loc[curves.misreading["estimable"] & (curves.misreading["year"] == 2012)]
+    ihme = g.loc[g["series"] == "modelled_all_violence", "z"]
+    row = t.set_index(["dimension", "option"]).loc[("series", "modelled_all_violence")]
+    assert row["share"] == pytest.approx(100 * (ihme <= -1.645).mean()) and row["n"] == len(ihme)
