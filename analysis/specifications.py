@@ -18,9 +18,16 @@ Choices for the first explanation (misreading: Peru's homicides are undercounted
   than homicide), UNODC public health (where Peru has a figure: it has none, so those
   specifications are listed as not estimable);
 - drug intensity: log(1 + cocaine seized per 100,000 people), a coca-grower indicator
-  (Bolivia, Colombia, Peru), or none (Peru compared with the regional average);
+  (Bolivia, Colombia, Peru; with Peru held out, its effect rests on Bolivia and Colombia
+  alone, hence the wide intervals), or none (Peru compared with the regional average);
 - comparison set: Latin America and the Caribbean, or South America;
 - year: each year from 2011 (the article's data years) to the latest Peru has in the series.
+
+For the second explanation (complicity: corruption keeps the trade peaceful) the choices
+are the estimator, series and set as above and the corruption indicator (WGI control of
+corruption, or TI's CPI from 2012); drug intensity is the seizure measure only (a coca-grower
+interaction would rest on two countries). Neither index can test the article's mechanism (a
+pact between traffickers and officials): they measure perceived corruption in general.
 
 Each (estimator, series, drug, set) is fitted once on all years (year effects, Peru held
 out) and Peru is evaluated in every year from that one fit; the yardstick changes only where
