@@ -521,7 +521,9 @@ def break_even_range(grid: pd.DataFrame, year: int) -> Estimate:
                     interval="range across specifications", sources=grid_sources(g),
                     method=(f"{len(g)} specifications (yardstick x estimator x series x drug "
                             f"measure x comparison set) for {year}: median break-even; range "
-                            f"from the lowest to the highest end of each one's 95% CI."))
+                            f"from the lowest to the highest end of each one's 95% CI (the "
+                            f"specifications' own break-evens run from "
+                            f"{g['break_even'].min():,.0f} to {g['break_even'].max():,.0f})."))
 
 
 def counts_against_break_even(grid: pd.DataFrame, counts: dict[str, float],
