@@ -25,10 +25,11 @@ import pandas as pd
 from analysis.claims import claim
 from analysis.estimate import Branch, Estimate, choose
 
-__all__ = ["CLAIM_IDS", "Readings", "ArticleRanges", "article_ranges", "implied_gold",
-           "drugs_plus_gold", "residual_at_floor", "residual_range", "drugs_ceiling",
-           "consistency_table", "consistency_verdict", "simulate", "simulation_summary",
-           "mc_estimate", "share_consistent", "share_exceeding"]
+__all__ = ["CLAIM_IDS", "Readings", "ArticleRanges", "article_ranges", "DRUG_READINGS",
+           "implied_gold", "drugs_plus_gold", "residual_at_floor", "residual_range",
+           "residual_raw", "drugs_ceiling", "consistency_table", "consistency_verdict",
+           "simulate", "simulation_summary", "mc_estimate", "share_consistent",
+           "share_exceeding", "fit_sensitivity", "economy_rows", "WELL_OVER_CAPS"]
 
 # Which rows of article_claims this module reads.
 CLAIM_IDS = {
@@ -36,6 +37,19 @@ CLAIM_IDS = {
     "gold_ratio": "gold_vs_drugs_multiple",
     "total": "organized_crime_total_usd",
 }
+
+# How far above "well over $1 billion" drug earnings may go: "at_floor" keeps drugs at the
+# stated floor; "fits_total" lets them rise as far as drugs + gold still fit under the top of
+# the stated total; "read_cap" up to Readings.well_over_cap x the floor. Every row of one
+# table uses one reading (`economy_rows`).
+DRUG_READINGS = {
+    "at_floor": "drugs at the stated floor",
+    "fits_total": "drugs as high as still fits inside the top of the total",
+    "read_cap": "drugs up to the report's reading of \"well over\"",
+}
+# Upper ends of "well over $1 billion" (multiples of the floor) the share of fitting draws is
+# shown against: the share is an assumption's consequence, not a check of the article.
+WELL_OVER_CAPS = (1.5, 2.0, 3.0)
 
 DEFAULT_SEED = 20130415  # the article's publication month; any fixed seed would do
 DEFAULT_DRAWS = 100_000
@@ -102,32 +116,52 @@ def _usd(point, low, high, r: ArticleRanges, method: str, **kw) -> Estimate:
     return Estimate(point, low, high, unit="USD", sources=r.sources, method=method, **kw)
 
 
-def implied_gold(claims: pd.DataFrame, readings: Readings = Readings()) -> Estimate:
+def _check_reading(reading: str) -> None:
+    """ValueError naming the readings if `reading` is not one of DRUG_READINGS."""
+    if reading not in DRUG_READINGS:
+        raise ValueError(f"reading must be one of {sorted(DRUG_READINGS)}, got {reading!r}")
+
+
+def _drugs_high(r: ArticleRanges, readings: Readings, reading: str) -> float:
+    """The highest drug earnings a `reading` allows (USD)."""
+    _check_reading(reading)
+    if reading == "at_floor":
+        return r.drugs_low
+    if reading == "fits_total":
+        return r.total_high / (1 + r.ratio_high)
+    return r.drugs_high if r.drugs_high is not None else readings.well_over_cap * r.drugs_low
+
+
+def implied_gold(claims: pd.DataFrame, readings: Readings = Readings(),
+                 reading: str = "fits_total") -> Estimate:
     """Gold-mining earnings implied by "almost three times" the drug earnings.
 
     Point: ratio x drug floor (the article's own two numbers). Interval: ratio floor x drug
-    floor up to the most gold can be while drugs + gold still fit under the top of the total
-    (gold = ratio x drugs and drugs x (1 + ratio) <= total high => gold <= total high x
-    ratio / (1 + ratio)).
+    floor up to ratio x the highest drugs the `reading` allows (DRUG_READINGS). The default,
+    "fits_total", gives the most gold can be while drugs + gold still fit under the top of
+    the total (gold <= total high x ratio / (1 + ratio)).
     """
     r = article_ranges(claims)
-    lo_ratio = _ratio_low(r, readings)
     point = r.ratio_high * r.drugs_low
-    high = r.total_high * r.ratio_high / (1 + r.ratio_high)
-    note = ("Gold = ratio x drugs; the upper end is the largest gold figure that still fits "
-            "inside the stated total.")
-    if high < point:  # the stated parts already exceed the total: no consistent upper end
+    high = r.ratio_high * _drugs_high(r, readings, reading)
+    note = f"Gold = ratio x drugs, {DRUG_READINGS[reading]}."
+    if reading == "fits_total" and high < point:  # the parts already exceed the total
         high, note = None, "Gold = ratio x drugs; drugs + gold exceed the stated total."
-    return _usd(point, lo_ratio * r.drugs_low, high, r, note, interval="range", digits=2)
+    return _usd(point, _ratio_low(r, readings) * r.drugs_low, high, r, note, interval="range",
+                digits=2)
 
 
-def drugs_plus_gold(claims: pd.DataFrame, readings: Readings = Readings()) -> Estimate:
-    """Drugs + gold at the drug floor: floor x (1 + ratio), ratio over its read range."""
+def drugs_plus_gold(claims: pd.DataFrame, readings: Readings = Readings(),
+                    reading: str = "at_floor") -> Estimate:
+    """Drugs + gold = drugs x (1 + ratio): from the drug floor with the ratio's read floor up
+    to the highest drugs the `reading` allows with the ratio as stated. "fits_total" is
+    `implied_gold`'s default reading (its top is the top of the total); use one reading for
+    every row of a table (`economy_rows`)."""
     r = article_ranges(claims)
-    lo_ratio = _ratio_low(r, readings)
-    return _usd(r.drugs_low * (1 + r.ratio_high), r.drugs_low * (1 + lo_ratio),
-                r.drugs_low * (1 + r.ratio_high), r,
-                "Drug floor times (1 + gold/drug ratio).", interval="range", digits=2)
+    high = _drugs_high(r, readings, reading) * (1 + r.ratio_high)
+    return _usd(r.drugs_low * (1 + r.ratio_high), r.drugs_low * (1 + _ratio_low(r, readings)),
+                high, r, f"Drugs times (1 + gold/drug ratio), {DRUG_READINGS[reading]}.",
+                interval="range", digits=2)
 
 
 def residual_at_floor(claims: pd.DataFrame) -> Estimate:
@@ -146,12 +180,32 @@ def residual_range(claims: pd.DataFrame, readings: Readings = Readings()) -> Est
 
     Upper end: top of the total minus the smallest drugs + gold (drug floor, ratio floor).
     Lower end: 0, because drugs are open above ("well over"), so drugs + gold can absorb the
-    whole total; a negative residual would contradict the total and is not a reading.
+    whole total; a negative residual would contradict the total and is not a reading. This
+    floors the range at zero: `residual_raw` gives it unfloored, with a flag.
     """
     r = article_ranges(claims)
     top = r.total_high - r.drugs_low * (1 + _ratio_low(r, readings))
     return _usd(None, 0.0, max(top, 0.0), r,
-                "Interval arithmetic over the stated bounds; drugs open above.")
+                "Interval arithmetic over the stated bounds; drugs open above; floored at zero "
+                "(a negative residual would mean the parts exceed the total).")
+
+
+def residual_raw(claims: pd.DataFrame, readings: Readings = Readings(),
+                 reading: str = "read_cap") -> dict:
+    """The residual for trafficking, timber and antiquities, not floored at zero.
+
+    Total minus drugs + gold on one `reading` (DRUG_READINGS): from the total's floor minus
+    the largest drugs + gold to the total's top minus the smallest. Returns {"estimate": the
+    range (USD; its low end may be negative), "negative_low": the parts can exceed the total
+    on this reading, "negative_high": they exceed it even at their smallest}.
+    `residual_range` reports a range floored at zero; say so when using it.
+    """
+    r = article_ranges(claims)
+    parts = drugs_plus_gold(claims, readings, reading)
+    low, high = r.total_low - parts.high, r.total_high - parts.low
+    est = _usd(None, low, high, r, f"Total minus drugs + gold, {DRUG_READINGS[reading]}; "
+                                   f"not floored at zero.")
+    return {"estimate": est, "negative_low": bool(low < 0), "negative_high": bool(high < 0)}
 
 
 def drugs_ceiling(claims: pd.DataFrame, which: str = "high") -> Estimate:
@@ -250,6 +304,60 @@ def share_consistent(sim: pd.DataFrame, claims: pd.DataFrame) -> Estimate:
     share = float((sim["residual"] >= 0).mean() * 100)
     return Estimate(share, unit="percent", digits=0, sources=article_ranges(claims).sources,
                     method=f"Share of {len(sim):,} draws with residual >= 0.")
+
+
+def fit_sensitivity(claims: pd.DataFrame, caps: tuple[float, ...] = WELL_OVER_CAPS,
+                    n: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+                    readings: Readings = Readings()) -> pd.DataFrame:
+    """The share of draws whose parts fit the total, for each assumed upper end of "well
+    over $1 billion".
+
+    The share is a consequence of this report's reading of the hedge, not a check of the
+    article: a cap of 1.5 (drugs up to $1.5 billion) lets most draws fit, a cap of 3 few.
+    One row per cap: well_over_cap (x the floor), drugs_cap (USD), share_fit (percent),
+    n_draws. Same seed for every cap.
+    """
+    r = article_ranges(claims)
+    rows = []
+    for cap in caps:
+        sim = simulate(claims, n, seed, Readings(well_over_cap=cap,
+                                                 almost_floor=readings.almost_floor))
+        rows.append({"well_over_cap": cap, "drugs_cap": cap * r.drugs_low,
+                     "share_fit": float((sim["residual"] >= 0).mean() * 100), "n_draws": n})
+    return pd.DataFrame(rows)
+
+
+def economy_rows(claims: pd.DataFrame, sim: pd.DataFrame, reading: str = "fits_total",
+                 readings: Readings = Readings()) -> pd.DataFrame:
+    """The criminal-economy table's rows, every interval on one `reading` (DRUG_READINGS).
+
+    Columns: part (drugs, gold, drugs_and_gold, residual, total), interval (Estimate, interval
+    arithmetic; the residual = total - drugs_and_gold, unfloored, see `residual_raw`),
+    residual_negative (for the
+    residual row: its low end is below zero), simulated_all (Estimate over every draw) and
+    simulated_fit (Estimate over the draws whose parts fit the total only: conditional, so it
+    cannot be negative). None where a part has no simulated value.
+    """
+    r = article_ranges(claims)
+    raw = residual_raw(claims, readings, reading)
+    intervals = {
+        "drugs": _usd(r.drugs_low, r.drugs_low, _drugs_high(r, readings, reading), r,
+                      f"Stated floor; {DRUG_READINGS[reading]}.", interval="range"),
+        "gold": implied_gold(claims, readings, reading),
+        "drugs_and_gold": drugs_plus_gold(claims, readings, reading),
+        "residual": raw["estimate"],
+        "total": _usd(None, r.total_low, r.total_high, r, "The article's range."),
+    }
+    sim = sim.assign(drugs_and_gold=sim["drugs"] + sim["gold"])
+    rows = []
+    for part, interval in intervals.items():
+        column = part if part in sim else None
+        rows.append({"part": part, "interval": interval,
+                     "residual_negative": raw["negative_low"] if part == "residual" else False,
+                     "simulated_all": mc_estimate(sim, column, claims) if column else None,
+                     "simulated_fit": (mc_estimate(sim, column, claims, consistent_only=True)
+                                       if column else None)})
+    return pd.DataFrame(rows)
 
 
 def share_exceeding(sim: pd.DataFrame, claims: pd.DataFrame) -> Estimate:

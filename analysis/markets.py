@@ -23,7 +23,7 @@ from analysis.estimate import Estimate
 
 __all__ = ["CLAIM_IDS", "READINGS", "us_bound_volume", "remainder_for_other_markets",
            "value_chain", "london_value", "MARKETS", "market_members", "seizure_series",
-           "seizure_growth", "growth_table", "seizures_in", "use_prevalence", "prevalence", "users_table", "market_rank",
+           "seizure_growth", "growth_table", "seizures_in", "divergence_timing", "since_peak", "use_prevalence", "prevalence", "users_table", "market_rank",
            "users_estimate", "SEIZURE_NOTE"]
 
 CLAIM_IDS = {
@@ -202,6 +202,58 @@ def seizures_in(series: pd.DataFrame, market: str, year: int) -> Estimate:
     return Estimate(r["kilograms"] / 1000, unit="tonnes", year=year, digits=0,
                     sources=tuple(r["source_ids"].split(";")),
                     method=f"Sum over {int(r['n_reporting'])} reporting countries. {SEIZURE_NOTE}")
+
+
+def _log_ratio(series: pd.DataFrame, a: str, b: str) -> pd.Series:
+    """log(seizures of market a / market b) by year, years where both seized something."""
+    p = series.pivot(index="year", columns="market", values="kilograms")[[a, b]]
+    p = p.loc[(p[a] > 0) & (p[b] > 0)]
+    return np.log(p[a] / p[b])
+
+
+def divergence_timing(series: pd.DataFrame, a: str = "Brazil", b: str = "United States",
+                      split: int = 2013, window: int = 3) -> dict:
+    """When market a's seizures caught up with market b's: how much of the change in
+    log(a / b) came before `split` and how much after.
+
+    Each end is the mean log ratio over `window` years (single years are noisy): the first
+    `window` years, the `window` years before `split`, the last `window` years. Returns
+    {"start", "at_split", "end" (the three means, log points), "before", "after" (changes),
+    "share_before" (percent of the total change that came before `split`; above 100 when the
+    gap partly reopened afterwards; None if the total change is zero), "years" ((first,
+    split - 1, last))}. Brazil against the United States in this vintage: about 78% before 2013.
+    """
+    lr = _log_ratio(series, a, b)
+    first, last = int(lr.index.min()), int(lr.index.max())
+    start = float(lr.loc[:first + window - 1].mean())
+    mid = float(lr.loc[split - window:split - 1].mean())
+    end = float(lr.loc[last - window + 1:].mean())
+    total = end - start
+    return {"start": start, "at_split": mid, "end": end, "before": mid - start,
+            "after": end - mid, "share_before": None if total == 0 else 100 * (mid - start) / total,
+            "years": (first, split - 1, last)}
+
+
+def since_peak(series: pd.DataFrame, market: str) -> dict[str, Estimate]:
+    """A market's peak year of seizures and what it seized in the latest year since.
+
+    Returns {"peak" (tonnes, its year), "latest" (tonnes, its year), "change" (percent from the
+    peak to the latest year; 0 if the latest year is the peak)}. E.g. Brazil peaked in 2019.
+    """
+    s = series.loc[(series["market"] == market) & (series["kilograms"] > 0)].set_index("year")
+    if s.empty:
+        raise KeyError(f"cocaine_seizures: no {market} figures")
+    peak_year, last_year = int(s["kilograms"].idxmax()), int(s.index.max())
+    peak, last = s.loc[peak_year], s.loc[last_year]
+    sources = tuple(sorted({x for ids in s["source_ids"] for x in ids.split(";")}))
+
+    def tonnes(r, y):
+        return Estimate(r["kilograms"] / 1000, unit="tonnes", year=y, digits=0, sources=sources,
+                        method=f"Sum over {int(r['n_reporting'])} reporting countries. {SEIZURE_NOTE}")
+    return {"peak": tonnes(peak, peak_year), "latest": tonnes(last, last_year),
+            "change": Estimate(100 * (last["kilograms"] / peak["kilograms"] - 1),
+                               unit="percent", digits=0, sources=sources,
+                               method=f"{market}: {last_year} against the peak year {peak_year}.")}
 
 
 def use_prevalence(use: pd.DataFrame, iso3s: list[str] | None = None,

@@ -8,7 +8,7 @@ country can grow more coca than another and make less cocaine. Every Estimate re
 carries that caveat (`PROXY_NOTE`) in its method note.
 
 Public API: `headline`, `rank_table`, `years_peru_largest`, `peru_rank`, `peru_share`, `area`,
-`leader`, `leader_sentence`, `measure_sensitivity`.
+`leader`, `leader_sentence`, `measure_sensitivity`, `peru_margins`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from analysis.estimate import Branch, Estimate, choose
 
 __all__ = ["PERU", "PROXY_NOTE", "headline", "rank_table", "years_peru_largest", "peru_rank",
            "peru_share", "area", "leader", "latest_year", "leader_sentence",
-           "measure_sensitivity"]
+           "measure_sensitivity", "peru_margins"]
 
 PERU = "PER"
 PROXY_NOTE = ("Coca cultivation area (UNODC, net area on 31 December where available) is a "
@@ -174,3 +174,25 @@ def years_with_both_measures(coca: pd.DataFrame, iso3: str = PERU) -> list[int]:
     """Years in which UNODC reports a country's area under both of its definitions."""
     both = coca.loc[coca["iso3"] == iso3].groupby("year")["measure"].nunique()
     return sorted(int(y) for y in both.loc[both > 1].index)
+
+
+def peru_margins(coca: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Peru's lead (or deficit) over the largest other grower in `year`, for every area of
+    Peru's that any edition publishes (headline or not), against that country's headline.
+
+    Columns: source_id, measure, headline, peru_ha, other (iso3), other_ha, margin_ha
+    (Peru - other; negative: the other country grew more). Why: in 2011 the lead hangs on the
+    measure - WDR 2025's satellite-interpreted 64,400 ha is 400 ha above Colombia's 64,000,
+    while the net area (62,500, in WDR 2022 and WDR 2025) puts Colombia ahead.
+    """
+    h = headline(coca)
+    others = h.loc[(h["year"] == year) & (h["iso3"] != PERU)]
+    peru = coca.loc[(coca["iso3"] == PERU) & (coca["year"] == year)]
+    if others.empty or peru.empty:
+        raise KeyError(f"coca_cultivation: no Peru and other headline rows for {year}")
+    top = others.sort_values(["hectares", "iso3"], ascending=[False, True]).iloc[0]
+    t = peru.assign(other=top["iso3"], other_ha=float(top["hectares"]),
+                    margin_ha=peru["hectares"] - float(top["hectares"]))
+    t = t.rename(columns={"hectares": "peru_ha"})
+    return t[["source_id", "measure", "headline", "peru_ha", "other", "other_ha",
+              "margin_ha"]].sort_values(["source_id", "measure"]).reset_index(drop=True)

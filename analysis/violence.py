@@ -25,8 +25,8 @@ import pandas as pd
 from analysis.claims import claim
 from analysis.estimate import Estimate
 
-__all__ = ["PERU", "SERIES", "CLAIM_IDS", "south_america", "rates", "rate_table", "rate",
-           "count_as_rate",
+__all__ = ["PERU", "SERIES", "CLAIM_IDS", "south_america", "neighbours", "rates", "rate_table",
+           "rate", "published_rate", "recomputed_rate", "count_as_rate", "gsh_ranks",
            "claimed_rates", "rank_ascending", "south_america_ranks", "peru_rank_scenarios",
            "source_gap_table", "peru_gap_vs_peers"]
 
@@ -44,6 +44,14 @@ def south_america(countries: pd.DataFrame) -> list[str]:
     """ISO3 codes of South American countries (UNODC subregion), aggregates excluded."""
     c = countries.loc[countries["south_america"] & ~countries["is_aggregate"]]
     return sorted(c["iso3"])
+
+
+def neighbours(countries: pd.DataFrame) -> list[str]:
+    """Peru's South American neighbours: `south_america` without Peru (a count of
+    "neighbours" never includes Peru itself). Includes territories no series covers (French
+    Guiana, the Falklands): count the neighbours a series has with `n_neighbours` of
+    `south_america_ranks` / `gsh_ranks`, not with this list."""
+    return [c for c in south_america(countries) if c != PERU]
 
 
 def rates(homicide: pd.DataFrame, iso3s: list[str] | None = None,
@@ -74,6 +82,29 @@ def rate(homicide: pd.DataFrame, iso3: str, year: int, source_type: str) -> Esti
     row = r.iloc[0]
     return Estimate(row["rate_per_100k"], unit="per_100k", year=year, sources=(row["source_id"],),
                     method=f"{SERIES[source_type]} ({row['source_org']}).")
+
+
+def published_rate(homicide: pd.DataFrame, iso3: str, year: int, source_type: str) -> Estimate:
+    """The rate per 100,000 exactly as the source publishes it (with the source's own
+    population); e.g. Peru's 2012 police rate, 9.6. Same as `rate`, named for contrast with
+    `recomputed_rate`."""
+    e = rate(homicide, iso3, year, source_type)
+    return e.with_(method=f"As published: {e.method}")
+
+
+def recomputed_rate(homicide: pd.DataFrame, population: pd.DataFrame, iso3: str, year: int,
+                    source_type: str) -> Estimate:
+    """The source's published count over the World Bank population of the year, per 100,000;
+    e.g. Peru's 2012 police count 2,865 / 29.55 million = 9.7 (the source printed 9.6 on its
+    own population). What the models use, so that every series shares one population.
+    KeyError if the source publishes no count for that year."""
+    r = rates(homicide, [iso3], source_type)
+    r = r.loc[(r["year"] == year) & r["count"].notna()]
+    if r.empty:
+        raise KeyError(f"homicide: no {source_type} count for {iso3} {year}")
+    row = r.iloc[0]
+    e = count_as_rate(float(row["count"]), population, iso3, year, (row["source_id"],))
+    return e.with_(method=f"Recomputed: published count {e.method} ({SERIES[source_type]}).")
 
 
 def count_as_rate(count: float, population: pd.DataFrame, iso3: str, year: int,
@@ -117,11 +148,13 @@ def rank_ascending(values: pd.Series, iso3: str) -> tuple[int, int]:
 def south_america_ranks(homicide: pd.DataFrame, countries: pd.DataFrame, year: int,
                         source_type: str = "wdi_series") -> pd.DataFrame:
     """South American countries with a rate in `year` in one series: iso3, rate_per_100k,
-    rank (1 = safest), n, source_id."""
+    rank (1 = safest), n (countries ranked, Peru included), n_neighbours (the same without
+    Peru: what a sentence about "neighbours" counts), source_id."""
     r = rates(homicide, south_america(countries), source_type)
     r = r.loc[(r["year"] == year) & r["rate_per_100k"].notna()]
-    r = r.assign(rank=r["rate_per_100k"].rank(method="min").astype(int), n=len(r))
-    return r.sort_values("rank")[["iso3", "rate_per_100k", "rank", "n", "source_id"]]
+    r = r.assign(rank=r["rate_per_100k"].rank(method="min").astype(int), n=len(r),
+                 n_neighbours=len(r) - int(PERU in set(r["iso3"])))
+    return r.sort_values("rank")[["iso3", "rate_per_100k", "rank", "n", "n_neighbours", "source_id"]]
 
 
 def peru_rank_scenarios(homicide: pd.DataFrame, population: pd.DataFrame,
@@ -148,6 +181,21 @@ def peru_rank_scenarios(homicide: pd.DataFrame, population: pd.DataFrame,
             rows.append({"series": s, "peru_figure": name, "peru_rate": float(value),
                          "rank": rank, "n": n, "year": year})
     return pd.DataFrame(rows, columns=["series", "peru_figure", "peru_rate", "rank", "n", "year"])
+
+
+def gsh_ranks(homicide: pd.DataFrame, countries: pd.DataFrame, year: int) -> pd.DataFrame:
+    """South American ranks on the UNODC Global Study on Homicide 2013 in `year`, each
+    country on the one source the study gives it: police (criminal justice) where it has one,
+    else public health (so Suriname, which the study covers from death registration, is
+    included). Columns as `south_america_ranks` plus source_type."""
+    sa = south_america(countries)
+    both = pd.concat([rates(homicide, sa, "criminal_justice"), rates(homicide, sa, "public_health")])
+    both = both.loc[(both["year"] == year) & both["rate_per_100k"].notna()]
+    pick = both.sort_values("source_type").drop_duplicates("iso3")  # criminal_justice first
+    pick = pick.assign(rank=pick["rate_per_100k"].rank(method="min").astype(int), n=len(pick),
+                       n_neighbours=len(pick) - int(PERU in set(pick["iso3"])))
+    return pick.sort_values("rank")[["iso3", "rate_per_100k", "rank", "n", "n_neighbours",
+                                     "source_type", "source_id"]].reset_index(drop=True)
 
 
 def source_gap_table(homicide: pd.DataFrame, countries: pd.DataFrame,

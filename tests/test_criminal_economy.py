@@ -132,3 +132,58 @@ def test_real_claims_give_the_hand_worked_answers(real_tables):
     assert str(ce.residual_at_floor(claims)) == "$1\u20133 billion"
     assert str(ce.drugs_ceiling(claims)) == "at most $1.75 billion"
     assert ce.consistency_verdict(claims).branch == "parts_fit"
+
+
+@pytest.mark.parametrize("reading, drugs_high", [("at_floor", 1e9), ("fits_total", 1.75e9),
+                                                 ("read_cap", 2e9)])
+def test_economy_rows_share_one_reading(reading, drugs_high):
+    # every row follows from the same highest drug figure: gold = 3 x drugs, drugs + gold =
+    # 4 x drugs, residual = total - (drugs + gold), not floored at zero
+    rows = ce.economy_rows(CLAIMS, ce.simulate(CLAIMS, n=2_000), reading).set_index("part")
+    iv = rows["interval"]
+    assert (iv["drugs"].low, iv["drugs"].high) == pytest.approx((1e9, drugs_high))
+    assert (iv["gold"].low, iv["gold"].high) == pytest.approx((2.55e9, 3 * drugs_high))
+    assert (iv["drugs_and_gold"].low, iv["drugs_and_gold"].high) == pytest.approx(
+        (3.55e9, 4 * drugs_high))
+    assert (iv["residual"].low, iv["residual"].high) == pytest.approx(
+        (5e9 - 4 * drugs_high, 7e9 - 3.55e9))
+    assert rows.loc["residual", "residual_negative"] == (5e9 - 4 * drugs_high < 0)
+    # conditional and unconditional simulations are labelled apart
+    assert "among draws whose parts fit" in rows.loc["residual", "simulated_fit"].method
+    assert "among draws" not in rows.loc["residual", "simulated_all"].method
+    assert rows.loc["residual", "simulated_fit"].low >= 0
+
+
+def test_gold_and_drugs_plus_gold_defaults_are_unchanged_and_readings_checked():
+    # the book's gold row reads "fits_total" (top 5.25 bn), its sum row "at_floor" (3.55-4 bn)
+    assert ce.implied_gold(CLAIMS).high == pytest.approx(5.25e9)
+    assert ce.drugs_plus_gold(CLAIMS).high == pytest.approx(4e9)
+    assert ce.drugs_plus_gold(CLAIMS, reading="fits_total").high == pytest.approx(7e9)
+    with pytest.raises(ValueError, match="reading must be one of"):
+        ce.implied_gold(CLAIMS, reading="generous")
+
+
+def test_residual_raw_says_when_it_would_be_negative():
+    r = ce.residual_raw(CLAIMS)
+    # read cap 2 x $1 bn: 5 - 2 x 4 = -3 bn; 7 - 1 x 3.55 = 3.45 bn
+    assert (r["estimate"].low, r["estimate"].high) == pytest.approx((-3e9, 3.45e9))
+    assert r["negative_low"] and not r["negative_high"]
+    floor = ce.residual_raw(CLAIMS, reading="at_floor")
+    assert not floor["negative_low"] and floor["estimate"].low == pytest.approx(1e9)
+    assert "floored at zero" in ce.residual_range(CLAIMS).method
+
+
+def test_fit_sensitivity_to_the_upper_end_of_well_over():
+    t = ce.fit_sensitivity(CLAIMS, n=20_000).set_index("well_over_cap")
+    # drugs ~ U(1, cap) bn, ratio ~ U(2.55, 3), total ~ U(5, 7) bn: with cap 1.5 the parts
+    # (at most 6 bn) nearly always fit; with cap 3 (parts up to 12 bn) only a minority does.
+    # Exact share for cap 1.5, by numerical integration written out here:
+    d = np.linspace(1, 1.5, 401)[:, None, None]
+    q = np.linspace(2.55, 3, 41)[None, :, None]
+    tot = np.linspace(5, 7, 401)[None, None, :]
+    exact = float((d * (1 + q) <= tot).mean() * 100)
+    assert t.loc[1.5, "share_fit"] == pytest.approx(exact, abs=1.0)
+    assert t.loc[1.5, "share_fit"] > t.loc[2.0, "share_fit"] > t.loc[3.0, "share_fit"]
+    assert t.loc[2.0, "share_fit"] == pytest.approx(
+        ce.share_consistent(ce.simulate(CLAIMS, n=20_000), CLAIMS).point)
+    assert list(t["drugs_cap"]) == pytest.approx([1.5e9, 2e9, 3e9])

@@ -218,3 +218,38 @@ def test_observed_vs_predicted_and_term_diagnostics(real):
     assert t["n_obs"] == _expected_n(real) and t["converged"] is True
     assert t["dispersion"] == pytest.approx(float(f.misreading.fit.pearson_chi2)
                                             / float(f.misreading.fit.df_resid))
+
+
+def test_yardstick_centre_moves_the_gap_and_the_break_even():
+    panel = synthetic_panel(beta=0.5, seed=1)
+    peru = panel.loc[panel["iso3"] == "C00"].assign(iso3="PER")
+    panel = pd.concat([panel.loc[panel["iso3"] != "C00"], peru], ignore_index=True)
+    m = ex.fit_model(panel)
+    # the neighbours' centre = median over countries of mean log(observed / fitted)
+    d = m.data.assign(g=np.log(m.data["homicides"].clip(lower=0.5) / m.fit.fittedvalues))
+    centre = d.groupby("iso3")["g"].mean().median()
+    assert m.centre("neighbours_centre") == pytest.approx(centre)
+    assert m.centre("fitted_line") == 0.0
+    line = ex.peru_prediction(m, panel, 2010)["z"].point
+    assert ex.peru_prediction(m, panel, 2010, yardstick="neighbours_centre")["z"].point == \
+        pytest.approx(line - centre / m.sigma)
+    row = peru.loc[peru["year"] == 2010]
+    predicted = float(m.fit.predict(row, offset=np.log(row["population"])).iloc[0])
+    assert ex.break_even(m, panel, 2010, yardstick="neighbours_centre").point == pytest.approx(
+        round(predicted * np.exp(centre - 1.645 * m.sigma), -1))
+    with pytest.raises(ValueError, match="yardstick must be one of"):
+        ex.yardstick_centre(m.gaps, "median")
+
+
+def test_peer_gaps_judge_every_neighbour_like_peru(real):
+    f = ex.analyse(real)
+    t = ex.peer_gaps(f.misreading)
+    # by hand: each country's mean log(observed / fitted) over its years, / the model's sigma
+    d = f.misreading.data
+    g = np.log(d["homicides"].clip(lower=0.5) / f.misreading.fit.fittedvalues).groupby(d["iso3"]).mean()
+    assert t.set_index("iso3")["z"].to_dict() == pytest.approx((g / g.std(ddof=1)).to_dict())
+    # this vintage: Chile, Aruba, Bolivia, Cuba and Argentina lie further below than 1.645
+    assert set(t.loc[t["outlier"], "iso3"]) == set(g.index[g / g.std(ddof=1) <= -1.645])
+    assert set(t.loc[t["outlier"], "iso3"]) == {"CHL", "ABW", "BOL", "CUB", "ARG"}
+    centred = ex.peer_gaps(f.misreading, "neighbours_centre")
+    assert centred["outlier"].sum() < t["outlier"].sum()

@@ -197,3 +197,31 @@ def test_survey_prints_one_decimal_with_year_and_range():
                      "low_pct": 1.2, "high_pct": 2.3, "method": "household",
                      "source_id": "unodc_wdr2025_prevalence"})
     assert str(mk.survey(row)) == "1.8% (2011; range 1.2-2.3%)"
+
+
+def _two_markets(brazil: dict, usa: dict) -> pd.DataFrame:
+    rows = [{"market": m, "year": y, "kilograms": kg, "n_reporting": 1, "source_ids": "src"}
+            for m, d in (("Brazil", brazil), ("United States", usa)) for y, kg in d.items()]
+    return pd.DataFrame(rows)
+
+
+def test_divergence_timing_splits_the_change_in_the_log_ratio():
+    # US flat at 100 t; Brazil 1 t in 2001-2003, 10 t in 2010-2012, 100 t in 2021-2023:
+    # log ratio -4.61 -> -2.30 -> 0, half the change (2.30 of 4.61) before 2013
+    years = range(2001, 2024)
+    bra = {y: 1e3 if y <= 2003 else 1e4 if y <= 2012 else 1e5 for y in years}
+    t = mk.divergence_timing(_two_markets(bra, {y: 1e5 for y in years}))
+    assert t["start"] == pytest.approx(np.log(0.01)) and t["end"] == pytest.approx(0.0)
+    assert t["share_before"] == pytest.approx(50.0)
+    assert t["years"] == (2001, 2012, 2023)
+
+
+def test_since_peak_reads_the_fall_after_the_peak(real_tables):
+    s = mk.seizure_series(real_tables["cocaine_seizures"], real_tables["countries"])
+    r = mk.since_peak(s, "Brazil")
+    bra = real_tables["cocaine_seizures"].query("iso3 == 'BRA'").set_index("year")["kilograms"]
+    # this vintage: Brazil peaked in 2019 (104.6 t) and seized 72.5 t in 2023, -31%
+    assert r["peak"].year == int(bra.idxmax()) and r["latest"].year == int(bra.index.max())
+    assert r["change"].point == pytest.approx(100 * (bra.loc[bra.index.max()] / bra.max() - 1))
+    with pytest.raises(KeyError, match="no Atlantis figures"):
+        mk.since_peak(s, "Atlantis")

@@ -112,3 +112,16 @@ def test_eradication_peak_and_years_with_both_measures():
     # only 2011 has Peru's net and satellite-interpreted areas
     assert pr.years_with_both_measures(COCA, "PER") == [2011]
     assert pr.years_with_both_measures(COCA, "COL") == []
+
+
+def test_peru_margins_2011_hang_on_the_measure():
+    coca = _real_tables()["coca_cultivation"]
+    t = pr.peru_margins(coca, 2011)
+    by = {(r.source_id, r.measure): r.margin_ha for r in t.itertuples()}
+    # WDR 2025 satellite 64,400 - Colombia 64,000 = +400; net 62,500 - 64,000 = -1,500
+    assert by[("unodc_wdr2025_coca", "satellite_interpreted")] == 400
+    assert by[("unodc_wdr2025_coca", "net_area_dec31")] == -1500
+    assert by[("unodc_wdr2022_coca", "satellite_interpreted")] == -1500
+    assert set(t["other"]) == {"COL"}
+    with pytest.raises(KeyError, match="1990"):
+        pr.peru_margins(coca, 1990)

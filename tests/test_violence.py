@@ -178,3 +178,40 @@ def test_claims_against_the_police_series():
     assert c["police_gap_share"] == pytest.approx(135 / 2865)
     assert c["interior_multiple"] == pytest.approx(10_000 / 29_550_366 * 1e5 / 9.6)
     assert v.claims_vs_police_series(CLAIMS, POP, hom.assign(year=2011)) is None
+
+
+def test_published_and_recomputed_police_rate_are_two_labelled_values(real_tables):
+    h, p = real_tables["homicide"], real_tables["population"]
+    pub = v.published_rate(h, "PER", 2012, "criminal_justice")
+    rec = v.recomputed_rate(h, p, "PER", 2012, "criminal_justice")
+    # GSH prints 9.6 for 2,865 deaths; on the World Bank's 29,550,366 people it is 9.695
+    assert pub.point == 9.6 and pub.method.startswith("As published")
+    assert rec.point == pytest.approx(2865 / 29_550_366 * 1e5)
+    assert str(rec) == "9.7 per 100,000 (2012)" and rec.method.startswith("Recomputed")
+    with pytest.raises(KeyError, match="no wdi_series count"):
+        v.recomputed_rate(h, p, "PER", 2012, "wdi_series")
+
+
+def test_gsh_ranks_include_suriname_from_public_health_and_count_neighbours_without_peru():
+    hom = homicide_frame([("CHL", 2012, "criminal_justice", 3.1), ("PER", 2012, "criminal_justice", 9.6),
+                          ("COL", 2012, "criminal_justice", 30.8), ("SUR", 2012, "public_health", 6.1),
+                          ("MEX", 2012, "public_health", 21.5)])
+    countries = countries_frame([("PER", "Peru", True), ("CHL", "Chile", True),
+                                 ("COL", "Colombia", True), ("SUR", "Suriname", True),
+                                 ("MEX", "Mexico", False)])
+    t = v.gsh_ranks(hom, countries, 2012)
+    # CHL 3.1 < SUR 6.1 < PER 9.6 < COL 30.8; Mexico is not South American
+    assert t["iso3"].tolist() == ["CHL", "SUR", "PER", "COL"]
+    assert t.set_index("iso3").loc["SUR", "source_type"] == "public_health"
+    assert (t["n"].iloc[0], t["n_neighbours"].iloc[0]) == (4, 3)
+    r = v.south_america_ranks(HOM, COUNTRIES, 2012)
+    assert (r["n"].iloc[0], r["n_neighbours"].iloc[0]) == (4, 3)  # CHL ARG PER COL; Peru out
+    assert "PER" not in v.neighbours(COUNTRIES) and len(v.neighbours(COUNTRIES)) == 3
+
+
+def test_police_model_labels_its_observed_rate_as_recomputed(real_tables):
+    from analysis import explanations as ex
+    f = ex.analyse(real_tables)
+    assert f.police_prediction["observed_rate"].method.startswith("Recomputed")
+    assert str(f.police_prediction["observed_rate"]) == "9.7 per 100,000 (2012)"
+    assert f.prediction["observed_rate"].method == "Published rate in the model's series."
