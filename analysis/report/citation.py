@@ -27,6 +27,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from analysis.report.markdown import md_escape
+
 __all__ = [
     "CITATION_FILE",
     "load_citation",
@@ -168,25 +170,19 @@ def _bib_name(author: Mapping[str, Any]) -> str:
 
 # --- escaping -------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]$<>#|])")
 _BIB_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
                 "^": r"\textasciicircum{}"}
 
 
-def _md_escape(text: str) -> str:
-    """Escape Markdown/pandoc syntax so text prints literally ('$1 billion' is not math)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 def _esc(text: str, markdown: bool) -> str:
     """Text escaped for Markdown, or unchanged for plain text (metadata files, tooltips)."""
-    return _md_escape(text) if markdown else text
+    return md_escape(text) if markdown else text
 
 
 def _ital(text: str, markdown: bool) -> str:
     """Italics in Markdown (titles in APA style); plain text has no italics."""
-    return f"*{_md_escape(text)}*" if markdown else text
+    return f"*{md_escape(text)}*" if markdown else text
 
 
 def _link(url: str, markdown: bool) -> str:

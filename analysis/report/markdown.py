@@ -9,6 +9,7 @@ which values.py calls on import, so every chapter's kernel has it.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -16,12 +17,16 @@ from analysis.estimate import Branch, Estimate, format_number
 
 __all__ = ["Table", "Markdown", "md_escape", "cell", "register_markdown_formatters"]
 
-_MD_SPECIAL = set("\\`*_{}[]()<>#+!|$^~@")
+# Every ASCII punctuation character (pandoc lets a backslash escape any of them), so no text
+# from the data can become Markdown, HTML (`<`, `&amp;`), Typst or a shortcode. The renderer
+# applies the same rule to inline values (renderer.outputs.escape_markdown); analysis may not
+# import the renderer, so tests/test_markdown_escaping.py keeps the two copies in step.
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def md_escape(text: str) -> str:
-    """Backslash-escape Markdown punctuation so a cell is shown literally (pandoc accepts it)."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text)).replace("\n", " ")
+    """Literal text for pandoc Markdown: white space folded, all ASCII punctuation escaped."""
+    return _PUNCT.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def cell(value: float | None, unit: str, digits: int | None = None) -> str:
