@@ -17,7 +17,7 @@ from hypothesis import given, strategies as st
 
 from analysis.estimate import Branch, Estimate
 from analysis.report import book, captions, citation, index, outlook, paradox, values
-from analysis.report.markdown import Markdown, Table, register_markdown_formatters
+from analysis.report.markdown import Markdown, Table, md_escape, register_markdown_formatters
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = re.compile(r"^from analysis\.report import (?P<module>\w+)\n\nr = (?P=module)\.bundle\(\)$", re.M)
@@ -150,8 +150,8 @@ def test_table_markdown_escapes_and_aligns():
     lines = t.to_markdown().splitlines()
     assert lines[0] == "| Name | Rows |"
     assert lines[1] == "|:---|---:|"
-    assert lines[2] == "| a\\|b | 1,260 |"
-    assert lines[3] == "| \\$5-7 billion | 45% |"
+    assert lines[2] == "| a\\|b | 1\\,260 |"
+    assert lines[3] == "| \\$5\\-7 billion | 45\\% |"
 
 
 @given(st.lists(st.text(alphabet="ab|$*_[]`\\ 12", max_size=12), min_size=1, max_size=5))
@@ -188,7 +188,7 @@ def test_estimates_display_as_markdown_in_a_kernel_for_quarto():
     data, _ = shell.display_formatter.format(Estimate(None, 5e9, 7e9, unit="USD"))
     assert data["text/markdown"] == "\\$5\u20137 billion"
     data, _ = shell.display_formatter.format(Branch("Peru grew more coca.", "peru_leads"))
-    assert data["text/markdown"] == "Peru grew more coca."
+    assert data["text/markdown"] == "Peru grew more coca\\."
     assert "text/markdown" in shell.display_formatter.format(Table(pd.DataFrame({"a": ["1"]})))[0]
 
 
@@ -231,7 +231,7 @@ def test_how_to_cite_quotes_a_real_figure_caption_and_the_index_number(bundles):
     md = bundles["a3-cite"].how_to_cite
     rate = bundles["index.qmd"].peru_rate_latest
     assert rate._repr_claim_()["id"] == citation.EXAMPLE_CLAIM_ID
-    assert f"\u201c{rate}\u201d" in md and f"`{citation.EXAMPLE_CLAIM_ID}`" in md
+    assert f"\u201c{md_escape(str(rate))}\u201d" in md and f"`{citation.EXAMPLE_CLAIM_ID}`" in md
     caption = captions.figure_caption(citation.EXAMPLE_FIGURE_ID)
     assert caption and "figures/fig-coca-area.zip" in md
     with pytest.raises(KeyError, match="fig-nowhere"):
