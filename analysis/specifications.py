@@ -504,7 +504,7 @@ def _rank_range(value: pd.Series, se: pd.Series, k: float = 1.0) -> tuple[int, i
     return clearly_worse + 1, len(value) - clearly_better
 
 
-# --- summaries the chapters print ------------------------------------------------------------
+# --- summaries of the curves ------------------------------------------------------------
 
 def break_even_range(grid: pd.DataFrame, year: int) -> Estimate:
     """The break-even count across the estimable specifications of `year`, in homicides.
