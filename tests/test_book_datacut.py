@@ -89,7 +89,7 @@ TEXTS = {
     ("02-markets", "brazil_peak_year"): ("2019", "2013"),
     ("02-markets", "brazil_since_peak"): ("\u221231%", "0%"),
     ("02-markets", "brazil_peak_sentence"): (
-        "Brazil's seizures have fallen since that peak, so the rise has not continued to the "
+        "They have fallen since that peak, so the rise has not continued to the "
         "latest year; seizures alone cannot say whether less cocaine crossed Brazil or less of it "
         "was found.", "The latest year is the peak: the rise has not reversed."),
     ("02-markets", "catchup_timing_sentence"): (

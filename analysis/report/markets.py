@@ -79,7 +79,7 @@ def _seizure_timing(series: pd.DataFrame, sources: pd.DataFrame,
     r.brazil_peak_sentence = branch([
         (not fell, "The latest year is the peak: the rise has not reversed.", "brazil_at_peak"),
         (peak["change"].point <= -SEIZURE_FALL_PCT,
-         "Brazil's seizures have fallen since that peak, so the rise has not continued to the "
+         "They have fallen since that peak, so the rise has not continued to the "
          "latest year; seizures alone cannot say whether less cocaine crossed Brazil or less of "
          "it was found.", "brazil_fell_since_peak"),
         (True, "Brazil's seizures have stayed near that peak.", "brazil_near_peak"),
