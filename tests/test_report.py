@@ -216,9 +216,9 @@ def test_every_escalation_branch(change, later, label):
 
 @pytest.mark.parametrize("coca,violence_pct,later,label", [
     (86.0, 27.0, True, "coca_grew_faster_than_violence"),  # 49,800 -> 92,800 ha = +86%
-    (40.0, 30.0, True, "coca_and_violence_grew"),
-    (10.0, 0.0, True, "coca_flat"),
-    (-40.0, 0.0, True, "coca_fell"),
+    (24.1, 27.5, True, "coca_pace_of_violence"),  # 49,800 -> 61,800 ha (2020) vs 6.75 -> 8.60
+    (0.0, 40.0, True, "violence_outpaced_coca"),
+    (-40.0, -20.0, True, "coca_pace_of_violence"),
     (0.0, 0.0, False, "no_later_coca"),
 ])
 def test_every_coca_growth_branch(coca, violence_pct, later, label):

@@ -35,6 +35,23 @@ def _count_claim(claims: pd.DataFrame, claim_id: str) -> Estimate:
     return claim_estimate(claims, claim_id).with_(hedge=None)
 
 
+COMPARED_WITH = {
+    "criminal_justice": "neighbours in the same study (police figures, public health where "
+                        "that is all it has)",
+    "wdi_series": "neighbours in the same series",
+    "modelled_all_violence": "neighbours in the same series",
+}
+
+
+def _series_ranks(homicide, countries, year: int, series: str) -> pd.DataFrame:
+    """South American ranks in one series and year, indexed by iso3. The Global Study's
+    police series is ranked with `violence.gsh_ranks`, so that a neighbour the study covers
+    only from death registrations (Suriname) is counted too."""
+    if series == "criminal_justice":
+        return violence.gsh_ranks(homicide, countries, year).set_index("iso3")
+    return violence.south_america_ranks(homicide, countries, year, series).set_index("iso3")
+
+
 def _counts_display(homicide, population, countries, claims) -> pd.DataFrame:
     """Every count of Peru's homicides as a rate and a South American rank (tbl-counts)."""
     claimed = violence.claimed_rates(claims, population)
@@ -47,10 +64,11 @@ def _counts_display(homicide, population, countries, claims) -> pd.DataFrame:
         rows.append({"Source": label, "Homicides": cell(claim(claims, cid).value, "count"),
                      "Rate per 100,000": cell(claimed[key].point, "", 1),
                      "Rank in South America": cell(scen.loc[key, "rank"], "rank"),
-                     "Countries compared": cell(scen.loc[key, "n"], "count"),
+                     "Neighbours with data": cell(scen.loc[key, "n"] - 1, "count"),
+                     "Rate is": "the article's count over World Bank population",
                      "Compared with": "neighbours' World Bank rates"})
     for s in ("criminal_justice", "wdi_series", "modelled_all_violence"):
-        t = violence.south_america_ranks(homicide, countries, year, s).set_index("iso3")
+        t = _series_ranks(homicide, countries, year, s)
         if PERU not in t.index:
             continue
         row = violence.rates(homicide, [PERU], s)
@@ -58,8 +76,9 @@ def _counts_display(homicide, population, countries, claims) -> pd.DataFrame:
         rows.append({"Source": SERIES_LABEL[s], "Homicides": cell(row["count"], "count"),
                      "Rate per 100,000": cell(row["rate_per_100k"], "", 1),
                      "Rank in South America": cell(t.loc[PERU, "rank"], "rank"),
-                     "Countries compared": cell(t.loc[PERU, "n"], "count"),
-                     "Compared with": "neighbours in the same series"})
+                     "Neighbours with data": cell(t.loc[PERU, "n_neighbours"], "count"),
+                     "Rate is": "as published",
+                     "Compared with": COMPARED_WITH[s]})
     return pd.DataFrame(rows)
 
 
@@ -129,22 +148,26 @@ def bundle() -> Bundle:
     gap = violence.peru_gap_vs_peers(homicide, countries)
     r.peru_gap, r.peer_gap = gap["peru"], gap["peers_median"]
     r.peru_gap_rank = gap["peru_rank"]
-    gap_n = len(violence.source_gap_table(homicide, countries))
-    r.gap_countries = as_count(gap_n, gap["peru"].sources)
+    gap_table = violence.source_gap_table(homicide, countries)
+    r.gap_neighbours = as_count(int((gap_table["iso3"] != PERU).sum()), gap["peru"].sources,
+                                "Neighbours (Peru excluded) with police and modelled series.")
     r.gap_sentence = branch([
         (gap["peru"].point < (gap["peers_median"].low or 0),
          "Peru's police count sits further below the modelled deaths than any neighbour's, which "
          "is what an undercount by the police would look like.", "police_below_peers"),
         (gap["peru"].point > (gap["peers_median"].high or float("inf")),
          "Peru's police count sits further above the modelled deaths than any neighbour's: the "
-         "opposite of what an undercount by the police would produce. If anything, the model "
-         "misses deaths the police record.", "police_above_peers"),
-        (True, "Peru's sources disagree about as much as its neighbours' do.", "police_like_peers"),
+         "opposite of what an undercount by the police, relative to the model, would produce. "
+         "What this shows is that the modelled series undercounts Peru's violent deaths, not "
+         "that the police count is complete: deaths that reach neither the police nor the "
+         "model's inputs are missing from both.", "police_above_peers"),
+        (True, "Peru's sources disagree about as much as its neighbours' do, which says nothing "
+               "either way about deaths that neither source records.", "police_like_peers"),
     ], gap["peru"].sources, "violence.peru_gap_vs_peers")
 
     published = []
     for s in ("criminal_justice", "wdi_series", "modelled_all_violence"):
-        t = violence.south_america_ranks(homicide, countries, year, s).set_index("iso3")
+        t = _series_ranks(homicide, countries, year, s)
         if PERU in t.index:
             published.append(t.loc[PERU, "rank"] <= (t.loc[PERU, "n"] + 1) / 2)
     r.series_rank_sentence = branch([

@@ -19,27 +19,36 @@ from analysis.report.markdown import Table
 from analysis.report.values import Bundle, as_count, branch
 
 
+# The one reading of "well over $1 billion" every row of Table 3.1 and the figure use: the
+# same as the simulation's (drugs up to Readings.well_over_cap x the floor), so that the
+# interval and simulated columns describe the same quantity.
+READING = "read_cap"
+PART_LABELS = {"drugs": "Drugs", "gold": "Gold", "drugs_and_gold": "Drugs and gold",
+               "residual": "Trafficking, timber, antiquities", "total": "Total"}
+
+
+def _hedges(claims: pd.DataFrame) -> dict[str, str]:
+    """The article's hedge word for each row of the table."""
+    word = {k: claim(claims, cid).wording for k, cid in
+            (("drugs", "drug_earnings_usd"), ("gold", "gold_vs_drugs_multiple"),
+             ("total", "organized_crime_total_usd"))}
+    return {"drugs": word["drugs"], "gold": f"{word['gold']} (a multiple of drugs)",
+            "drugs_and_gold": "implied (sum of the two)",
+            "residual": "not stated (total minus drugs and gold)", "total": word["total"]}
+
+
 def _economy_display(claims: pd.DataFrame, sim: pd.DataFrame) -> pd.DataFrame:
-    """Each part of the article's criminal economy: its hedge, the interval, the simulation."""
-    rng = ce.article_ranges(claims)
-    hedge = {k: claim(claims, cid).wording for k, cid in
-             (("drugs", "drug_earnings_usd"), ("gold", "gold_vs_drugs_multiple"),
-              ("total", "organized_crime_total_usd"))}
-    total = Estimate(None, rng.total_low, rng.total_high, unit="USD", sources=rng.sources)
-    rows = [
-        ("Drugs", hedge["drugs"], claim_estimate(claims, "drug_earnings_usd"),
-         ce.mc_estimate(sim, "drugs", claims)),
-        ("Gold", f"{hedge['gold']} (a multiple of drugs)", ce.implied_gold(claims),
-         ce.mc_estimate(sim, "gold", claims)),
-        ("Drugs and gold", "implied (sum of the two)", ce.drugs_plus_gold(claims), None),
-        ("Trafficking, timber, antiquities", "not stated (the residual)",
-         ce.residual_range(claims), ce.mc_estimate(sim, "residual", claims)),
-        ("Total", hedge["total"], total, ce.mc_estimate(sim, "total", claims)),
-    ]
-    return pd.DataFrame([{"Part": part, "The article's hedge": words,
-                          "Interval arithmetic": str(interval),
-                          "Simulation": "" if mc is None else str(mc)}
-                         for part, words, interval, mc in rows])
+    """Table 3.1: every part on one reading of the hedges (READING), its interval unfloored,
+    the simulation over all draws and over the draws whose parts fit the total."""
+    rows = ce.economy_rows(claims, sim, READING)
+    hedge = _hedges(claims)
+    return pd.DataFrame([{
+        "Part": PART_LABELS[row.part], "The article's hedge": hedge[row.part],
+        "Interval arithmetic": str(row.interval) + (" (below zero: parts exceed the total)"
+                                                    if row.residual_negative else ""),
+        "Simulation, all draws": "" if row.simulated_all is None else str(row.simulated_all),
+        "Simulation, draws that fit": "" if row.simulated_fit is None else str(row.simulated_fit),
+    } for row in rows.itertuples()])
 
 
 def _fit_conditions(claims: pd.DataFrame) -> Branch:
@@ -57,22 +66,69 @@ def _fit_conditions(claims: pd.DataFrame) -> Branch:
     ], ce.article_ranges(claims).sources, "criminal_economy.consistency_table")
 
 
+def _residual_sign(raw: dict, sources: tuple[str, ...]) -> Branch:
+    """Say whether the unfloored residual runs below zero (never clamp it silently)."""
+    return branch([
+        (raw["negative_high"], "The whole range is below zero: even at their smallest, drugs "
+                               "and gold exceed the total, so the article's parts cannot all be "
+                               "right together.", "residual_all_negative"),
+        (raw["negative_low"], "The range runs below zero: at its low end drugs and gold alone "
+                              "exceed the total. A negative residual is not a possible "
+                              "earning; it marks the readings on which the article's figures "
+                              "contradict each other.", "residual_partly_negative"),
+        (True, "The range stays above zero: on every reading drugs and gold leave something "
+               "for the other trades.", "residual_positive"),
+    ], sources, "criminal_economy.residual_raw, not floored at zero")
+
+
+def _sensitivity(claims: pd.DataFrame, r: Bundle) -> None:
+    """The share of draws that fit, for each assumed upper end of "well over $1 billion":
+    r.fit_cap_low/mid/high (USD) and r.fit_share_low/mid/high (percent)."""
+    rng = ce.article_ranges(claims)
+    t = ce.fit_sensitivity(claims).sort_values("well_over_cap").reset_index(drop=True)
+    for key, i in (("low", 0), ("mid", len(t) // 2), ("high", len(t) - 1)):
+        row = t.iloc[i]
+        setattr(r, f"fit_cap_{key}", Estimate(row["drugs_cap"], unit="USD",
+                                              sources=rng.sources, digits=1,
+                                              method="Assumed upper end of 'well over'."))
+        setattr(r, f"fit_share_{key}", Estimate(
+            row["share_fit"], unit="percent", digits=0, sources=rng.sources,
+            method=f"Share of {int(row['n_draws']):,} draws with drugs + gold <= total, drugs "
+                   f"up to {row['well_over_cap']:g} x the floor (criminal_economy.fit_sensitivity)."))
+    shares = t["share_fit"].tolist()
+    r.fit_sensitivity_sentence = branch([
+        (max(shares) - min(shares) >= 20,
+         "The share is a consequence of that assumption, not a finding about the article: the "
+         "article gives no upper end, and the share moves with the one assumed.",
+         "share_depends_on_cap"),
+        (True, "The share barely moves with the upper end assumed, so it does not hang on this "
+               "report's reading of \"well over\".", "share_robust_to_cap"),
+    ], rng.sources, "criminal_economy.fit_sensitivity: 20 points or more between caps = depends")
+
+
 def bundle() -> Bundle:
-    """Chapter 3: the article's drugs, gold and total as ranges; the implied residual; the fit."""
+    """Chapter 3: the article's drugs, gold and total as ranges on one reading of the hedges;
+    the residual unfloored; the fit and how much it hangs on the reading of "well over"."""
     claims = load("article_claims")
     sim = ce.simulate(claims)
     rng = ce.article_ranges(claims)
+    rows = ce.economy_rows(claims, sim, READING).set_index("part")
+    raw = ce.residual_raw(claims, reading=READING)
     r = Bundle()
     r.drugs_stated = claim_estimate(claims, "drug_earnings_usd")
     r.total_stated = Estimate(None, rng.total_low, rng.total_high, unit="USD", sources=rng.sources,
                               method="The article's 'at least ... perhaps closer to' range.")
-    r.gold_interval = ce.implied_gold(claims)
-    r.drugs_gold_interval = ce.drugs_plus_gold(claims)
-    r.residual_interval = ce.residual_range(claims)
-    r.residual_simulated = ce.mc_estimate(sim, "residual", claims, consistent_only=True)
+    r.drugs_read = rows.loc["drugs", "interval"].with_(point=None)
+    r.gold_interval = rows.loc["gold", "interval"]
+    r.drugs_gold_interval = rows.loc["drugs_and_gold", "interval"]
+    r.residual_interval = raw["estimate"]
+    r.residual_sign_sentence = _residual_sign(raw, rng.sources)
+    r.residual_simulated_all = rows.loc["residual", "simulated_all"]
+    r.residual_simulated = rows.loc["residual", "simulated_fit"]
     r.fit_sentence = ce.consistency_verdict(claims)
     r.share_consistent = ce.share_consistent(sim, claims)
     r.assumption_sentence = _fit_conditions(claims)
+    _sensitivity(claims, r)
     r.economy_table = Table(_economy_display(claims, sim))
     r.mc_draws = as_count(len(sim), rng.sources)
     return r
@@ -84,21 +140,18 @@ def criminal_economy_ranges() -> alt.LayerChart:
     sim = ce.simulate(claims)
     rng = ce.article_ranges(claims)
     cap = 1.2 * rng.total_high  # right edge of the chart; open intervals run to it
-    parts = [
-        ("Drugs", claim_estimate(claims, "drug_earnings_usd"), "drugs"),
-        ("Gold", ce.implied_gold(claims), "gold"),
-        ("Drugs and gold", ce.drugs_plus_gold(claims), None),
-        ("Residual: trafficking, timber, antiquities", ce.residual_range(claims), "residual"),
-        ("Total (as stated)", Estimate(None, rng.total_low, rng.total_high, unit="USD"), "total"),
-    ]
+    # The same rows, on the same reading of "well over", as Table 3.1 (the residual unfloored).
+    table = ce.economy_rows(claims, sim, READING)
+    names = {**PART_LABELS, "residual": "Residual: trafficking, timber, antiquities",
+             "total": "Total (as stated)"}
     rows = []
-    for label, est, column in parts:
+    for part in table.itertuples():
+        est, mc, label = part.interval, part.simulated_all, names[part.part]
         lo = est.low if est.low is not None else est.central
         hi = est.high if est.high is not None else cap
         row = {"part": label, "lo": lo / 1e9, "hi": hi / 1e9, "open": est.high is None,
-               "interval": str(est), "kind": "Total" if label.startswith("Total") else "Part"}
-        if column:
-            mc = ce.mc_estimate(sim, column, claims)
+               "interval": str(est), "kind": "Total" if part.part == "total" else "Part"}
+        if mc is not None:
             row.update({"q05": mc.low / 1e9, "median": mc.point / 1e9, "q95": mc.high / 1e9,
                         "simulation": str(mc)})
         rows.append(row)
@@ -111,7 +164,7 @@ def criminal_economy_ranges() -> alt.LayerChart:
                                                  range=[theme.OKABE_ITO["blue"], theme.OKABE_ITO["black"]]),
                        legend=None)
     interval = alt.Chart(d).mark_rule(strokeWidth=2).encode(
-        y=y, x=alt.X("lo:Q", title="US$ billion a year", scale=alt.Scale(domain=[min(0, d["q05"].min()), cap / 1e9])),
+        y=y, x=alt.X("lo:Q", title="US$ billion a year", scale=alt.Scale(domain=[min(0, d["lo"].min(), d["q05"].min()), cap / 1e9])),
         x2="hi:Q", color=colour,
         strokeDash=alt.condition("datum.open", alt.value([4, 3]), alt.value([1, 0])), tooltip=tip)
     sim_bar = alt.Chart(d.dropna(subset=["q05"])).mark_bar(size=10, opacity=0.45).encode(

@@ -22,6 +22,7 @@ from analysis.report.values import (PERU, Bundle, article_year, as_count, as_yea
                                     country_names, missing, or_missing)
 
 SAME_ORDER = 0.5  # a prevalence at least half another's is "of the same order"
+SEIZURE_FALL_PCT = 10  # seizures down a tenth or more from their peak: "fallen"
 
 
 def _prevalence(use: pd.DataFrame, iso3: str) -> Estimate | Branch:
@@ -46,6 +47,45 @@ def _value_chain_display(claims: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _seizure_timing(series: pd.DataFrame, sources: pd.DataFrame,
+                    seizure_sources: tuple[str, ...], r: Bundle) -> None:
+    """When Brazil caught up with the United States in the seizure record (before or after
+    the article's year) and how its seizures moved after their peak."""
+    split = int(article_year(sources).point)
+    timing = mk.divergence_timing(series, "Brazil", "United States", split=split)
+    share = timing["share_before"]
+    r.catchup_split_year = as_year(split, seizure_sources)
+    r.catchup_share_before = (missing("a change in the gap", "catchup_share_before") if share is None
+                              else Estimate(share, unit="percent", digits=0, hedge="about",
+                                            sources=seizure_sources,
+                                            method="markets.divergence_timing: change in the mean "
+                                                   "log ratio Brazil / United States over "
+                                                   "three-year windows, before the split year "
+                                                   "as a share of the whole change."))
+    r.catchup_timing_sentence = branch([
+        (timing["years"][2] <= split, "The seizure data end in the article's year, so whether "
+                                      "the catch-up went on after it cannot be seen.",
+         "no_later_seizures"),
+        (share is None, "The gap between the two has not changed.", "gap_unchanged"),
+        (share is not None and share >= 50, "Most of Brazil's catch-up, then, came before the article was written, "
+                      "not after it.", "catchup_mostly_before"),
+        (True, "Most of Brazil's catch-up came after the article was written.", "catchup_mostly_after"),
+    ], seizure_sources, "markets.divergence_timing; half or more before the split = mostly before")
+    peak = mk.since_peak(series, "Brazil")
+    r.brazil_peak, r.brazil_latest = peak["peak"], peak["latest"]
+    r.brazil_since_peak = peak["change"]
+    r.brazil_peak_year = as_year(peak["peak"].year, seizure_sources)
+    fell = peak["peak"].year < peak["latest"].year and peak["change"].point < 0
+    r.brazil_peak_sentence = branch([
+        (not fell, "The latest year is the peak: the rise has not reversed.", "brazil_at_peak"),
+        (peak["change"].point <= -SEIZURE_FALL_PCT,
+         "They have fallen since that peak, so the rise has not continued to the "
+         "latest year; seizures alone cannot say whether less cocaine crossed Brazil or less of "
+         "it was found.", "brazil_fell_since_peak"),
+        (True, "Brazil's seizures have stayed near that peak.", "brazil_near_peak"),
+    ], seizure_sources, f"markets.since_peak; a fall of {SEIZURE_FALL_PCT}% or more = fallen")
+
+
 def bundle() -> Bundle:
     """Chapter 2: the article's US arithmetic, Brazil in the seizure and use records, value chain."""
     claims, countries = load("article_claims"), load("countries")
@@ -56,7 +96,10 @@ def bundle() -> Bundle:
     r.peru_output = claim_estimate(claims, "cocaine_production_tons").with_(hedge="about")
     r.us_bound_volume = mk.us_bound_volume(claims)
     r.non_us_volume = mk.remainder_for_other_markets(claims)
-    r.us_share_of_output = mk.us_share_of_output(claims)
+    # The article's hedge is "as little as" (a floor of the US share), and the share of Peru's
+    # output is a different quantity from the share of US consumption: one decimal keeps the
+    # two apart where both would round to the same whole percent.
+    r.us_share_of_output = mk.us_share_of_output(claims).with_(hedge="as little as", digits=1)
 
     series = mk.seizure_series(seizures, countries)
     growth = {m: or_missing(lambda m=m: mk.seizure_growth(series, m), f"{m}'s seizure trend",
@@ -83,6 +126,8 @@ def bundle() -> Bundle:
         "The two confidence intervals overlap, so the series alone cannot rule out that the "
         "difference is noise.",
         labels=("growth_separated", "growth_overlaps"), sources=seizure_sources)
+
+    _seizure_timing(series, load("sources"), seizure_sources, r)
 
     r.brazil_prevalence = _prevalence(use, "BRA")
     r.usa_prevalence = _prevalence(use, "USA")

@@ -43,19 +43,65 @@ def escalation_sentence(change_pct: float, later_data: bool = True) -> Branch:
                           f"within {RISE_PCT}% = flat.")
 
 
+# The first year a country's coca survey covers newly monitored areas: the series before
+# and after it measure different ground (data/README.md; the notes of unodc_wdr2025_coca in
+# data/sources.csv, which tests/test_report.py holds this to).
+COVERAGE_BREAKS = {PERU: 2021}
+
+
 def coca_growth_sentence(coca_pct: float, violence_pct: float, later_data: bool = True,
                          sources: tuple[str, ...] = ()) -> Branch:
-    """How Peru's coca area moved since the article, against its homicide rate (% changes)."""
-    grew = coca_pct >= COCA_CHANGE_PCT
+    """How Peru's coca area moved since the article, against its homicide rate (% changes;
+    the coca change on the ground surveyed throughout, see `like_for_like`)."""
     return branch([
         (not later_data, "There are no later coca surveys in this data vintage either.", "no_later_coca"),
-        (grew and coca_pct > violence_pct + COCA_CHANGE_PCT,
+        (coca_pct > violence_pct + COCA_CHANGE_PCT,
          "The trade, as far as coca area measures it, grew much faster than the violence.",
          "coca_grew_faster_than_violence"),
-        (grew, "Coca area grew, and violence grew with it.", "coca_and_violence_grew"),
-        (coca_pct > -COCA_CHANGE_PCT, "Coca area has changed little.", "coca_flat"),
-        (True, "Coca area has fallen.", "coca_fell"),
-    ], sources)
+        (coca_pct < violence_pct - COCA_CHANGE_PCT,
+         "The homicide rate rose faster than the coca area.", "violence_outpaced_coca"),
+        (True, f"Measured on the same ground, coca area and the homicide rate moved at a "
+               f"similar pace (within {COCA_CHANGE_PCT} percentage points of each other): the "
+               f"data do not show the trade outgrowing the violence.", "coca_pace_of_violence"),
+    ], sources, f"Percent changes compared; more than {COCA_CHANGE_PCT} points apart = faster.")
+
+
+def like_for_like(coca: pd.DataFrame, iso3: str, start_year: int,
+                  breaks: dict[str, int] = COVERAGE_BREAKS) -> dict:
+    """The coca change from `start_year` on the ground the survey covered throughout: up to
+    the last survey before the coverage break when the series runs past it, else to the
+    latest survey. Returns {"area" (Estimate), "change_pct", "break_year" (None if the data do
+    not reach a break), "full_change_pct"}."""
+    full = producers.change_since(coca, iso3, start_year)
+    brk = breaks.get(iso3)
+    years = sorted(int(y) for y in producers.headline(coca).query("iso3 == @iso3")["year"])
+    start = full["start"].year
+    before = [y for y in years if start < y < (brk or 0)]
+    if brk is None or full["end"].year < brk or not before:
+        return {"area": full["end"], "change_pct": full["change_pct"], "break_year": None,
+                "full_change_pct": full["change_pct"]}
+    area = producers.area(coca, iso3, before[-1])
+    return {"area": area, "change_pct": (area.point / full["start"].point - 1) * 100,
+            "break_year": brk, "full_change_pct": full["change_pct"]}
+
+
+def coverage_sentence(like: dict, start: Estimate, rate_change: float,
+                      rate_years: tuple[int, int], sources: tuple[str, ...]) -> Branch:
+    """Say where the coca series changes coverage and give the change on the ground surveyed
+    throughout (so the comparison with violence is like for like)."""
+    pct = lambda v: Estimate(v, unit="percent", digits=0, sources=sources)  # noqa: E731
+    if like["break_year"] is None:
+        return Branch("The coca survey's coverage does not change over these years.",
+                      "no_coverage_break", sources)
+    return Branch(
+        f"Part of that rise is coverage, not planting: from {like['break_year']} UNODC's survey "
+        f"of Peru includes newly monitored areas, so the later figures measure more ground. On "
+        f"the ground surveyed throughout, the area went from {start} to {like['area']} in "
+        f"{like['area'].year}, a change of {pct(like['change_pct'])}, against "
+        f"{pct(like['full_change_pct'])} to the latest survey; the homicide rate changed by "
+        f"{pct(rate_change)} from {rate_years[0]} to {rate_years[1]}. How much of the later "
+        f"rise in coca is new planting rather than new coverage the national totals cannot tell.",
+        "coverage_break", sources, method="outlook.like_for_like; COVERAGE_BREAKS")
 
 
 def bundle() -> Bundle:
@@ -75,7 +121,10 @@ def bundle() -> Bundle:
 
     area = producers.change_since(coca, PERU, a_year.point)
     r.coca_start, r.coca_end = area["start"], area["end"]
-    r.coca_growth_sentence = coca_growth_sentence(area["change_pct"], change,
+    like = like_for_like(coca, PERU, a_year.point)
+    r.coverage_sentence = coverage_sentence(like, area["start"], change,
+                                            (r.rate_start.year, r.rate_end.year), area["sources"])
+    r.coca_growth_sentence = coca_growth_sentence(like["change_pct"], change,
                                                   later_data=area["later_data"],
                                                   sources=area["sources"])
     h = producers.headline(coca)

@@ -58,6 +58,52 @@ def _rank_table_display(coca: pd.DataFrame, countries: pd.DataFrame) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+# UNODC publishes a year's coca survey in the middle of the next year, and the article
+# appeared early in its year: the latest survey its authors could have seen is two years older.
+SURVEY_LAG = 2
+
+
+def _margin_at(coca: pd.DataFrame, countries: pd.DataFrame, year: int, r: Bundle) -> None:
+    """Peru's lead in `year` on each measure any edition publishes (producers.peru_margins):
+    r.peru_sat_seen (satellite-interpreted, where published), r.peru_net_seen (the headline
+    net area), r.other_seen (the largest other grower) and r.seen_margin_sentence."""
+    m = producers.peru_margins(coca, year)
+    net = m.loc[m["headline"]].iloc[0]
+    net_sources = tuple(m.loc[m["peru_ha"] == net["peru_ha"], "source_id"])
+    sat = m.loc[(m["measure"] == "satellite_interpreted") & (m["peru_ha"] != net["peru_ha"])]
+    other = country_name(countries, str(net["other"]))
+    ha = lambda v, src: Estimate(abs(float(v)), unit="hectares", sources=src)  # noqa: E731
+    r.peru_net_seen = Estimate(net["peru_ha"], unit="hectares", year=year, sources=net_sources,
+                               method="UNODC net area on 31 December (the headline measure).")
+    r.other_seen = producers.area(coca, str(net["other"]), year)
+    r.other_seen_name = Branch(other, f"other:{net['other']}", sources=r.other_seen.sources)
+    net_lead = ha(net["margin_ha"], net_sources)
+    if sat.empty:
+        r.peru_sat_seen = missing("a satellite-interpreted area", "peru_sat_seen")
+        r.seen_margin_sentence = choose(
+            bool(net["margin_ha"] > 0),
+            f"Only the net area is published for that year, and on it Peru led by {net_lead}.",
+            f"Only the net area is published for that year, and on it {other} led by {net_lead}.",
+            labels=("net_only_peru", "net_only_other"), sources=net_sources)
+        return
+    s = sat.iloc[0]
+    sat_lead = ha(s["margin_ha"], (s["source_id"],))
+    r.peru_sat_seen = Estimate(s["peru_ha"], unit="hectares", year=year, sources=(s["source_id"],),
+                               method="UNODC area as interpreted on satellite imagery.")
+    r.seen_margin_sentence = branch([
+        (s["margin_ha"] > 0 and net["margin_ha"] <= 0,
+         f"On the satellite figure Peru led by {sat_lead}; on the net area, the measure both "
+         f"countries share, {other} led by {net_lead}. The latest survey the authors could "
+         f"have seen put {other} ahead on the comparable measure.", "seen_lead_hangs_on_measure"),
+        (s["margin_ha"] > 0, f"On either measure Peru led, by {net_lead} on the net area.",
+         "seen_peru_either"),
+        (net["margin_ha"] <= 0, f"On either measure {other} led, by {net_lead} on the net area.",
+         "seen_other_either"),
+        (True, f"On the net area Peru led by {net_lead}; on the satellite figure {other} did.",
+         "seen_net_peru_only"),
+    ], (*net_sources, s["source_id"]), "producers.peru_margins")
+
+
 def bundle() -> Bundle:
     """Chapter 1: Peru's rank as a coca grower by year; its homicide rate against South America."""
     sources, countries = load("sources"), load("countries")
@@ -87,12 +133,16 @@ def bundle() -> Bundle:
     r.years_covered = as_count(len(coca_years), coca_sources)
     r.sensitivity_sentence = choose(
         bool(flip_years),
-        f"The ranking depends on the definition in {join([str(y) for y in flip_years])}: with "
-        f"Peru's area as interpreted on satellite imagery, which an older edition reports, "
-        f"the lead changes hands in that year.",
-        "The ranking does not depend on which of UNODC's definitions of Peru's area is used.",
+        f"The ranking depends on which of UNODC's measures of Peru's area is read in "
+        f"{join([str(y) for y in flip_years])}.",
+        "The ranking does not depend on which of UNODC's measures of Peru's area is used.",
         labels=("definition_matters", "definition_robust"), sources=coca_sources,
         method="producers.measure_sensitivity")
+    seen = int(a_year.point) - SURVEY_LAG
+    seen = latest_at_or_before(coca_years, seen) or coca_years[0]
+    r.seen_year = as_year(seen, coca_sources, f"Article year minus {SURVEY_LAG}: UNODC publishes a "
+                                              f"year's survey in the middle of the next.")
+    _margin_at(coca, countries, seen, r)
     r.latest_year = as_year(latest, coca_sources)
     r.leader_latest_sentence = producers.leader_sentence(coca, countries, latest)
     r.peru_area_latest = producers.area(coca, PERU, latest)
@@ -134,12 +184,20 @@ def bundle() -> Bundle:
     # The figure that circulated when the article was written: the police series.
     cj_years = violence.rates(homicide, [PERU], "criminal_justice").dropna(subset=["rate_per_100k"])["year"]
     cj_year = latest_at_or_before(cj_years, a_year.point)
-    cj = violence.south_america_ranks(homicide, countries, cj_year, "criminal_justice")
+    cj = violence.gsh_ranks(homicide, countries, cj_year)
     cj_peru = cj.set_index("iso3").loc[PERU]
-    r.peru_gsh_rate_article = violence.rate(homicide, PERU, cj_year, "criminal_justice")
+    r.peru_gsh_rate_article = violence.published_rate(homicide, PERU, cj_year, "criminal_justice")
     r.peru_rank_gsh_article = Estimate(int(cj_peru["rank"]), unit="rank", year=cj_year,
-                                       sources=("unodc_gsh2013",))
+                                       sources=("unodc_gsh2013",),
+                                       method="violence.gsh_ranks: police figures, else public health")
     r.sa_count_gsh_article = as_count(int(cj_peru["n"]), ("unodc_gsh2013",))
+    ph_only = [country_name(countries, i) for i in cj.loc[cj["source_type"] == "public_health", "iso3"]]
+    r.gsh_coverage_note = choose(
+        bool(ph_only),
+        f"(for {join(ph_only)} the study gives only a public-health figure, from death "
+        f"registrations, which is used)",
+        "(each on the study's police figure)",
+        labels=("public_health_included", "police_only"), sources=("unodc_gsh2013",))
     both_safer = (cj_peru["rank"] <= (cj_peru["n"] + 1) / 2) and (peru_row["rank"] <= (peru_row["n"] + 1) / 2)
     r.both_series_sentence = choose(
         bool(both_safer),
