@@ -33,8 +33,14 @@ def figure_cells(cells) -> list:
     return [c for c in cells if str(options(c).get("label", "")).startswith("fig-")]
 
 
-def test_html_charts_are_markdown_with_the_shipped_bundle_and_no_network(tmp_path):
-    cells = run_chapter(ROOT, MARKETS, "html", tmp_path)
+@pytest.fixture(scope="module")
+def markets_html(tmp_path_factory) -> list:
+    """Chapter 2's cells as Quarto's kernel runs them for an HTML book."""
+    return run_chapter(ROOT, MARKETS, "html", tmp_path_factory.mktemp("html"))
+
+
+def test_html_charts_are_markdown_with_the_shipped_bundle_and_no_network(markets_html):
+    cells = markets_html
     figures = figure_cells(cells)
     assert len(figures) == 3
     for cell in cells:  # any text/html or JavaScript output makes Quarto add CDN scripts
@@ -55,6 +61,33 @@ def test_html_charts_are_markdown_with_the_shipped_bundle_and_no_network(tmp_pat
         box = re.search(r'<div id="vega-([\w-]+)"[^>]*role="img" aria-label="([^"]*)"', body)
         assert box.group(1) == options(cell)["label"]
         assert box.group(2).replace("&#x27;", "'").replace("&quot;", '"') == alt
+
+
+def test_html_charts_draw_in_chromium_with_every_request_blocked(markets_html, tmp_path):
+    # The page Quarto would write, reduced to what matters: each raw HTML block as it is
+    # (pandoc passes raw HTML through untouched), beside the bundle copied as a resource.
+    from e2e.browser import Browser
+
+    book = tmp_path / "_book"
+    (book / "assets").mkdir(parents=True)
+    shutil.copy(ROOT / "assets" / "vega-bundle.js", book / "assets" / "vega-bundle.js")
+    blocks = []
+    for cell in figure_cells(markets_html):
+        body = displays(cell)[0]["text/markdown"]
+        blocks.append(body.split("\n", 1)[1].rsplit("\n", 1)[0])  # inside the ```{=html} fence
+    page = book / "chapters" / "02-markets.html"
+    page.parent.mkdir()
+    page.write_text("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    "<title>Where the cocaine goes</title></head><body><main>\n"
+                    + "\n<p>Text between figures.</p>\n".join(blocks) + "\n</main></body></html>\n",
+                    encoding="utf-8")
+    with Browser() as browser:
+        report = browser.visit(book, page)
+    assert report.outgoing == [] and report.missing_local == []
+    assert report.page_errors == [] and report.console_errors == []
+    assert report.chart_problems() == []
+    assert len(report.charts["views"]) == 3
+    assert all(v["data_items"] > 0 for v in report.charts["views"])
 
 
 def test_typst_charts_are_svg_images_with_their_alt_text(tmp_path):
