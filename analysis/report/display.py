@@ -98,8 +98,10 @@ def register_chart_display(shell=None) -> bool:
         shell = ipython.get_ipython() if ipython else None
     if shell is None:
         return False
+    # The target is read again at each display: a kernel Quarto keeps alive between renders
+    # (its daemon) may render the same chapter to another format.
     shell.display_formatter.mimebundle_formatter.for_type(
-        alt.TopLevelMixin, lambda chart: chart_output(chart, target))
+        alt.TopLevelMixin, lambda chart: chart_output(chart, quarto_target() or target))
     return True
 
 
