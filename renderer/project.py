@@ -15,7 +15,8 @@ from renderer.yamlspec import ANY, load_checked
 
 EXECUTE_SPEC = {"echo": ANY, "warning": ANY, "output": ANY, "include": ANY}
 QUARTO_SPEC = {
-    "project": {"type": ANY, "output-dir": ANY, "title": ANY},
+    # resources: files Quarto copies into its output; this renderer ships its own scripts.
+    "project": {"type": ANY, "output-dir": ANY, "title": ANY, "resources": ANY},
     "book": {
         "title": ANY, "subtitle": ANY, "author": ANY, "date": ANY,
         "chapters": ANY, "appendices": ANY,

@@ -7,9 +7,10 @@ original article are written down; everything here is derived from it, so the ap
 BibTeX entry and the figure cards can never disagree with it.
 
 The edition (date, commit, data vintage) is not in CITATION.cff because it changes with every
-render. It arrives as a plain dict - the one `paradox.edition.edition_info()` returns - either
-passed in, or read in chapter kernels from the JSON file named by `PARADOX_EDITION_FILE` (or
-the JSON in `PARADOX_EDITION`) that the render command sets (`edition_from_env`). This module never imports `paradox`
+render. It arrives as a plain dict - the one `analysis.report.edition.edition_info()` returns -
+either passed in, or read in chapter kernels from the JSON file named by `PARADOX_EDITION_FILE`
+(or the JSON in `PARADOX_EDITION`) that the render command sets (`edition_from_env`), or, under
+`quarto render`, computed from the project Quarto renders (`quarto_edition`). This module never imports `paradox`
 or `renderer` (ARCHITECTURE.md: imports go one way).
 
 Texts are Markdown (the book's source language): titles in `*italics*`, `$` escaped so pandoc
@@ -27,6 +28,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from analysis.data import data_dir, project_root
+from analysis.report.edition import edition_info
 from analysis.report.markdown import md_escape
 
 __all__ = [
@@ -43,6 +46,7 @@ __all__ = [
     "number_citation",
     "how_to_cite_markdown",
     "changes_from_env",
+    "quarto_edition",
     "EXAMPLE_CLAIM_ID",
     "EXAMPLE_FIGURE_ID",
 ]
@@ -61,12 +65,12 @@ _BIB_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 # --- inputs ---------------------------------------------------------------------------------
 
 def load_citation(path: str | Path | None = None) -> dict[str, Any]:
-    """Read CITATION.cff (default: the repository's) into a dict.
+    """Read CITATION.cff (default: the rendered project's, `analysis.data.project_root()`) into a dict.
 
     YAML dates are turned into ISO strings, as the CFF schema expects; a missing title, author
     or version raises ValueError naming the field, because every text below needs them.
     """
-    path = Path(path) if path is not None else CITATION_FILE
+    path = Path(path) if path is not None else project_root() / CITATION_FILE.name
     cff = _dates_to_str(yaml.safe_load(path.read_text(encoding="utf-8")))
     for key in ("title", "authors", "version"):
         if not cff.get(key):
@@ -78,7 +82,8 @@ def edition_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any] | N
     """The render's edition dict, or None when the chapter runs outside a render.
 
     Read from `PARADOX_EDITION_FILE` (path to a JSON file) or, failing that,
-    `PARADOX_EDITION` (the JSON itself). Why an environment variable: chapters run in separate
+    `PARADOX_EDITION` (the JSON itself); under `quarto render`, which sets neither, computed
+    (`quarto_edition`). Why an environment variable: chapters run in separate
     kernels and reach the render's settings only through their environment (as `PARADOX_DATA`
     reaches the data layer). Why prefer the file: the renderer's cache keys every chapter on
     the environment, so a commit or date *in* the environment would re-execute every chapter
@@ -95,7 +100,7 @@ def edition_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any] | N
     else:
         raw, where = env.get(EDITION_ENV), EDITION_ENV
     if not raw:
-        return None
+        return quarto_edition(env)
     try:
         edition = json.loads(raw)
     except json.JSONDecodeError as err:
@@ -103,6 +108,20 @@ def edition_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any] | N
     if not isinstance(edition, dict):
         raise ValueError(f"{where} must be a JSON object, got {type(edition).__name__}")
     return edition
+
+
+def quarto_edition(env: Mapping[str, str]) -> dict[str, Any] | None:
+    """The edition of the project `quarto render` is rendering, or None outside Quarto.
+
+    Why: Quarto runs the chapters without `paradox render`, so no edition file is written;
+    the chapter then computes the edition itself from `QUARTO_PROJECT_ROOT` (the rendered
+    project's version, commit and data folder - not those of wherever `analysis` is
+    installed). Dated today in UTC, as Quarto's own `date: today` on the title page.
+    Outside Quarto (a notebook, the golden test) None: an edition needs a render.
+    """
+    if not env.get("QUARTO_PROJECT_ROOT"):
+        return None
+    return edition_info(project_root(env), data_dir(env))
 
 
 def changes_from_env(env: Mapping[str, str] | None = None) -> str | None:

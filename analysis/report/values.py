@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from analysis.estimate import Branch, Estimate
+from analysis.report.display import register_chart_display
 from analysis.report.markdown import register_markdown_formatters
 
 __all__ = ["Bundle", "ARTICLE_SOURCE", "PERU", "COLOMBIA", "BOLIVIA", "branch", "as_year",
@@ -133,5 +134,7 @@ def data_package(folder: Path) -> dict:
 
 
 # Every chapter module builds its Bundle from here, so every chapter's kernel shows inline
-# values as their text under Quarto too (markdown.register_markdown_formatters says why).
+# values as their text under Quarto too (markdown.register_markdown_formatters says why), and
+# under Quarto its charts as an offline HTML chart or a vector SVG (display.py says why).
 register_markdown_formatters()
+register_chart_display()
