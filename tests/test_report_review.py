@@ -23,15 +23,10 @@ def economy():
 
 
 def _table_rows(table) -> dict[str, dict[str, str]]:
-    """A markdown.Table's rows by their first column, cells unescaped."""
-    md = table._repr_markdown_() if hasattr(table, "_repr_markdown_") else str(table)
-    lines = [l for l in md.splitlines() if l.startswith("|")]
-    head = [c.strip() for c in lines[0].strip("|").split("|")]
-    rows = {}
-    for line in lines[2:]:
-        cells = [c.strip().replace("\\", "") for c in re.split(r"(?<!\\)\|", line.strip("|"))]
-        rows[cells[0]] = dict(zip(head, cells))
-    return rows
+    """A markdown.Table's rows by their first column: the display strings, before escaping."""
+    frame = table.frame
+    first = frame.columns[0]
+    return {str(row[first]): {c: str(row[c]) for c in frame.columns} for _, row in frame.iterrows()}
 
 
 def test_every_row_of_table_3_1_is_on_the_same_reading(economy):
