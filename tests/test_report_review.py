@@ -4,7 +4,6 @@ answers worked by hand from the article and data/*.csv, never through the functi
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
