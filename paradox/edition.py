@@ -12,7 +12,10 @@ same fields, so any quoted number can be traced to the exact edition it came fro
 - date: today in UTC, or the day of `SOURCE_DATE_EPOCH` when set (reproducible builds: two
   renders of the same sources give the same bytes);
 - data vintage: the latest `year` in each table of the data folder that has a `year` column,
-  read with `analysis.data.load`; tables listed in the folder's `datapackage.json`;
+  read with `analysis.data.load`; tables listed in the folder's `datapackage.json`. Where a
+  table marks the rows the report states (a boolean `headline` column: coca cultivation), only
+  those rows count: the stamp then gives the latest year the text can name (coca 2023), not a
+  later row kept only for a sensitivity check (Peru's national 2024 figure);
 - commit: the short sha of HEAD, `+dirty` if tracked or untracked (not ignored) files differ
   from it, `unknown` outside git (e.g. a source tarball).
 """
@@ -88,12 +91,16 @@ def data_vintage(data_dir: str | Path,
                  loader: Callable[..., pd.DataFrame] = load) -> dict[str, int]:
     """Latest year per dataset: {table name: max year}, in datapackage.json order.
 
+    Only a table's headline rows count where it has a `headline` column (module docstring).
     A table with no year at all (empty) is left out rather than given a made-up year.
     """
     data_dir = Path(data_dir)
     vintage = {}
     for name in _vintage_tables(data_dir):
-        years = loader(name, data_dir=data_dir)["year"].dropna()
+        table = loader(name, data_dir=data_dir)
+        if "headline" in table.columns:
+            table = table.loc[table["headline"].astype(bool)]
+        years = table["year"].dropna()
         if len(years):
             vintage[name] = int(years.max())
     return vintage
