@@ -19,8 +19,9 @@ import pytest
 from .book_source import chapters, plain
 from .browser import book_pages
 from .conftest import REPO
-from .reader import (CHARTS_DRAWN_JS, PAGE_WIDTH_JS, WIDTHS, ServedBook, axe_violations, chart_names,
-                     describe, launch, page_of, search)
+from .pdf_layout import HYPHEN_RANGE, NOT_RANGE
+from .reader import (CHARTS_DRAWN_JS, PAGE_WIDTH_JS, PROSE_JS, WIDTHS, ServedBook, axe_violations,
+                     chart_names, describe, launch, page_of, search)
 
 pytestmark = pytest.mark.slow
 
@@ -67,6 +68,7 @@ def visits(good_book, served, browser):
                 "violations": axe_violations(page),
                 "names": chart_names(page, context),
                 "text": page.inner_text(".page-body"),
+                "prose": page.evaluate(PROSE_JS),
                 "errors": errors,
                 "outside": list(outside),
             }
@@ -111,6 +113,23 @@ def test_every_chart_is_named_by_its_fig_alt_and_hides_its_marks(visits, book_ch
                 problems.append(f"{width}px {chapter.page}: {names['graphics']} graphics nodes exposed")
     assert sum(len(c.fig_alts()) for c in book_chapters) >= 1, "no fig-alt in the sources: nothing checked"
     assert problems == []
+
+
+def test_html_text_has_curly_quotes_and_en_dash_ranges(visits):
+    """Issue 12's typography checks on the HTML text too (the PDF's are in test_pdf_layout.py):
+    no straight quote or apostrophe and no hyphen between two numbers outside code, on every
+    page, charts included (dates such as 2026-11-30 and ISO 3166-1 are not ranges)."""
+    quotes, ranges = [], []
+    for (width, page), seen in visits.items():
+        if width != WIDTHS[-1]:
+            continue
+        text = " ".join(seen["prose"].split())
+        quotes += [f"{page}: ...{text[max(0, m.start() - 40):m.end() + 40]}..." for m in re.finditer(r"['\"]", text)]
+        masked = NOT_RANGE.sub(lambda m: "x" * len(m.group()), text)
+        ranges += [f"{page}: ...{text[max(0, m.start() - 40):m.end() + 40]}..." for m in HYPHEN_RANGE.finditer(masked)]
+    assert any(seen["prose"].strip() for seen in visits.values()), "no text read: the check would be empty"
+    assert quotes == []
+    assert ranges == []
 
 
 def _word_in_one_page(visits) -> tuple[str, str]:
