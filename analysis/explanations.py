@@ -580,8 +580,8 @@ def evidence_table(f: dict) -> pd.DataFrame:
                 "drug-linked corruption; surveys of bribery in the coca regions.")
     n_mis = f"{mis.n_obs} country-years, {mis.n_countries} countries"
     gt = f["gap_table"]
-    n_gap = (f"{len(gt)} South American countries, {int(gt['first_year'].min())}-"
-             f"{int(gt['last_year'].max())}")
+    n_gap = (f"{len(gt)} South American countries, "
+             f"{year_span(int(gt['first_year'].min()), int(gt['last_year'].max()))}")
     premise = grade(f["drug_effect"], +1)
     outlier = "consistent with an outlier" if z <= -Z_OUTLIER else "within the usual spread"
     if premise != "supports":

@@ -28,9 +28,9 @@ def md_escape(text: str) -> str:
 
 def code_span(text: str) -> str:
     """`text` as a Markdown code span (printed monospace, never re-typeset: a pattern or a file
-    name keeps its hyphens and quotes); a fence longer than any backtick run inside, and `|`
-    escaped so the span can sit in a pipe-table cell."""
-    text = str(text).replace("|", "\\|")
+    name keeps its hyphens and quotes); a fence longer than any backtick run inside. A `|`
+    stays as it is: pandoc does not split a pipe-table cell inside a code span."""
+    text = str(text)
     fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"

@@ -213,7 +213,7 @@ def homicide_south_america() -> alt.LayerChart:
     order = latest.assign(country=latest["iso3"].map(names)).sort_values("rate_per_100k")["country"].tolist()
     y = alt.Y("country:N", sort=order, title=None)
     x = alt.X("rate_per_100k:Q", title="Intentional homicides per 100,000 people")
-    colour = theme.highlight_color("group", "Peru", "Other countries")
+    colour = theme.highlight_color("group", "Peru", "Other countries", legend=False)  # the row label names Peru
     link = alt.Chart(d).mark_line(color=theme.LIGHT_GREY, strokeWidth=2).encode(
         x=x, y=y, detail="country:N")
     when = ["Article’s year (or the latest before)", "Latest year"]
