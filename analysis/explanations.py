@@ -41,7 +41,7 @@ import statsmodels.formula.api as smf
 from threadpoolctl import threadpool_limits
 
 from analysis.claims import claim
-from analysis.estimate import Estimate
+from analysis.estimate import Estimate, year_span
 from analysis.violence import claimed_rates, south_america
 
 __all__ = ["PERU", "Z_OUTLIER", "YARDSTICKS", "one_blas_thread", "peer_gaps", "country_gaps", "yardstick_centre", "latin_america", "drug_intensity", "build_panel", "Model",
@@ -221,7 +221,7 @@ class Model:
         y0, y1 = self.years
         return (f"Poisson GLM ({self.formula}), log population offset, errors clustered by "
                 f"country; n = {self.n_obs} country-years, {self.n_countries} countries, "
-                f"{y0}-{y1}; Peru excluded from the fit.")
+                f"{year_span(y0, y1)}; Peru excluded from the fit.")
 
 
 @one_blas_thread
@@ -580,8 +580,8 @@ def evidence_table(f: dict) -> pd.DataFrame:
                 "drug-linked corruption; surveys of bribery in the coca regions.")
     n_mis = f"{mis.n_obs} country-years, {mis.n_countries} countries"
     gt = f["gap_table"]
-    n_gap = (f"{len(gt)} South American countries, {int(gt['first_year'].min())}-"
-             f"{int(gt['last_year'].max())}")
+    n_gap = (f"{len(gt)} South American countries, "
+             f"{year_span(int(gt['first_year'].min()), int(gt['last_year'].max()))}")
     premise = grade(f["drug_effect"], +1)
     outlier = "consistent with an outlier" if z <= -Z_OUTLIER else "within the usual spread"
     if premise != "supports":

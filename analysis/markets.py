@@ -19,7 +19,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from analysis.claims import claim, hedge_for
-from analysis.estimate import Estimate
+from analysis.estimate import Estimate, year_span
 
 __all__ = ["CLAIM_IDS", "READINGS", "us_bound_volume", "remainder_for_other_markets",
            "value_chain", "london_value", "MARKETS", "market_members", "seizure_series",
@@ -333,7 +333,7 @@ def market_rank(use: pd.DataFrame, population: pd.DataFrame, iso3: str,
     r = r.iloc[0]
     return Estimate(int(r["rank"]), unit="rank", sources=(r["source_id"], "wdi_population"),
                     method=(f"Rank of {len(t)} countries of the Americas and Spain by prevalence "
-                            f"x population (surveys {int(t['year'].min())}-{int(t['year'].max())}); "
+                            f"x population (surveys {year_span(int(t['year'].min()), int(t['year'].max()))}); "
                             f"the rest of the world is not in the population table."))
 
 

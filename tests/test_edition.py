@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.data import DataValidationError
@@ -73,9 +74,11 @@ def test_edition_date_rejects_a_bad_epoch():
 # --- data vintage -----------------------------------------------------------------------------
 
 def max_year_by_hand(csv_path: Path) -> int:
-    """The latest year in a CSV, read with the csv module (independently of the loader)."""
+    """The latest year in a CSV, read with the csv module (independently of the loader); only
+    the headline rows where the table marks them."""
     with csv_path.open(encoding="utf-8", newline="") as handle:
-        return max(int(r["year"]) for r in csv.DictReader(handle) if r["year"])
+        return max(int(r["year"]) for r in csv.DictReader(handle)
+                   if r["year"] and r.get("headline", "true") == "true")
 
 
 def test_data_vintage_of_the_repository_data():
@@ -85,6 +88,25 @@ def test_data_vintage_of_the_repository_data():
                             "cocaine_seizures", "cocaine_use", "corruption"}
     for name, year in vintage.items():
         assert year == max_year_by_hand(REPO / "data" / f"{name}.csv"), name
+
+
+def test_coca_vintage_is_the_latest_year_the_text_can_name(tmp_path):
+    """Issue 11: the footer said coca data run to 2024 while the text's latest coca year is
+    2023 - the 2024 row is Peru's national figure, kept for a sensitivity check, not a headline.
+    A later non-headline row does not move the vintage; a later headline row does."""
+    from analysis.producers import latest_year
+    coca = pd.read_csv(REPO / "data" / "coca_cultivation.csv")
+    assert ed.data_vintage(REPO / "data")["coca_cultivation"] == latest_year(coca) == 2023
+    assert int(coca["year"].max()) == 2024  # the row that used to set the stamp
+    data = copy_data(tmp_path)
+    path = data / "coca_cultivation.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append("PER,2030,1,net_area_dec31,false,peru_coca_2020_2024")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ed.data_vintage(data)["coca_cultivation"] == 2023
+    path.write_text("\n".join(lines[:-1] + ["PER,2030,1,net_area_dec31,true,unodc_wdr2025_coca"]) + "\n",
+                    encoding="utf-8")
+    assert ed.data_vintage(data)["coca_cultivation"] == 2030
 
 
 def test_data_vintage_follows_an_older_vintage(tmp_path):

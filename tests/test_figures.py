@@ -8,7 +8,9 @@ colour separates more than two series, a dash pattern or a shape separates them 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -176,3 +178,104 @@ def test_figure_specs_are_deterministic():
     a = json.dumps(criminal_economy.criminal_economy_ranges().to_dict(), sort_keys=True)
     b = json.dumps(criminal_economy.criminal_economy_ranges().to_dict(), sort_keys=True)
     assert a == b
+
+
+def unit_rows(spec):
+    """(unit spec, the rows it draws) for every unit of a layered spec: a unit without data of
+    its own draws its parent's."""
+    datasets = spec.get("datasets", {})
+
+    def visit(node, rows):
+        name = (node.get("data") or {}).get("name")
+        rows = datasets.get(name, rows) if name else rows
+        if "mark" in node:
+            yield node, rows
+        for child in node.get("layer", []):
+            yield from visit(child, rows)
+
+    yield from visit(spec, [])
+
+
+VALID = re.compile(r"(!?)isValid\(datum\['(\w+)'\]\)")
+
+
+def shown_rows(unit, rows):
+    """The rows a unit draws after its `isValid` filters (the only filters the figures use)."""
+    for step in unit.get("transform", []):
+        tests = VALID.findall(step.get("filter", "")) if isinstance(step.get("filter"), str) else []
+        assert tests or "filter" not in step, f"unexpected filter {step}"
+        rows = [r for r in rows if all((r.get(f) is not None) != bool(neg) for neg, f in tests)]
+    return rows
+
+
+@pytest.mark.parametrize("name", sorted(book.FIGURES))
+def test_tooltips_show_names_not_codes_and_never_null(name, specs):
+    """A reader hovering a mark sees labelled, readable values: no "null", no internal code
+    (snake_case ids such as net_area_dec31 or unodc_wdr2025_coca) and no ISO3 code."""
+    bad = []
+    for unit, rows in unit_rows(specs[name]):
+        tips = unit.get("encoding", {}).get("tooltip", [])
+        for row in shown_rows(unit, rows):
+            for tip in tips if isinstance(tips, list) else [tips]:
+                value = row.get(tip["field"])
+                if value is None or (isinstance(value, str) and (
+                        re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", value) or re.fullmatch(r"[A-Z]{3}", value))):
+                    bad.append((tip.get("title"), value))
+    assert not bad, f"{name}: tooltips show {sorted(set(map(str, bad)))[:5]}"
+
+
+def test_the_tooltip_rule_leaves_out_only_empty_fields():
+    """Known answer: of three rows, the one without a count gets a tooltip without "Count"."""
+    d = pd.DataFrame({"x": [1, 2, 3], "count": [5.0, None, 7.0]})
+    chart = theme.without_missing_tooltips(alt.Chart(d).mark_point().encode(x="x:Q"), d,
+                                           [alt.Tooltip("x:Q"), alt.Tooltip("count:Q", title="Count")])
+    spec = chart.to_dict()
+    seen = {}
+    for unit, rows in unit_rows(spec):
+        for row in shown_rows(unit, rows):
+            seen[row["x"]] = [t["field"] for t in unit["encoding"]["tooltip"]]
+    assert seen == {1: ["x", "count"], 2: ["x"], 3: ["x", "count"]}
+
+
+SVG_TEXT = re.compile(r"<text[^>]*>(.*?)</text>", re.S)
+
+
+def svg_texts(svg):
+    """Every text an SVG prints (axis labels, legends, source line, mark labels)."""
+    return [html.unescape(re.sub(r"<[^>]+>", "", t)) for t in SVG_TEXT.findall(svg)]
+
+
+@pytest.mark.parametrize("name", sorted(book.FIGURES))
+def test_chart_text_is_typeset(name, specs):
+    """Issue 12's typography inside the charts too: curly quotes and apostrophes, an en dash
+    between two numbers (year spans, ranges), as the PDF text layer checks."""
+    texts = svg_texts(vlc.vegalite_to_svg(specs[name]))
+    assert texts, "no text found: the check would be empty"
+    assert [t for t in texts if "'" in t or '"' in t] == []
+    assert [t for t in texts if re.search(r"\d-\d", t)] == []
+
+
+SYMBOL = re.compile(r'<g class="mark-symbol role-legend-symbol[^"]*"[^>]*>(.*?)</g>', re.S)
+
+
+@pytest.mark.parametrize("name", sorted(book.FIGURES))
+def test_every_legend_symbol_is_visible(name, specs):
+    """Each legend symbol has a visible fill or a visible outline (figure 1.2's hollow circle and
+    filled diamond were drawn white on white in the PDF, the web page and the card PNG)."""
+    svg = vlc.vegalite_to_svg(specs[name])
+    invisible = {"white", "#fff", "#ffffff", "transparent", "none", None}
+    symbols = [p for group in SYMBOL.findall(svg) for p in re.findall(r"<path[^>]*>", group)]
+    for path in symbols:
+        attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', path))
+        if float(attrs.get("opacity", 1)) == 0:
+            pytest.fail(f"{name}: a legend symbol is fully transparent: {path}")
+        fill_seen = attrs.get("fill") not in invisible and float(attrs.get("fill-opacity", 1)) > 0
+        stroke_seen = attrs.get("stroke") not in invisible and float(attrs.get("stroke-width", 1)) > 0
+        assert fill_seen or stroke_seen, f"{name}: legend symbol without a visible mark: {path}"
+
+
+def test_source_lines_fit_a_phone_column(specs):
+    """The source line under each chart wraps to lines a 390 px phone shows whole (Vega cannot
+    wrap a title, and a single 100-character line was cut off at the chart's edge)."""
+    for name, spec in specs.items():
+        assert all(len(line) <= theme.SOURCE_WRAP for line in spec["title"]["text"]), name

@@ -109,7 +109,7 @@ def test_year_values_print_plainly():
 
 
 def test_year_lists_and_ranges():
-    assert values.year_ranges([2011, 2012, 2013, 2015]) == "2011-2013 and 2015"
+    assert values.year_ranges([2011, 2012, 2013, 2015]) == "2011\u20132013 and 2015"  # an en dash, as every range
     assert values.year_ranges([2012]) == "2012"
     assert values.year_ranges([]) == ""
     b = values.year_list([2012, 2013], ["unodc_wdr2025_coca"], "peru_largest")

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis import violence
 from analysis.claims import claim, claim_estimate
 from analysis.data import load
-from analysis.estimate import Estimate, choose
+from analysis.estimate import Estimate, choose, year_span
 from analysis.report import theme
 from analysis.report.markdown import Table, cell
 from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, as_count, as_year, branch,
@@ -199,17 +199,17 @@ def peru_homicide_by_source() -> alt.LayerChart:
     types = [t for t in SERIES_SHORT if t in set(h["source_type"])]
     order = [SERIES_SHORT[t] for t in types]
     sc = theme.scales(order, [SERIES_STYLE_KEY[t] for t in types])
-    lines = alt.Chart(h).mark_line(point=True).encode(
-        x=theme.year_axis(),
-        y=alt.Y("rate_per_100k:Q", title="Homicides per 100,000 people"),
-        color=alt.Color("series:N", scale=sc["color"], sort=order, title=None),
-        strokeDash=alt.StrokeDash("series:N", scale=sc["strokeDash"], sort=order, title=None),
-        shape=alt.Shape("series:N", scale=sc["shape"], sort=order, title=None),
-        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("rate_per_100k:Q", title="Per 100,000", format=".1f"),
-                 alt.Tooltip("count:Q", title="Count", format=","),
-                 alt.Tooltip("source_org:N", title="Organisation")],
-    )
+    x, y = theme.year_axis(), alt.Y("rate_per_100k:Q", title="Homicides per 100,000 people")
+    colour = alt.Color("series:N", scale=sc["color"], sort=order, title=None)
+    lines = alt.Chart(h).mark_line().encode(
+        x=x, y=y, color=colour,
+        strokeDash=alt.StrokeDash("series:N", scale=sc["strokeDash"], sort=order, title=None))
+    points = theme.without_missing_tooltips(alt.Chart(h).mark_point().encode(
+        x=x, y=y, color=colour, shape=alt.Shape("series:N", scale=sc["shape"], sort=order, title=None)), h,
+        [alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
+         alt.Tooltip("rate_per_100k:Q", title="Per 100,000", format=".1f"),
+         alt.Tooltip("count:Q", title="Count", format=","),
+         alt.Tooltip("source_org:N", title="Organisation")])
     claimed = violence.claimed_rates(claims, population)
     c = pd.DataFrame([
         {"figure": "Ministry of the Interior (article)", "year": e.year, "rate": e.point, "text": str(e)}
@@ -221,9 +221,9 @@ def peru_homicide_by_source() -> alt.LayerChart:
         tooltip=[alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("text:N", title="Rate")])
     labels = alt.Chart(c).mark_text(align="left", dx=9, color=theme.TEXT).encode(
         x="year:Q", y="rate:Q", text="figure:N")
-    chart = alt.layer(lines, marks, labels).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    chart = alt.layer(lines, points, marks, labels).properties(width=theme.WIDTH, height=theme.HEIGHT)
     return theme.apply(chart, source="UNODC Global Study on Homicide 2013; World Bank WDI; IHME GBD "
-                                     "2016; the article's counts divided by World Bank population",
+                                     "2016; the article’s counts divided by World Bank population",
                        sources=sorted(set(h["source_id"])) + ["muggah_mcdermott_2013", "wdi_population"],
                        figure="peru_homicide_by_source")
 
@@ -235,7 +235,7 @@ def homicide_source_gap() -> alt.LayerChart:
     t = violence.source_gap_table(homicide, countries)
     t = t.assign(country=t["iso3"].map(names),
                  group=np.where(t["iso3"] == PERU, "Peru", "Other South American countries"),
-                 years=t["first_year"].astype(str) + "-" + t["last_year"].astype(str))
+                 years=[year_span(int(a), int(b)) for a, b in zip(t["first_year"], t["last_year"])])
     order = t.sort_values("mean_ratio")["country"].tolist()
     y = alt.Y("country:N", sort=order, title=None)
     bars = alt.Chart(t).mark_bar(stroke="black", strokeWidth=0.4).encode(

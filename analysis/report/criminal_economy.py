@@ -163,10 +163,10 @@ def criminal_economy_ranges() -> alt.LayerChart:
     colour = alt.Color("kind:N", scale=alt.Scale(domain=["Part", "Total"],
                                                  range=[theme.OKABE_ITO["blue"], theme.OKABE_ITO["black"]]),
                        legend=None)
-    interval = alt.Chart(d).mark_rule(strokeWidth=2).encode(
+    interval = theme.without_missing_tooltips(alt.Chart(d).mark_rule(strokeWidth=2).encode(
         y=y, x=alt.X("lo:Q", title="US$ billion a year", scale=alt.Scale(domain=[min(0, d["lo"].min(), d["q05"].min()), cap / 1e9])),
         x2="hi:Q", color=colour,
-        strokeDash=alt.condition("datum.open", alt.value([4, 3]), alt.value([1, 0])), tooltip=tip)
+        strokeDash=alt.condition("datum.open", alt.value([4, 3]), alt.value([1, 0]))), d, tip)
     sim_bar = alt.Chart(d.dropna(subset=["q05"])).mark_bar(size=10, opacity=0.45).encode(
         y=y, x="q05:Q", x2="q95:Q", color=colour, tooltip=tip)
     median = alt.Chart(d.dropna(subset=["median"])).mark_point(

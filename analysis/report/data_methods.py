@@ -18,9 +18,9 @@ from analysis import criminal_economy as ce
 from analysis import explanations as ex
 from analysis import producers
 from analysis.data import data_dir, load
-from analysis.estimate import Branch, Estimate, choose
+from analysis.estimate import Branch, Estimate, choose, year_span
 from analysis.report.explanations import findings
-from analysis.report.markdown import Table, cell
+from analysis.report.markdown import Markdown, Table, cell, code_span, en_dash_ranges, md_escape
 from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, as_count, as_year,
                                     data_package, year_ranges)
 
@@ -34,21 +34,21 @@ def _schema(folder: Path, resource: dict) -> dict:
 
 
 def _constraint_text(constraints: dict) -> str:
-    """Field constraints in words: 'required; >= 0; one of a, b'."""
+    """Field constraints in words, as Markdown: 'required; >= 0; one of `a`, `b`'."""
     parts = []
     if constraints.get("required"):
         parts.append("required")
     if "minimum" in constraints:
-        parts.append(f">= {constraints['minimum']}")
+        parts.append(md_escape(f">= {constraints['minimum']}"))
     if "maximum" in constraints:
-        parts.append(f"<= {constraints['maximum']}")
+        parts.append(md_escape(f"<= {constraints['maximum']}"))
     if "enum" in constraints:
-        parts.append("one of " + ", ".join(str(v) for v in constraints["enum"]))
+        parts.append("one of " + ", ".join(code_span(v) for v in constraints["enum"]))
     if "pattern" in constraints:
-        parts.append(f"pattern {constraints['pattern']}")
+        parts.append(f"pattern {code_span(constraints['pattern'])}")
     if constraints.get("unique"):
         parts.append("unique")
-    return "; ".join(parts)
+    return Markdown("; ".join(parts))  # codes and patterns as code spans: printed monospace, as written
 
 
 def dictionary_table(folder: Path | None = None) -> pd.DataFrame:
@@ -59,7 +59,7 @@ def dictionary_table(folder: Path | None = None) -> pd.DataFrame:
         for fld in _schema(folder, res).get("fields", []):
             rows.append({"Table": res["name"], "Field": fld["name"], "Type": fld.get("type", ""),
                          "Unit": str(fld.get("unit", "") or ""),
-                         "Meaning": str(fld.get("description") or fld.get("title") or ""),
+                         "Meaning": en_dash_ranges(fld.get("description") or fld.get("title") or ""),
                          "Constraints": _constraint_text(fld.get("constraints", {}))})
     return pd.DataFrame(rows)
 
@@ -72,7 +72,7 @@ def files_table(folder: Path | None = None) -> pd.DataFrame:
         frame = load(res["name"], folder)
         years = ""
         if "year" in frame.columns and frame["year"].notna().any():
-            years = f"{int(frame['year'].min())}-{int(frame['year'].max())}"
+            years = year_span(int(frame['year'].min()), int(frame['year'].max()))
         rows.append({"Table": res["path"], "Title": res.get("title", ""),
                      "Rows": cell(res.get("rows", len(frame)), "count"), "Years": years,
                      "SHA-256": _short_hash(res.get("hash", ""))})
@@ -94,7 +94,8 @@ def _short_copy(intermediary) -> str:
     if not m:
         return text
     name = m.group("path").strip().rsplit("/", 1)[-1]
-    return f"{m.group('repo')}@{m.group('sha')[:7]}" + (f", {name}" if name else "")
+    return Markdown(code_span(f"{m.group('repo')}@{m.group('sha')[:7]}")
+                    + (f", {code_span(name)}" if name else ""))  # printed monospace, as named
 
 
 def provenance_table(folder: Path | None = None) -> pd.DataFrame:
@@ -104,7 +105,7 @@ def provenance_table(folder: Path | None = None) -> pd.DataFrame:
     """
     s = load("sources", folder)
     return pd.DataFrame({
-        "Source id": s["source_id"], "Publisher": s["publisher"], "Title": s["title"],
+        "Source id": s["source_id"], "Publisher": s["publisher"], "Title": s["title"].map(en_dash_ranges),
         "Year": s["year"].astype("Int64").astype(str),
         "Taken from": [_short_copy(v) for v in s["intermediary"]],
         "Raw file SHA-256": [_short_hash(v) for v in s["raw_sha256"]],
@@ -127,7 +128,7 @@ def model_table(f=None) -> pd.DataFrame:
             "Coefficient (95% CI)": str(Estimate(d["coef"], d["ci_low"], d["ci_high"],
                                                  digits=2, interval="CI")).replace("(CI ", "("),
             "n": cell(d["n_obs"], "count"), "Countries": cell(d["n_countries"], "count"),
-            "Years": f"{d['first_year']}-{d['last_year']}",
+            "Years": year_span(int(d['first_year']), int(d['last_year'])),
             "Dispersion (Pearson chi2 / df)": cell(d["dispersion"], "", 1),
             "Between-country SD": cell(d["sigma"], "", 2),
             "Converged": "yes" if d["converged"] else "no",

@@ -80,12 +80,18 @@ def data_vintage(data_dir: str | Path,
                  loader: Callable[..., pd.DataFrame] = load) -> dict[str, int]:
     """Latest year per dataset: {table name: max year}, in datapackage.json order.
 
-    A table with no year at all (empty) is left out rather than given a made-up year.
+    Where a table marks the rows the report states (a boolean `headline` column: coca
+    cultivation), only those rows count: the stamp then gives the latest year the text can
+    name (coca 2023), not a later row kept only for a sensitivity check (Peru's national 2024
+    figure). A table with no year at all (empty) is left out rather than given a made-up year.
     """
     data_dir = Path(data_dir)
     vintage = {}
     for name in _vintage_tables(data_dir):
-        years = loader(name, data_dir=data_dir)["year"].dropna()
+        table = loader(name, data_dir=data_dir)
+        if "headline" in table.columns:
+            table = table.loc[table["headline"].astype(bool)]
+        years = table["year"].dropna()
         if len(years):
             vintage[name] = int(years.max())
     return vintage

@@ -211,13 +211,14 @@ def bundle() -> Bundle:
 def model_fit() -> alt.LayerChart:
     """Observed vs predicted homicide rates of the yardstick model; Peru and the two counts."""
     f = findings()
-    population, claims = load("population"), load("article_claims")
+    population, claims, countries = load("population"), load("article_claims"), load("countries")
     d, pred_year = ex.observed_vs_predicted(f)
-    d = d.assign(group=np.where(d["peru"], "Peru", "Other countries"))[
-        ["iso3", "year", "rate_per_100k", "predicted", "group", "kg_per_100k"]]
+    d = d.assign(group=np.where(d["peru"], "Peru", "Other countries"),
+                 country=d["iso3"].map(country_names(countries)))[
+        ["iso3", "country", "year", "rate_per_100k", "predicted", "group", "kg_per_100k"]]
     claimed = violence.claimed_rates(claims, population)
     be_rate = violence.count_as_rate(f.break_even.point, population, PERU, f.year)
-    c = pd.DataFrame([{"figure": "Ministry's count", "rate": claimed["interior"].point,
+    c = pd.DataFrame([{"figure": "Ministry’s count", "rate": claimed["interior"].point,
                        "text": str(claimed["interior"]), "shape": "diamond"},
                       {"figure": "Police count", "rate": claimed["police"].point,
                        "text": str(claimed["police"]), "shape": "diamond"},
@@ -236,7 +237,7 @@ def model_fit() -> alt.LayerChart:
         color=theme.highlight_color("group", "Peru", "Other countries"),
         size=alt.condition("datum.group == 'Peru'", alt.value(90), alt.value(18)),
         opacity=alt.condition("datum.group == 'Peru'", alt.value(1.0), alt.value(0.45)),
-        tooltip=[alt.Tooltip("iso3:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
+        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("rate_per_100k:Q", title="Observed", format=".1f"),
                  alt.Tooltip("predicted:Q", title="Predicted", format=".1f"),
                  alt.Tooltip("kg_per_100k:Q", title="Cocaine seized, kg per 100,000", format=",.1f")],
@@ -248,7 +249,7 @@ def model_fit() -> alt.LayerChart:
     labels = alt.layer(*[
         alt.Chart(c.loc[c["figure"] == name]).mark_text(align="left", dx=10, dy=dy).encode(
             x=alt.X("predicted:Q", scale=xs), y=alt.Y("rate:Q", scale=ys), text="figure:N")
-        for name, dy in (("Ministry's count", 0), ("Police count", -5), ("Break-even", 7))])
+        for name, dy in (("Ministry’s count", 0), ("Police count", -5), ("Break-even", 7))])
     chart = alt.layer(diag, pts, marks, labels).properties(width=theme.WIDTH, height=theme.HEIGHT + 60)
     return theme.apply(chart, source="Poisson model of homicide on cocaine seized per head, Latin "
                                      "America and the Caribbean, Peru held out; World Bank homicide "

@@ -15,7 +15,8 @@ import pandas as pd
 
 from analysis.estimate import Branch, Estimate, format_number
 
-__all__ = ["Table", "Markdown", "md_escape", "cell", "register_markdown_formatters"]
+__all__ = ["Table", "Markdown", "md_escape", "code_span", "en_dash_ranges", "cell",
+           "register_markdown_formatters"]
 
 # Every ASCII punctuation character (pandoc lets a backslash escape any of them), so no text
 # from the data can become Markdown, HTML (`<`, `&amp;`), Typst or a shortcode. The renderer
@@ -27,6 +28,29 @@ _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 def md_escape(text: str) -> str:
     """Literal text for pandoc Markdown: white space folded, all ASCII punctuation escaped."""
     return _PUNCT.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code_span(text: str) -> str:
+    """`text` as a Markdown code span (printed monospace, never re-typeset: a pattern or a file
+    name keeps its hyphens and quotes); a fence longer than any backtick run inside. A `|`
+    stays as it is: pandoc does not split a pipe-table cell inside a code span."""
+    text = str(text)
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# A hyphen between two numbers ("2000-2012", "15-64", "0-100"), not in a date (2026-11-30) or a
+# standard's part number (ISO 3166-1).
+_HYPHEN_RANGE = re.compile(r"(?<!ISO )(?<![\d.-])(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?![\d.]|-\d)")
+
+
+def en_dash_ranges(text: str) -> str:
+    """A publisher's text as a typesetter prints it: an en dash between two numbers.
+
+    Why at display time: data/ keeps the publishers' titles and descriptions as published
+    ("1990-2019"); the book prints "1990\u20132019", as the formatter does for its own ranges."""
+    return _HYPHEN_RANGE.sub("\\1\u2013\\2", str(text))
 
 
 def cell(value: float | None, unit: str, digits: int | None = None) -> str:
@@ -61,7 +85,7 @@ class Table:
         lines = ["| " + " | ".join(md_escape(c) for c in cols) + " |",
                  "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
         for _, row in self.frame.iterrows():
-            lines.append("| " + " | ".join(md_escape("" if pd.isna(v) else v) for v in row) + " |")
+            lines.append("| " + " | ".join(_table_cell(v) for v in row) + " |")
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
@@ -69,6 +93,13 @@ class Table:
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
+
+
+def _table_cell(value) -> str:
+    """One pipe-table cell: text escaped, a `Markdown` cell (code spans) kept as written."""
+    if isinstance(value, Markdown):
+        return str(value).replace("\n", " ")
+    return md_escape("" if pd.isna(value) else value)
 
 
 def _looks_numeric(value) -> bool:

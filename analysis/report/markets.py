@@ -8,6 +8,8 @@ analysis/markets.py.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -175,6 +177,17 @@ def bundle() -> Bundle:
 
 
 MARKET_STYLE = {"Brazil": "BRA", "United States": "USA", "Western Europe": "WEU"}
+# UNODC's survey-method codes in words (data/schemas/cocaine_use.json); "HHS/I" is two methods.
+SURVEY_METHODS = {"HHS": "household survey", "SS": "school survey", "I": "indirect estimate",
+                  "A": "adjusted", "R": "registry"}
+
+
+def _survey_method(code) -> str | None:
+    """A survey-method code as words ("HHS/I" -> "household survey and indirect estimate")."""
+    if pd.isna(code):
+        return None
+    parts = [p.strip() for p in re.split(r"[/,]", str(code)) if p.strip()]
+    return " and ".join(SURVEY_METHODS.get(p, p) for p in parts)
 
 
 def cocaine_seizures_brazil_usa_europe() -> alt.LayerChart:
@@ -198,8 +211,8 @@ def cocaine_seizures_brazil_usa_europe() -> alt.LayerChart:
     )
     chart = alt.layer(lines, theme.article_rule(year)).properties(width=theme.WIDTH, height=theme.HEIGHT)
     ids = sorted({x for ids in s["source_ids"] for x in ids.split(";")})
-    return theme.apply(chart, source="UNODC drug seizure series 1995-2019 and World Drug Report "
-                                     "2025 annex (2019-2023); Western Europe = Western and Central "
+    return theme.apply(chart, source="UNODC drug seizure series 1995–2019 and World Drug Report "
+                                     "2025 annex (2019–2023); Western Europe = Western and Central "
                                      "Europe, countries reporting each year",
                        sources=ids, figure="cocaine_seizures_brazil_usa_europe")
 
@@ -210,7 +223,8 @@ def cocaine_use_prevalence() -> alt.LayerChart:
     names = country_names(countries)
     americas = set(countries.loc[(countries["region"] == "Americas") & ~countries["is_aggregate"], "iso3"])
     t = mk.use_prevalence(use, sorted(americas | {"ESP"}))
-    t = t.assign(country=t["iso3"].map(names))
+    t = t.assign(country=t["iso3"].map(names), survey=t["method"].map(_survey_method),
+                 ages=t["age_group"].str.replace("-", "–", regex=False))
     t["group"] = t["iso3"].where(t["iso3"].isin(["BRA", "USA", PERU]), "OTHER")
     label = {"BRA": "Brazil", "USA": "United States", PERU: "Peru", "OTHER": "Other countries"}
     t["series"] = t["group"].map(label)
@@ -221,17 +235,17 @@ def cocaine_use_prevalence() -> alt.LayerChart:
     ranges = alt.Chart(t.dropna(subset=["low_pct", "high_pct"])).mark_rule(
         color=theme.GREY, strokeWidth=2).encode(
         y=y, x=alt.X("low_pct:Q"), x2="high_pct:Q")
-    dots = alt.Chart(t).mark_point(filled=True, stroke="black", strokeWidth=0.6).encode(
+    dots = theme.without_missing_tooltips(alt.Chart(t).mark_point(
+        filled=True, stroke="black", strokeWidth=0.6).encode(
         y=y, x=alt.X("prevalence_pct:Q", title="Used cocaine in the past year (% of adults)"),
         size=alt.condition("datum.group != 'OTHER'", alt.value(130), alt.value(50)),
         color=alt.Color("series:N", scale=sc["color"], sort=order, title=None),
-        shape=alt.Shape("series:N", scale=sc["shape"], sort=order, title=None),
-        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Survey year"),
-                 alt.Tooltip("prevalence_pct:Q", title="Past-year use (%)", format=".2f"),
-                 alt.Tooltip("low_pct:Q", title="Low (%)", format=".2f"),
-                 alt.Tooltip("high_pct:Q", title="High (%)", format=".2f"),
-                 alt.Tooltip("age_group:N", title="Ages"), alt.Tooltip("method:N", title="Method")],
-    )
+        shape=alt.Shape("series:N", scale=sc["shape"], sort=order, title=None)), t,
+        [alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Survey year"),
+         alt.Tooltip("prevalence_pct:Q", title="Past-year use (%)", format=".2f"),
+         alt.Tooltip("low_pct:Q", title="Low (%)", format=".2f"),
+         alt.Tooltip("high_pct:Q", title="High (%)", format=".2f"),
+         alt.Tooltip("ages:N", title="Ages"), alt.Tooltip("survey:N", title="Method")])
     chart = alt.layer(ranges, dots).properties(width=theme.WIDTH, height=14 * len(sort))
     return theme.apply(chart, source="UNODC World Drug Report 2025, annex 1.2 (national surveys; "
                                      "years, ages and methods differ between countries)",
@@ -245,14 +259,14 @@ def value_chain() -> alt.LayerChart:
     stage_label = {"source": "Earnings in Peru", "Rio": "Street value in Rio",
                    "London": "Street value in London"}
     v = v.assign(stage_label=v["stage"].map(stage_label),
-                 reading_short=v["reading"].map({"tenfold_rio": "'Tenfold' the Rio value",
-                                                 "tenfold_source": "'Tenfold' the source value"}),
+                 reading_short=v["reading"].map({"tenfold_rio": "‘Tenfold’ the Rio value",
+                                                 "tenfold_source": "‘Tenfold’ the source value"}),
                  billions=v["low"] / 1e9)
     v["bar"] = np.where(v["stage"] == "London", "London: " + v["reading_short"], v["stage_label"])
     v["text"] = [str(e) for e in mk.stage_floors(claims)]
     v = v.drop_duplicates("bar")
-    order = ["Earnings in Peru", "Street value in Rio", "London: 'Tenfold' the source value",
-             "London: 'Tenfold' the Rio value"]
+    order = ["Earnings in Peru", "Street value in Rio", "London: ‘Tenfold’ the source value",
+             "London: ‘Tenfold’ the Rio value"]
     y = alt.Y("bar:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
     bars = alt.Chart(v).mark_bar(color=theme.OKABE_ITO["blue"], stroke="black", strokeWidth=0.5).encode(
         y=y, x=alt.X("billions:Q", title="Value, US$ billion a year (lower bounds)"),
@@ -263,8 +277,8 @@ def value_chain() -> alt.LayerChart:
     )
     labels = alt.Chart(v).mark_text(align="left", dx=4).encode(y=y, x="billions:Q", text="text:N")
     chart = alt.layer(bars, labels).properties(width=theme.WIDTH - 120, height=160)
-    return theme.apply(chart, source="Muggah and McDermott (2013); each bar applies the article's "
-                                     "multiples to its 'well over $1 billion'",
+    return theme.apply(chart, source="Muggah and McDermott (2013); each bar applies the article’s "
+                                     "multiples to its ‘well over $1 billion’",
                        sources=["muggah_mcdermott_2013"], figure="value_chain")
 
 

@@ -184,29 +184,32 @@ def bundle() -> Bundle:
 
 def peru_eradication_vs_cultivation() -> alt.LayerChart:
     """Peru: hectares eradicated each year (bars) and hectares under coca (line)."""
-    eradication, coca = load("coca_eradication"), load("coca_cultivation")
+    eradication, coca, sources = load("coca_eradication"), load("coca_cultivation"), load("sources")
     er = eradication.loc[eradication["iso3"] == PERU].assign(what="Eradicated during the year")
     h = producers.headline(coca)
     cu = h.loc[h["iso3"] == PERU].assign(what="Under coca at the end of the year")
+    er = er.assign(source=er["source_id"].map(lambda s: theme.source_label(sources, s)))
+    cu = cu.assign(source=cu["source_id"].map(lambda s: theme.source_label(sources, s)),
+                   measure_label=cu["measure"].map(theme.MEASURE_LABELS))
     y = alt.Y("hectares:Q", title="Hectares", axis=alt.Axis(format=",d"))
     bars = alt.Chart(er).mark_bar(color=theme.OKABE_ITO["sky_blue"], stroke="black", strokeWidth=0.5,
                                   opacity=0.8).encode(
         x=alt.X("year:O", title="Year"), y=y,
         tooltip=[alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("hectares:Q", title="Eradicated (ha)", format=",.0f"),
-                 alt.Tooltip("source_id:N", title="Source")])
+                 alt.Tooltip("source:N", title="Source")])
     line = alt.Chart(cu).mark_line(point=alt.OverlayMarkDef(shape="circle", size=55, filled=True,
                                                              color=theme.STYLE["PER"].color),
                                    color=theme.STYLE["PER"].color).encode(
         x=alt.X("year:O", title="Year"), y=y,
         tooltip=[alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("hectares:Q", title="Under coca (ha)", format=",.0f"),
-                 alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("source_id:N", title="Source")])
+                 alt.Tooltip("measure_label:N", title="Measure"), alt.Tooltip("source:N", title="Source")])
     key = pd.DataFrame({"what": ["Eradicated during the year (bars)", "Under coca at the end of the year (line)"]})
     legend = alt.Chart(key).mark_point(opacity=0).encode(
         color=alt.Color("what:N", title=None, scale=alt.Scale(
             domain=key["what"].tolist(), range=[theme.OKABE_ITO["sky_blue"], theme.STYLE["PER"].color]),
-            legend=alt.Legend(symbolOpacity=1, symbolType="square", orient="top")))
+            legend=alt.Legend(symbolOpacity=1, symbolType="square")))
     chart = alt.layer(bars, line, legend).properties(width=theme.WIDTH, height=theme.HEIGHT)
     return theme.apply(chart, source="UNODC World Drug Report 2022 annex (reported eradication, "
                                      "including repeated eradication of the same fields) and coca "

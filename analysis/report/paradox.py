@@ -20,7 +20,7 @@ from analysis.report import theme
 from analysis.report.markdown import Table, cell
 from analysis.report.values import (BOLIVIA, COLOMBIA, FOCUS, PERU, Bundle, article_year, as_count,
                                     as_year, branch, country_name, country_names, join,
-                                    latest_at_or_before, missing, or_missing, year_list)
+                                    latest_at_or_before, missing, or_missing, year_list, year_named)
 
 
 def _wdi_latest_peru_year(homicide: pd.DataFrame) -> int:
@@ -178,6 +178,11 @@ def bundle() -> Bundle:
                                   "Colombia's rate", "colombia_rate_latest")
     r.mexico_rate_latest = or_missing(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
                                 "Mexico's rate", "mexico_rate_latest")
+    # The same rates for sentences that name the year ("In 2021 ... 8.6 per 100,000"): no "(2021)".
+    r.peru_rate_latest_no_year = year_named(r.peru_rate_latest)
+    r.sa_median_latest_no_year = year_named(r.sa_median_latest)
+    r.colombia_rate_latest = year_named(r.colombia_rate_latest)
+    r.mexico_rate_latest = year_named(r.mexico_rate_latest)
     wdi_years = violence.rates(homicide, [PERU], "wdi_series").dropna(subset=["rate_per_100k"])["year"]
     r.peru_wdi_first_year = as_year(int(wdi_years.min()), ("wdi_homicide",))
 
@@ -229,7 +234,8 @@ def coca_area_by_country() -> alt.LayerChart:
     coca, countries, sources = load("coca_cultivation"), load("countries"), load("sources")
     names = country_names(countries)
     h = producers.headline(coca)
-    h = h.assign(country=h["iso3"].map(names))
+    h = h.assign(country=h["iso3"].map(names), measure_label=h["measure"].map(theme.MEASURE_LABELS),
+                 source=h["source_id"].map(lambda s: theme.source_label(sources, s)))
     order = [names[i] for i in FOCUS if i in set(h["iso3"])]
     sc = theme.scales(order, [i for i in FOCUS if i in set(h["iso3"])])
     year = int(article_year(sources).point)
@@ -241,7 +247,7 @@ def coca_area_by_country() -> alt.LayerChart:
         shape=alt.Shape("country:N", scale=sc["shape"], sort=order, title=None),
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("hectares:Q", title="Hectares", format=","),
-                 alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("source_id:N", title="Source")],
+                 alt.Tooltip("measure_label:N", title="Measure"), alt.Tooltip("source:N", title="Source")],
     )
     chart = alt.layer(lines, theme.article_rule(year)).properties(width=theme.WIDTH, height=theme.HEIGHT)
     return theme.apply(chart, source="UNODC World Drug Reports 2022 and 2025, statistical annex "
@@ -258,30 +264,36 @@ def homicide_south_america() -> alt.LayerChart:
     w = w.dropna(subset=["rate_per_100k"])
     latest = w.sort_values("year").groupby("iso3").tail(1).assign(when="Latest year")
     then = w.loc[w["year"] <= a_year].sort_values("year").groupby("iso3").tail(1)
-    then = then.assign(when="Article's year or the latest before it")
+    then = then.assign(when="Article’s year (or the latest before)")
     d = pd.concat([then, latest], ignore_index=True)
     d["country"] = d["iso3"].map(names)
-    d["group"] = np.where(d["iso3"] == PERU, "Peru", "Other South American countries")
+    d["group"] = np.where(d["iso3"] == PERU, "Peru", "Other countries")
     order = latest.assign(country=latest["iso3"].map(names)).sort_values("rate_per_100k")["country"].tolist()
     y = alt.Y("country:N", sort=order, title=None)
     x = alt.X("rate_per_100k:Q", title="Intentional homicides per 100,000 people")
-    colour = theme.highlight_color("group", "Peru", "Other South American countries")
+    colour = theme.highlight_color("group", "Peru", "Other countries", legend=False)  # the row label names Peru
     link = alt.Chart(d).mark_line(color=theme.LIGHT_GREY, strokeWidth=2).encode(
         x=x, y=y, detail="country:N")
+    when = ["Article’s year (or the latest before)", "Latest year"]
+    shapes = alt.Scale(domain=when, range=["circle", "diamond"])
     points = alt.Chart(d).mark_point(size=90, strokeWidth=2, filled=False).encode(
-        x=x, y=y, stroke=colour,
-        shape=alt.Shape("when:N", scale=alt.Scale(
-            domain=["Article's year or the latest before it", "Latest year"],
-            range=["circle", "diamond"]), title=None,
-            legend=alt.Legend(symbolStrokeColor=theme.TEXT, symbolStrokeWidth=1.5)),
+        x=x, y=y, stroke=colour, shape=alt.Shape("when:N", scale=shapes, legend=None),
         fill=alt.condition("datum.when == 'Latest year'",
-                           theme.highlight_color("group", "Peru", "Other South American countries"),
+                           theme.highlight_color("group", "Peru", "Other countries", legend=False),
                            alt.value("white")),
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("rate_per_100k:Q", title="Per 100,000", format=".1f"),
                  alt.Tooltip("when:N", title="Point")],
     )
-    chart = alt.layer(link, points).properties(width=theme.WIDTH, height=22 * len(order))
+    # The key to the two marks, from a layer of its own: the points' legend would inherit their
+    # per-country fill and stroke and draw both symbols white on white.
+    key = alt.Chart(pd.DataFrame({"key": when})).mark_point(
+        size=90, strokeWidth=1.5, opacity=0, stroke=theme.TEXT).encode(
+        shape=alt.Shape("key:N", scale=shapes, title=None, legend=alt.Legend(symbolOpacity=1)),
+        fill=alt.Fill("key:N", scale=alt.Scale(domain=when, range=["white", theme.TEXT]), title=None,
+                      legend=alt.Legend(symbolOpacity=1)))
+    chart = alt.layer(link, points, key).resolve_scale(shape="independent", fill="independent").properties(
+        width=theme.WIDTH, height=22 * len(order))
     return theme.apply(chart, source="World Bank WDI VC.IHR.PSRC.P5 (UNODC/WHO), current vintage",
                        sources=["wdi_homicide"], figure="homicide_south_america")
 

@@ -7,7 +7,14 @@ Why these choices:
 - Peru is always vermillion, solid, circle; Colombia always blue, long dash, square; and so on,
   so a reader learns the key once for the whole book (`STYLE`).
 - Every chart carries its source line at the bottom (it travels with the figure when pasted
-  into a briefing) and its source ids in `usermeta` (for figure cards and tests).
+  into a briefing) and its source ids in `usermeta` (for figure cards and tests). The caption
+  states the finding and cites; it does not repeat the source line (one per figure). The line
+  is wrapped short enough for a phone's column (`SOURCE_WRAP`): Vega cannot wrap a title.
+- Tooltips speak the reader's language: country names, the publisher's name for a source id
+  (`source_label`), a label for a coded measure (`MEASURE_LABELS`), and no empty ("null") field
+  (`without_missing_tooltips`).
+- A legend keeps the renderer's placement (beside or, on a phone, below the plot): figures set
+  no `orient` of their own; the book-wide `config()` puts legends on top.
 
 `apply(chart, source=..., sources=...)` finishes every figure; `article_rule` and `year_axis`
 are the two pieces the time-series charts share.
@@ -36,6 +43,14 @@ TEXT = "#222222"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 WIDTH = 560
 HEIGHT = 300
+# Characters per line of the source line: at 10 px DejaVu Sans (about 5.6 px a character) a line
+# fits the 322 px chart column of a 390 px phone; longer lines were cut off there.
+SOURCE_WRAP = 56
+# Readable names for the coded measures of the coca tables (data/schemas/coca_cultivation.json).
+MEASURE_LABELS = {
+    "net_area_dec31": "Net area on 31 December",
+    "satellite_interpreted": "Area interpreted on satellite imagery",
+}
 
 
 @dataclass(frozen=True)
@@ -98,12 +113,14 @@ def scales(domain: list[str], keys: list[str] | None = None) -> dict[str, alt.Sc
     }
 
 
-def highlight_color(is_focus_field: str, focus_label: str = "Peru", other_label: str = "Other countries"):
-    """A two-value colour encoding: the focus country in vermillion, everything else grey."""
+def highlight_color(is_focus_field: str, focus_label: str = "Peru", other_label: str = "Other countries",
+                    legend: bool = True):
+    """A two-value colour encoding: the focus country in vermillion, everything else grey
+    (`legend=False` where another channel of the same layer already shows the key)."""
     return alt.Color(
         f"{is_focus_field}:N",
         scale=alt.Scale(domain=[focus_label, other_label], range=[STYLE["PER"].color, GREY]),
-        legend=alt.Legend(title=None, orient="top"),
+        legend=alt.Legend(title=None) if legend else None,
     )
 
 
@@ -145,7 +162,7 @@ def source_line(source: str) -> str:
     return text if text.startswith("Source") else f"Source: {text}."
 
 
-def wrap(text: str, width: int = 100) -> list[str]:
+def wrap(text: str, width: int = SOURCE_WRAP) -> list[str]:
     """Split a long source line into lines of at most `width` characters (at spaces)."""
     lines, current = [], ""
     for word in text.split():
@@ -155,6 +172,35 @@ def wrap(text: str, width: int = 100) -> list[str]:
         else:
             current = f"{current} {word}".strip()
     return lines + ([current] if current else [])
+
+
+def source_label(sources: pd.DataFrame, source_id: str) -> str:
+    """A source id as a reader knows it: the publisher and the publication's short title
+    ("United Nations Office on Drugs and Crime, World Drug Report 2025")."""
+    row = sources.set_index("source_id").loc[source_id]
+    short = str(row["title"]).split(":")[0].split(",")[0].strip()
+    return f"{row['publisher']}, {short}"
+
+
+def without_missing_tooltips(chart: alt.Chart, data: pd.DataFrame,
+                             tooltip: list[alt.Tooltip]) -> alt.LayerChart | alt.Chart:
+    """`chart` (drawn from `data`) as one layer per pattern of empty tooltip fields, each
+    layer's tooltip listing only the fields its rows have, so a tooltip never reads "null".
+
+    The layers filter the chart's one dataset (no copy), so the figure card's CSV keeps each
+    plotted row once.
+    """
+    fields = [t.shorthand.split(":")[0] for t in tooltip]
+    gappy = [f for f in fields if data[f].isna().any()]
+    if not gappy:
+        return chart.encode(tooltip=tooltip)
+    layers = []
+    for pattern in data[gappy].notna().drop_duplicates().itertuples(index=False):
+        has = dict(zip(gappy, pattern))
+        test = " && ".join(f"{'' if ok else '!'}isValid(datum[{f!r}])" for f, ok in has.items())
+        keep = [t for t, f in zip(tooltip, fields) if has.get(f, True)]
+        layers.append(chart.transform_filter(test).encode(tooltip=keep))
+    return alt.layer(*layers)
 
 
 def apply(chart, *, source: str, sources: tuple[str, ...] | list[str], figure: str):

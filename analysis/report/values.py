@@ -16,13 +16,13 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from analysis.estimate import Branch, Estimate
+from analysis.estimate import Branch, Estimate, year_span
 from analysis.report.display import register_chart_display
 from analysis.report.markdown import register_markdown_formatters
 
 __all__ = ["Bundle", "ARTICLE_SOURCE", "PERU", "COLOMBIA", "BOLIVIA", "branch", "as_year",
            "as_count", "join", "FOCUS", "country_names", "year_list", "year_ranges", "country_name", "article_year",
-           "latest_at_or_before", "missing", "or_missing", "data_package"]
+           "latest_at_or_before", "missing", "or_missing", "year_named", "data_package"]
 
 ARTICLE_SOURCE = "muggah_mcdermott_2013"
 PERU, COLOMBIA, BOLIVIA = "PER", "COL", "BOL"
@@ -76,7 +76,7 @@ def year_list(years: list[int], sources: Iterable[str], label: str) -> Branch:
 
 
 def year_ranges(years: list[int]) -> str:
-    """[2011, 2012, 2013, 2015] -> '2011-2013 and 2015'."""
+    """[2011, 2012, 2013, 2015] -> '2011–2013 and 2015' (spans with an en dash, `year_span`)."""
     spans, start, prev = [], None, None
     for y in sorted(years):
         if start is None:
@@ -88,7 +88,7 @@ def year_ranges(years: list[int]) -> str:
             start = prev = y
     if start is not None:
         spans.append((start, prev))
-    return join([f"{a}-{b}" if a != b else str(a) for a, b in spans])
+    return join([year_span(a, b) for a, b in spans])
 
 
 def country_name(countries: pd.DataFrame, iso3: str) -> str:
@@ -113,6 +113,13 @@ def missing(what: str, label: str, sources: Iterable[str] = ()) -> Branch:
     """The sentence fragment shown when a data vintage lacks a value ('no figure for ...')."""
     return Branch(text=f"no figure ({what} is not in this data vintage)", branch=f"missing:{label}",
                   sources=tuple(sources))
+
+
+def year_named(value: Estimate | Branch) -> Estimate | Branch:
+    """A value for a sentence that already names its year ("In 2021 ... 8.6 per 100,000"): the
+    Estimate's own "(2021)" left out (`show_year=False`; the ledger keeps the year). A 'no
+    figure' fragment passes through."""
+    return value.with_(show_year=False) if isinstance(value, Estimate) else value
 
 
 def or_missing(make: Callable[[], Estimate], what: str, label: str) -> Estimate | Branch:

@@ -22,6 +22,15 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "
 # True once every chart box on the page has its interactive chart drawn (or none exist).
 CHARTS_DRAWN_JS = "() => [...document.querySelectorAll('.vega-chart')].every(b => b.classList.contains('drawn'))"
 PAGE_WIDTH_JS = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+# The page's text as a reader reads it, code left out (code blocks, code spans: a BibTeX entry
+# or a file name keeps its straight quotes and hyphens), drawn charts' text included. Run last
+# on a page: it takes the code out of the live page, so innerText keeps the line breaks.
+PROSE_JS = """() => {
+  const body = document.querySelector('.page-body');
+  const charts = [...body.querySelectorAll('svg text')].map(t => t.textContent);
+  body.querySelectorAll('pre, code, kbd, samp, script, style, svg').forEach(n => n.remove());
+  return [body.innerText, ...charts].join('\\n');
+}"""
 
 
 class ServedBook:

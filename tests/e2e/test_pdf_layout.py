@@ -92,8 +92,6 @@ def test_no_straight_quote_in_the_text_outside_code_and_charts(layout):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="chapter side: chart titles, legends and source lines from "
-                   "analysis/figures.py type straight quotes ('Tenfold', article's); see issue 12 report")
 def test_no_straight_quote_in_the_charts(layout):
     found = [r for r in straight_quotes(layout["runs"]) if r.chart]
     assert [(r.page, r.text) for r in found] == []
@@ -108,9 +106,6 @@ def test_no_number_the_formatter_printed_has_a_hyphen_range(claims):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="chapter side: year spans built with '-' in analysis/report.py, "
-                   "explanations.py, markets.py; source titles in data/sources.csv and references.bib; "
-                   "regular expressions of the data dictionary set as prose; see issue 12 report")
 def test_no_hyphen_between_two_numbers_outside_code(layout):
     assert hyphen_ranges(layout["runs"]) == []
 
