@@ -96,6 +96,22 @@ def test_reader_facing_names_in_chapter_5():
         assert raw not in shown
 
 
+def test_verdict_sentences_on_the_data_cut_at_2013(tmp_path, monkeypatch):
+    # The article's vintage: three years of curve (2011-2013), the same verdicts, a wider
+    # break-even range that now holds the ministry's 10,000.
+    from test_book_datacut import cut_folder
+
+    monkeypatch.setenv("PARADOX_DATA", str(cut_folder(ROOT / "data", tmp_path / "data")))
+    r = explanations.bundle()
+    assert {k: str(getattr(r, k)) for k in FULL} == FULL
+    assert (str(r.outlier_share), str(r.n_specs), str(r.n_specs_all)) == ("51%", "108", "288")
+    assert str(r.curve_years) == "2011–2013"
+    assert str(r.break_even_range) == "1,826 homicides (range across specifications 293–10,317)"
+    assert (str(r.police_clears), str(r.ministry_position)) == ("82%", "inside the range")
+    assert (str(r.interaction_share), str(r.interaction_contra)) == ("0%", "6")
+    assert (str(r.world_years_below), str(r.world_years)) == ("2", "3")
+
+
 # --- known answers: what the chapter shows is what the grid holds -------------------------------
 
 def test_outlier_share_and_break_even_are_the_grids(chapter, grid):
