@@ -185,6 +185,16 @@ def test_appendix_b_verdicts_for_the_two_counts():
         "no independent data; irreconcilable with every published series")
     assert t.loc["brazil_market_rank", "Verdict"] in ("partly", "not supported")
     assert "9.6 per 100,000 as published" in t.loc["homicides_national_police", "Independent evidence"]
+    # the qualitative claims the book tests, against the bounds hand/article_claims.yaml reads
+    # into them: Peru 3rd safest of 10 South American countries with a World Bank rate in
+    # 2012 (safest third: ranks 1-3); its rate 6.8 (2013) -> 8.6 (2021) per 100,000, +27%,
+    # a rise but short of the +50% read into "dangerous escalation"; three surveys of Peru
+    # (2006 15-64 household, 2010 12-65 household, 2017 15-64 school): no two comparable.
+    assert t.loc["safest_in_south_america", "Verdict"] == "consistent"
+    assert "3rd safest of 10" in t.loc["safest_in_south_america", "Independent evidence"]
+    assert t.loc["dangerous_escalation", "Verdict"] == "partly"
+    assert ": 27%" in t.loc["dangerous_escalation", "Independent evidence"]
+    assert t.loc["domestic_market_expanding", "Verdict"] == "no independent data"
 
 
 # --- one value per quantity ---------------------------------------------------------------------
