@@ -250,6 +250,7 @@ def bundle() -> Bundle:
     r.complicity_spec_table = Table(complicity_table(x))
     r.outlier_years_table = Table(outlier_by_year(x))
     r.not_estimable = not_estimable(x)
+    r.level = Branch(text=cell(100 * sp.LEVEL, "percent", 0), branch="constant:specifications.LEVEL")
     r.spec_year = as_year(x.year, sp.grid_sources(x.curves.misreading))
     sim_claims = load("article_claims")
     r.mc_draws = as_count(len(ce.simulate(sim_claims)), (ARTICLE_SOURCE,))
