@@ -258,3 +258,26 @@ def test_peru_police_rate_for_2012_is_printed_one_way_everywhere(book_bundles):
             text = v.to_markdown() if hasattr(v, "to_markdown") else str(v)
             seen |= set(re.findall(r"\b(9\.[4-9]|10\.0) per 100,000", text))
     assert seen <= {"9.6"}, seen
+
+
+def _v(word: str) -> Verdict:
+    return Verdict(word, 1, 0, 1)
+
+
+@pytest.mark.parametrize("outlier, police, premise, label", [
+    ("not shown", "robust", "robust", "mis_not_needed"),
+    ("fragile", "robust", "fragile", "mis_possible_weak"),   # the full data and the 2013 cut
+    ("fragile", "mostly", "robust", "mis_possible"),
+    ("robust", "robust", "robust", "mis_plausible"),
+    ("robust", "fragile", "fragile", "mis_unlikely"),
+    ("mostly", "not shown", "robust", "mis_unlikely"),
+])
+def test_every_misreading_verdict_branch(outlier, police, premise, label):
+    from types import SimpleNamespace
+
+    x = SimpleNamespace(verdicts={"peru_outlier": _v(outlier), "police_published_clears": _v(police),
+                                  "drug_premise": _v(premise)})
+    got, head, rest = explanations._misreading(x)
+    assert got == label
+    # the sentence never claims more footing than the premise's verdict gives
+    assert ("barely predicts" in rest) == (label == "mis_possible_weak")

@@ -164,12 +164,16 @@ def _misreading(x: Reading) -> tuple[str, str, str]:
                 "on the published figures Peru is not an outlier in most specifications, so there "
                 "is little for the first explanation to explain.")
     if police_clears and (not _at_least_mostly(out) or not _at_least_mostly(premise)):
-        return ("mis_possible_weak", "Possible but unproven",
-                "Peru looks unusually peaceful in only some specifications, the police's own "
-                "published count would make it ordinary in most of them, and the yardstick rests "
-                "on a drug measure that barely predicts homicide. Whether violence goes "
-                "unrecorded by every official figure, the article's point, no public series can "
-                "show.")
+        how = ("in only some specifications" if not _at_least_mostly(out)
+               else "in most specifications")
+        footing = ("the yardstick rests on a drug measure that barely predicts homicide"
+                   if not _at_least_mostly(premise) else "the drug measure does predict homicide")
+        return ("mis_possible_weak" if not _at_least_mostly(premise) else "mis_possible",
+                "Possible but unproven",
+                f"Peru looks unusually peaceful {how}, the police's own published count would "
+                f"make it ordinary in most of them, and {footing}. Whether violence goes "
+                f"unrecorded by every official figure, the article's point, no public series "
+                f"can show.")
     if police_clears:
         return ("mis_plausible", "Plausible",
                 "the police's own published count would be enough to make Peru an ordinary "
