@@ -36,7 +36,13 @@ MOSTLY = STRENGTH.index("mostly")  # a verdict at least this strong: "in most sp
 
 
 def findings() -> "ex.Findings":
-    """Both explanations computed once from the current data folder (explanations.analyse)."""
+    """Both explanations computed once per data folder (explanations.analyse); the chapter,
+    the summary and appendices A and B all read them, so a session computes them once."""
+    return _findings(_folder_key())
+
+
+@functools.lru_cache(maxsize=2)
+def _findings(key: tuple) -> "ex.Findings":
     return ex.analyse({name: load(name) for name in EXPLANATION_TABLES})
 
 
