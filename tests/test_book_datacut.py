@@ -52,6 +52,15 @@ EXPECTED = {
     ("04-counting-the-dead", "gap_sentence"): ("police_above_peers", "police_above_peers"),
     ("06-outlook", "eradication_sentence"): ("area_rebounded", "no_later_years"),
     ("06-outlook", "paradox_status_sentence"): ("paradox_changed", "paradox_holds"),
+    # Chapter 5's verdicts, read from the specification curve (54 of 108 specifications make
+    # Peru an outlier in 2012 on the full data, 55 of 108 on the cut; the ministry's 10,000 is
+    # above the full data's break-even range, 297-9,706, and inside the cut's, 293-10,317).
+    ("05-explanations", "outlier_verdict"): ("peru_outlier:fragile", "peru_outlier:fragile"),
+    ("05-explanations", "misreading_verdict"): ("mis_possible_weak", "mis_possible_weak"),
+    ("05-explanations", "complicity_verdict"): ("com_not_shown:corrupt_world_clean_region",
+                                                "com_not_shown:corrupt_world_clean_region"),
+    ("05-explanations", "ministry_position"): ("ministry_above_range", "ministry_inside_range"),
+    ("index.qmd", "misreading_head"): ("mis_possible_weak", "mis_possible_weak"),
 }
 
 

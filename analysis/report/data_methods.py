@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import criminal_economy as ce
@@ -19,7 +20,8 @@ from analysis import explanations as ex
 from analysis import producers
 from analysis.data import data_dir, load
 from analysis.estimate import Branch, Estimate, choose, year_span
-from analysis.report.explanations import findings
+from analysis import specifications as sp
+from analysis.report.explanations import CHOICE_LABELS, findings, reading
 from analysis.report.markdown import Markdown, Table, cell, code_span, en_dash_ranges, md_escape
 from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, as_count, as_year,
                                     data_package, year_ranges)
@@ -141,6 +143,84 @@ def model_table(f=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _ci(point, low, high, digits: int = 2, unit: str = "") -> str:
+    """'0.07 (−0.06 to 0.20)': a point and its 95% interval through the formatter."""
+    if pd.isna(point):
+        return ""
+    return str(Estimate(float(point), float(low), float(high), unit=unit, digits=digits,
+                        interval="")).replace("( ", "(")
+
+
+def _choices(g: pd.DataFrame, dims) -> dict:
+    """The reader-facing labels of each specification's choices (chapter 5's figure labels)."""
+    return {CHOICE_LABELS[d][0] if d in CHOICE_LABELS else d: g[d].map(CHOICE_LABELS[d][1])
+            if d in CHOICE_LABELS else g[d] for d in dims}
+
+
+def misreading_table(x=None) -> pd.DataFrame:
+    """Every estimable specification of the first explanation for the year of the article's
+    counts (tbl-specifications): its choices, Peru's gap, the outlier flag, the break-even count
+    with its 95% CI and the drug coefficient (`not_estimable` lists the others)."""
+    x = x if x is not None else reading()
+    g = x.curves.misreading
+    g = g.loc[g["estimable"] & (g["year"] == x.year)].sort_values("z")
+    t = pd.DataFrame({"#": g["spec_id"].astype(int).astype(str), **_choices(g, sp.CHOICES)})
+    t["Gap (SDs)"] = [cell(z, "", 2) for z in g["z"]]
+    t["Outlier"] = np.where(g["outlier"].astype(bool), "yes", "no")
+    t["Break-even (95% CI)"] = [_ci(b, lo, hi, 0, "count") for b, lo, hi in
+                                zip(g["break_even"], g["break_even_low"], g["break_even_high"])]
+    t["Drug coefficient (95% CI)"] = [_ci(b, lo, hi) for b, lo, hi in zip(g["drug_coef"], g["drug_low"], g["drug_high"])]
+    return t
+
+
+def _reader(reason: str) -> str:
+    """A reason from the grid with series ids in the reader's words ('public_health' ->
+    'public health')."""
+    for key, label in CHOICE_LABELS["series"][1].items():
+        reason = reason.replace(key, f"{label} series")
+    return reason.replace("wgi_cc_est", "the WGI").replace("cpi_0_100", "the CPI")
+
+
+def not_estimable(x=None) -> Branch:
+    """Why some specifications have no result (each distinct reason once, with its count)."""
+    x = x if x is not None else reading()
+    g = x.curves.misreading
+    g = g.loc[~g["estimable"]].drop_duplicates("spec_id")
+    reasons = g["reason"].value_counts()
+    text = "; ".join(f"{n} specifications: {_reader(why)}" for why, n in reasons.items())
+    return Branch(text=(text + ".") if text else "Every specification could be estimated.",
+                  branch="not_estimable:" + str(len(g)), sources=sp.grid_sources(x.curves.misreading))
+
+
+def complicity_table(x=None) -> pd.DataFrame:
+    """Every specification of the second explanation (tbl-complicity-specifications)."""
+    x = x if x is not None else reading()
+    g = x.curves.complicity.sort_values(["estimable", "interaction"], ascending=[False, True])
+    dims = [d for d in sp.COMPLICITY_CHOICES if d != "drug"]
+    t = pd.DataFrame({"#": g["spec_id"].astype(int).astype(str), **_choices(g, dims)})
+    t = t.rename(columns={"indicator": "Index"})
+    t["Index"] = g["indicator"].map({"wgi_cc_est": "WGI", "cpi_0_100": "CPI"})
+    t["n"] = [cell(n, "count") for n in g["n_obs"]]
+    t["Interaction (95% CI)"] = [
+        _ci(b, lo, hi) if e else _reader(str(reason)) for b, lo, hi, e, reason in
+        zip(g["interaction"], g["interaction_low"], g["interaction_high"], g["estimable"], g["reason"])]
+    t["Interaction"] = g["interaction_grade"].fillna("")
+    t["Corruption effect (95% CI)"] = [_ci(b, lo, hi) for b, lo, hi in
+                                       zip(g["corruption_effect"], g["corruption_low"], g["corruption_high"])]
+    t["Effect"] = g["corruption_grade"].fillna("")
+    return t
+
+
+def outlier_by_year(x=None) -> pd.DataFrame:
+    """The share of specifications in which Peru is an outlier, year by year (tbl-outlier-years)."""
+    x = x if x is not None else reading()
+    s = sp.share_by_choice(x.curves.misreading, "outlier")
+    s = s.loc[s["dimension"] == "year"]
+    return pd.DataFrame({"Year": s["option"].astype(int).astype(str),
+                         "Specifications": [cell(n, "count") for n in s["n"]],
+                         "Peru an outlier": [cell(v, "percent", 0) for v in s["share"]]})
+
+
 def bundle() -> Bundle:
     """Appendix A: provenance, data dictionary, choices, models."""
     folder = data_dir()
@@ -166,6 +246,13 @@ def bundle() -> Bundle:
              f"corruption and its interaction with drug intensity: {f.complicity.describe()}",
         branch="model_spec", sources=tuple(f.prediction["predicted_rate"].sources))
     r.model_table = Table(model_table(f))
+    x = reading()
+    r.spec_table = Table(misreading_table(x))
+    r.complicity_spec_table = Table(complicity_table(x))
+    r.outlier_years_table = Table(outlier_by_year(x))
+    r.not_estimable = not_estimable(x)
+    r.level = Branch(text=cell(100 * sp.LEVEL, "percent", 0), branch="constant:specifications.LEVEL")
+    r.spec_year = as_year(x.year, sp.grid_sources(x.curves.misreading))
     sim_claims = load("article_claims")
     r.mc_draws = as_count(len(ce.simulate(sim_claims)), (ARTICLE_SOURCE,))
     readings = ce.Readings()

@@ -1,211 +1,514 @@
 """Chapter 5, chapters/05-explanations.qmd: the two explanations, tested.
 
 `bundle()` holds the chapter's named values, its evidence table and the two verdicts; the
-figures are `model_fit` and `corruption_peru_peers`. The models (the yardstick, the
-break-even count, corruption's interaction) come from analysis/explanations.py, computed once
-by `findings()`.
+figures are `model_fit`, `spec_curve` and `corruption_peru_peers`. The headline model (one
+point of the curve) comes from analysis/explanations.py (`findings()`); the specification
+curves and the verdicts read from them come from analysis/specifications.py and
+analysis/verdicts.py (`reading()`). This module picks, labels and words; it computes no
+statistic.
 """
 
 from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from analysis import explanations as ex
+from analysis import specifications as sp
 from analysis import violence
-from analysis.data import load
-from analysis.estimate import Branch, Estimate, choose
+from analysis.data import data_dir, load
+from analysis.estimate import Branch, Estimate, choose, format_number, year_span
 from analysis.report import theme
 from analysis.report.markdown import Table
 from analysis.report.values import (ARTICLE_SOURCE, FOCUS, PERU, Bundle, as_count, as_year,
-                                    branch, country_names, missing)
+                                    branch, country_names, join, missing)
+from analysis.verdicts import MOSTLY as RULE_MOSTLY, ROBUST, SPLIT, STRENGTH, Verdict
 
 
 EXPLANATION_TABLES = ("homicide", "population", "cocaine_seizures", "countries", "corruption",
                       "article_claims")
+CURVE_TABLES = EXPLANATION_TABLES + ("coca_cultivation",)
+MOSTLY = STRENGTH.index("mostly")  # a verdict at least this strong: "in most specifications"
 
 
 def findings() -> "ex.Findings":
-    """Both explanations computed once from the current data folder (explanations.analyse)."""
+    """Both explanations computed once per data folder (explanations.analyse); the chapter,
+    the summary and appendices A and B all read them, so a session computes them once."""
+    return _findings(_folder_key())
+
+
+@functools.lru_cache(maxsize=2)
+def _findings(key: tuple) -> "ex.Findings":
     return ex.analyse({name: load(name) for name in EXPLANATION_TABLES})
 
 
-def _evidence_display(f) -> pd.DataFrame:
-    """explanations.evidence_table with reader-facing column names (tbl-evidence).
+# --- the specification curves, read once per data folder ---------------------------------------
+
+@dataclass(frozen=True)
+class Reading:
+    """The curves and what the chapter reads from them for the year of the article's counts.
+
+    year: the year of the article's two counts; counts: Peru's counts that year
+    (specifications.peru_counts); verdicts: specifications.curve_verdicts; break_even: the
+    break-even range; positions: specifications.counts_against_break_even.
+    """
+
+    year: int
+    curves: sp.Curves
+    counts: dict
+    verdicts: dict
+    break_even: Estimate
+    positions: pd.DataFrame
+
+
+def _folder_key() -> tuple:
+    """The data folder and its files' modification times: a new vintage is a new key."""
+    folder = data_dir()
+    return str(folder), tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.csv")))
+
+
+@functools.lru_cache(maxsize=2)
+def _reading(key: tuple) -> Reading:
+    tables = {name: load(name) for name in CURVE_TABLES}
+    year = violence.claimed_rates(tables["article_claims"], tables["population"])["interior"].year
+    c = sp.curves(tables)
+    counts = sp.peru_counts(tables, year)
+    return Reading(year, c, counts, sp.curve_verdicts(c, year, counts),
+                   sp.break_even_range(c.misreading, year),
+                   sp.counts_against_break_even(c.misreading, counts, year).set_index("figure"))
+
+
+def reading() -> Reading:
+    """The specification curves of the current data folder (computed once per folder)."""
+    return _reading(_folder_key())
+
+
+def share(v: Verdict, sources, what: str) -> Estimate:
+    """The percent of specifications behind a verdict, as a number the ledger records."""
+    return Estimate(v.share, unit="percent", digits=0, sources=tuple(sources),
+                    method=f"{v.supporting} of {v.n} specifications: {what}. Verdict: {v} "
+                           f"(rule: analysis/verdicts.py).")
+
+
+def worded(v: Verdict, sentences: dict[str, str], label: str, sources) -> Branch:
+    """The sentence for a verdict's word (data-chosen: a new vintage can change the word).
+
+    `sentences` maps each verdict word the finding can take to its sentence; a word without
+    a sentence is a bug (ValueError), not a silent fallback.
+    """
+    if v.word not in sentences:
+        raise ValueError(f"{label}: no sentence for the verdict {v.word!r}")
+    return Branch(text=sentences[v.word], branch=f"{label}:{v.word}",
+                  sources=tuple(dict.fromkeys(sources)), method=f"{v} (analysis/verdicts.py)")
+
+
+OUTLIER_SENTENCES = {
+    "robust": "Robust: on its published rate Peru is an unusually peaceful outlier whichever "
+              "defensible yardstick is used.",
+    "mostly": "Mostly: on its published rate Peru is an unusually peaceful outlier under most "
+              "defensible yardsticks, though not all.",
+    "fragile": "Fragile: whether Peru's published rate makes it an unusually peaceful outlier "
+               "depends on the analyst's choices, and the specifications split.",
+    "not shown": "Not shown: under hardly any defensible yardstick does Peru's published rate "
+                 "make it an outlier.",
+}
+PREMISE_SENTENCES = {
+    "robust": "Across the fitted models more drugs go clearly with more homicide, so the "
+              "yardstick has footing.",
+    "mostly": "In most fitted models more drugs go clearly with more homicide, so the yardstick "
+              "has some footing.",
+    **dict.fromkeys(("fragile", "not shown"),
+                    "In most fitted models the drug measure cannot be told from zero, so the "
+                    "yardstick is in effect the regional average for the year: Peru is compared "
+                    "with its neighbours, not with what its drug economy would predict."),
+    **dict.fromkeys(("contradicted", "mostly contradicted"),
+                    "In most fitted models more drugs go with fewer homicides, so the yardstick "
+                    "cannot say that Peru should be violent."),
+}
+INTERACTION_SENTENCES = {
+    "robust": "Across the specifications, where corruption is higher drugs go with fewer "
+              "homicides, as the complicity explanation predicts.",
+    "mostly": "In most specifications, where corruption is higher drugs go with fewer homicides, "
+              "as the complicity explanation predicts.",
+    "fragile": "The specifications split on whether corruption weakens the link between drugs "
+               "and violence.",
+    "not shown": "In hardly any specification does corruption weaken the link between drugs and "
+                 "violence, as the complicity explanation predicts.",
+    "mostly contradicted": "In most specifications corruption strengthens the link between drugs "
+                           "and violence, the opposite of what the complicity explanation "
+                           "predicts.",
+    "contradicted": "Across the specifications corruption strengthens the link between drugs and "
+                    "violence, the opposite of what the complicity explanation predicts.",
+}
+EFFECT_SENTENCES = {
+    **dict.fromkeys(("robust", "mostly"), "More corrupt countries do have more homicides, in "
+                                          "most specifications clearly so."),
+    **dict.fromkeys(("fragile", "not shown"), "Whether more corrupt countries have more "
+                                              "homicides is not clear across the "
+                                              "specifications."),
+    **dict.fromkeys(("contradicted", "mostly contradicted"), "More corrupt countries have fewer "
+                                                             "homicides in most specifications."),
+}
+
+
+def _at_least_mostly(v: Verdict) -> bool:
+    return v.strength >= MOSTLY
+
+
+def _misreading(x: Reading) -> tuple[str, str, str]:
+    """(label, head word, rest) of the verdict on the first explanation."""
+    v = x.verdicts
+    out, premise = v["peru_outlier"], v["drug_premise"]
+    police = v.get("police_published_clears")
+    police_clears = police is not None and _at_least_mostly(police)
+    if out.word == "not shown":
+        return ("mis_not_needed", "Not needed",
+                "on the published figures Peru is not an outlier in most specifications, so there "
+                "is little for the first explanation to explain.")
+    if police_clears and (not _at_least_mostly(out) or not _at_least_mostly(premise)):
+        how = ("in only some specifications" if not _at_least_mostly(out)
+               else "in most specifications")
+        footing = ("the yardstick rests on a drug measure that barely predicts homicide"
+                   if not _at_least_mostly(premise) else "the drug measure does predict homicide")
+        return ("mis_possible_weak" if not _at_least_mostly(premise) else "mis_possible",
+                "Possible but unproven",
+                f"Peru looks unusually peaceful {how}, the police's own published count would "
+                f"make it ordinary in most of them, and {footing}. Whether violence goes "
+                f"unrecorded by every official figure, the article's point, no public series "
+                f"can show.")
+    if police_clears:
+        return ("mis_plausible", "Plausible",
+                "the police's own published count would be enough to make Peru an ordinary "
+                "country in most specifications.")
+    return ("mis_unlikely", "Unlikely on the published figures",
+            "only a count far above any published one would remove the paradox.")
+
+
+def _corruption_position(x: Reading) -> tuple[str, str]:
+    """(label, clause) for Peru's corruption on the world and the South American scale."""
+    pos = x.curves.corruption
+    here = pos.loc[pos["year"] == x.year]
+    world = here.loc[here["scale"] == "world"]
+    sa = here.loc[(here["scale"] == "south_america") & (here["indicator"] == "wgi_cc_est")]
+    if world.empty or sa.empty:
+        return "position_unknown", "Peru's corruption position for that year is not in the data."
+    w, s = bool(world["more_corrupt_than_half"].iloc[0]), bool(sa["more_corrupt_than_half"].iloc[0])
+    return {
+        (True, False): ("corrupt_world_clean_region", "Peru is more corrupt than the world's "
+                        "median country but sits in the cleaner half of South America."),
+        (True, True): ("corrupt_world_and_region", "Peru is more corrupt than the world's median "
+                       "country and sits in the more corrupt half of South America."),
+        (False, True): ("clean_world_corrupt_region", "Peru is cleaner than the world's median "
+                        "country but sits in the more corrupt half of South America."),
+        (False, False): ("clean_world_and_region", "Peru is cleaner than the world's median "
+                         "country and sits in the cleaner half of South America."),
+    }[(w, s)]
+
+
+PACT = ("Corruption indices cannot test the article's mechanism, a pact between traffickers and "
+        "officials, at all: they measure perceived corruption in general.")
+
+
+def _complicity(x: Reading) -> tuple[str, str, str]:
+    """(label, head word, rest) of the verdict on the second explanation."""
+    i = x.verdicts["interaction"]
+    pos_label, pos = _corruption_position(x)
+    if i.strength >= MOSTLY:
+        head = "Supported on the regional data"
+    elif i.word in ("contradicted", "mostly contradicted"):
+        head = "Contradicted on the regional data"
+    else:
+        head = "Unproven"
+    rest = " ".join([INTERACTION_SENTENCES[i.word],
+                     EFFECT_SENTENCES[x.verdicts["corruption_effect"].word], pos, PACT])
+    return f"com_{i.word.replace(' ', '_')}:{pos_label}", head, rest
+
+
+def verdict_branches(x: Reading) -> dict[str, Branch]:
+    """The two verdicts, as heads ("Possible but unproven") and full sentences, data-chosen."""
+    src_m = sp.grid_sources(x.curves.misreading) + (ARTICLE_SOURCE,)
+    src_c = sp.grid_sources(x.curves.complicity) + ("wb_wgi",)
+    out = {}
+    for key, (label, head, rest), src in (("misreading", _misreading(x), src_m),
+                                         ("complicity", _complicity(x), src_c)):
+        out[f"{key}_head"] = Branch(text=head, branch=label, sources=src)
+        text = rest if rest.startswith("Peru") else rest[0].lower() + rest[1:]
+        out[f"{key}_verdict"] = Branch(text=f"{head}: {text}", branch=label, sources=src)
+    return out
+
+
+# --- the evidence table ------------------------------------------------------------------------
+
+def _rows(x: Reading, f, r: Bundle) -> list[tuple]:
+    """The evidence table's rows, from the curve's named values (tbl-evidence)."""
+    v = x.verdicts
+    settle = f.evidence.drop_duplicates("explanation").set_index("explanation")["would_settle"]
+    old = f.evidence.set_index("prediction")
+    gap_row = old.loc[[p for p in old.index if p.startswith("Counts disagree")][0]]
+    pardon_row = old.loc[[p for p in old.index if p.startswith("Traffickers")][0]]
+    y = x.year
+    return [
+        ("Misreading", "Peru records far fewer homicides than its neighbours predict (an outlier)",
+         f"An outlier in {r.outlier_share} of the specifications for {y} and "
+         f"{r.outlier_share_all} of those for {r.curve_years}; the headline model's gap is "
+         f"{r.peru_z} between-country SDs", f"{r.n_specs} specifications ({y})",
+         v["peru_outlier"].word, settle["Misreading"]),
+        ("Misreading", "Drug intensity drives homicide across the region (the yardstick's premise)",
+         f"Headline coefficient {r.drug_effect}; clearly positive in {r.premise_share} of the "
+         f"fitted models", f"{r.n_fits} fitted models", v["drug_premise"].word,
+         settle["Misreading"]),
+        ("Misreading", "A fuller count would bring Peru back into line",
+         f"Break-even {r.break_even_range}; the World Bank count ({r.wb_count}) clears it in "
+         f"{r.wb_clears} of specifications, the UNODC police count ({r.police_count}) in "
+         f"{r.police_clears}; the ministry's {r.ministry_count} is {r.ministry_position}",
+         f"{r.n_specs} specifications ({y})",
+         f"police count: {v['police_published_clears'].word}" if "police_published_clears" in v
+         else "no police count", settle["Misreading"]),
+        ("Misreading", gap_row.name, gap_row["data_show"],
+         f"{len(f.gap_table)} South American countries, "
+         f"{year_span(int(f.gap_table['first_year'].min()), int(f.gap_table['last_year'].max()))}",
+         gap_row["strength"], settle["Misreading"]),
+        ("Complicity", "Corruption weakens the drug-violence link (negative interaction)",
+         f"Negative and clear of zero in {r.interaction_share} of specifications; clearly "
+         f"positive in {r.interaction_contra}; headline {r.interaction_coef}",
+         f"{r.n_complicity_specs} specifications", v["interaction"].word, settle["Complicity"]),
+        ("Complicity", "More corrupt countries are more violent (corruption's own effect)",
+         f"Headline {r.corruption_effect}; positive and clear of zero in "
+         f"{r.corruption_effect_share} of specifications", f"{r.n_complicity_specs} specifications",
+         v["corruption_effect"].word, settle["Complicity"]),
+        ("Complicity", "Peru is among the more corrupt countries",
+         f"World: {r.wgi_world_percentile} percentile of the World Bank index in {y}; South "
+         f"America: {r.peru_corruption_rank} of {r.corruption_n} (1 = most corrupt; "
+         f"{r.rank_range} within one standard error)", f"{r.corruption_n} countries",
+         str(r.position_sentence).rstrip("."), settle["Complicity"]),
+        ("Complicity", pardon_row.name, pardon_row["data_show"].replace("Garcia", "García"),
+         pardon_row["n"], pardon_row["strength"], settle["Complicity"]),
+    ]
+
+
+def _evidence_display(x: Reading, f, r: Bundle) -> pd.DataFrame:
+    """The evidence table with reader-facing column names (tbl-evidence).
 
     The explanation and what would settle it repeat for every row of an explanation; they are
     shown on its first row only, so the table reads as two groups.
     """
-    t = f.evidence.copy()
+    t = pd.DataFrame(_rows(x, f, r), columns=["explanation", "prediction", "data_show", "n",
+                                              "strength", "would_settle"])
     repeat = t["explanation"].eq(t["explanation"].shift())
     t.loc[repeat & t["would_settle"].eq(t["would_settle"].shift()), "would_settle"] = ""
     t.loc[repeat, "explanation"] = ""
     return t.rename(columns={
         "explanation": "Explanation", "prediction": "What it predicts",
-        "data_show": "What the data show", "n": "Observations", "strength": "Strength",
+        "data_show": "What the data show", "n": "Evidence", "strength": "Verdict",
         "would_settle": "What would settle it"})
 
 
-def _misreading_summary(f) -> Branch:
-    """What the break-even count implies for the first explanation (data-chosen)."""
-    c = f.counts.set_index("figure")
-    published, police, interior = (bool(c.loc[k, "outlier"]) for k in ("published", "police", "interior"))
-    return branch([
-        (not published, "On the published figures Peru is not an outlier at all, so there is "
-                        "little paradox for the first explanation to explain.", "published_not_outlier"),
-        (not police, "So, against this yardstick, the paradox depends on which count is "
-                     "believed: the published series makes Peru an outlier and the police's own "
-                     "figure does not. The first explanation does not need the ministry's figure "
-                     "to be right, only the police's.", "police_clears_break_even"),
-        (not interior, "So the first explanation needs the ministry's figure, or something near "
-                       "it, to be right and every published series to be wrong.",
-         "only_ministry_clears"),
-        (True, "Even the ministry's figure leaves Peru an outlier, so counting more cannot "
-               "explain the paradox away.", "no_count_clears"),
-    ], ("wdi_homicide", ARTICLE_SOURCE), "explanations.counts_vs_break_even")
+# --- the chapter's values ------------------------------------------------------------------------
+
+def _count(x: Reading, key: str, sources) -> Estimate | Branch:
+    """One of Peru's counts for the year, or a 'no figure' fragment."""
+    if key not in x.counts:
+        return missing(key.replace("_", " "), key)
+    return Estimate(x.counts[key], unit="homicides", digits=0, year=x.year, sources=tuple(sources),
+                    method="specifications.peru_counts")
 
 
-def _premise_sentence(f) -> Branch:
-    g = ex.grade(f.drug_effect, +1)
-    return branch([
-        (g == "supports", "Across the region, countries that seize more cocaine per head do have "
-                          "more homicides, so the yardstick has some footing.", "premise_supported"),
-        (g == "contradicts", "Across the region, countries that seize more cocaine per head have "
-                             "fewer homicides, so the yardstick cannot say Peru should be violent.",
-         "premise_contradicted"),
-        (True, "That is too uncertain to tell from zero: across the region, cocaine seized per "
-               "head says little about homicide, so Peru's expected rate is close to the regional "
-               "average and the yardstick is weak.", "premise_inconclusive"),
-    ], f.drug_effect.sources, "explanations.grade of the drug-intensity coefficient")
+def _clears(x: Reading, key: str, sources) -> Estimate | Branch:
+    """The percent of the year's specifications in which a count clears the break-even."""
+    v = x.verdicts.get(f"{key}_clears")
+    if v is None:
+        return missing(key.replace("_", " "), f"{key}_clears")
+    return share(v, sources, f"the {key.replace('_', ' ')} count is at or above the break-even")
 
 
-def _interaction_sentence(f) -> Branch:
-    g = ex.grade(f.interaction, -1)
-    return branch([
-        (g == "supports", "Where corruption is higher, cocaine seizures go with fewer homicides, "
-                          "as the complicity explanation predicts.", "interaction_supports"),
-        (g == "contradicts", "Where corruption is higher, cocaine seizures go with more homicides, "
-                             "the opposite of what the complicity explanation predicts.",
-         "interaction_contradicts"),
-        (True, "The data cannot tell whether corruption weakens or strengthens the link between "
-               "drugs and violence.", "interaction_inconclusive"),
-    ], f.interaction.sources, "explanations.grade of the interaction (complicity predicts < 0)")
-
-
-def _verdicts(f) -> tuple[Branch, Branch]:
-    """One-sentence verdicts on each explanation (index page and end of chapter 5)."""
-    z = f.prediction["z"].point
-    premise = ex.grade(f.drug_effect, +1)
-    police_clears = not bool(f.counts.set_index("figure").loc["police", "outlier"])
-    mis = branch([
-        (z > -ex.Z_OUTLIER, "Not needed on the published figures: Peru is not an outlier for "
-                            "its drug economy.", "mis_not_outlier"),
-        (premise != "supports" and police_clears,
-         "Possible but unproven: Peru looks unusually peaceful only on the published series, "
-         "the police's own count would make it ordinary, and the link between drugs and "
-         "homicide the comparison rests on is weak.", "mis_possible_weak"),
-        (police_clears, "Plausible: the police's own count would be enough to make Peru an "
-                        "ordinary country for its drug economy.", "mis_plausible"),
-        (True, "Unlikely on the published figures: only a count far above any published one "
-               "would remove the paradox.", "mis_unlikely"),
-    ], ("wdi_homicide", "unodc_gsh2013", ARTICLE_SOURCE))
-    wgi = f.corruption_wgi.set_index("iso3").loc[ex.PERU]
-    g = ex.grade(f.interaction, -1)
-    com = branch([
-        (g == "supports" and wgi["rank"] <= wgi["n"] / 3,
-         "Supported: Peru is among the more corrupt countries, and corruption weakens the "
-         "drug-violence link across the region.", "com_supported"),
-        (g == "contradicts", "Contradicted by the regional data: corruption does not weaken the "
-                             "drug-violence link.", "com_contradicted"),
-        (wgi["rank"] <= wgi["n"] / 3, "Unproven: Peru is among the more corrupt countries, but "
-                                      "the regional data cannot show that corruption keeps the "
-                                      "trade peaceful.", "com_unproven_corrupt"),
-        (True, "Unproven and weakly grounded: Peru is not unusually corrupt for South America, "
-               "and the regional data cannot show that corruption keeps the trade peaceful.",
-         "com_unproven_midtable"),
-    ], ("wb_wgi", "wdi_homicide"))
-    return mis, com
-
-
-def bundle() -> Bundle:
-    """Chapter 5: the yardstick model, the break-even count, corruption, the evidence table."""
-    f = findings()
-    population = load("population")
-    mis, com = f.misreading, f.complicity
-    c = f.counts.set_index("figure")
-    wgi = f.corruption_wgi.set_index("iso3").loc[ex.PERU]
+def _misreading_values(r: Bundle, x: Reading, f) -> None:
+    """The yardstick, the curve and the break-even (sections sec-model to sec-misreading)."""
+    g, v, y = x.curves.misreading, x.verdicts, x.year
+    src = sp.grid_sources(g)
     model_src = tuple(f.prediction["predicted_rate"].sources)
-
-    r = Bundle()
+    mis = f.misreading
     r.model_n = as_count(mis.n_obs, model_src, mis.describe())
     r.model_countries = as_count(mis.n_countries, model_src, mis.describe())
-    r.model_first_year, r.model_last_year = (as_year(y, model_src) for y in mis.years)
-    r.peru_model_year = as_year(f.year, model_src)
+    r.model_first_year, r.model_last_year = (as_year(yr, model_src) for yr in mis.years)
+    r.peru_model_year = as_year(y, model_src)
     r.peru_predicted = f.prediction["predicted_rate"]
     r.peru_observed = f.prediction["observed_rate"]
     r.peru_ratio = f.prediction["ratio"]
     r.peru_z = f.prediction["z"]
-    r.outlier_sentence = choose(
+    r.baseline_sentence = choose(
         bool(f.prediction["z"].point <= -ex.Z_OUTLIER),
-        "By this yardstick Peru is an outlier: its recorded rate is further below the expected "
-        "one than the usual spread between countries allows.",
-        "By this yardstick Peru is not an outlier: its recorded rate is below the expected one, "
+        "On this one model Peru would be an outlier: its recorded rate is further below the "
+        "expected one than the usual spread between countries allows.",
+        "On this one model Peru is not an outlier: its recorded rate is below the expected one, "
         "but within the usual spread between countries.",
-        labels=("peru_outlier", "peru_not_outlier"), sources=model_src,
+        labels=("baseline_outlier", "baseline_not_outlier"), sources=model_src,
         method=f"z = log(observed / predicted) / between-country SD; outlier below -{ex.Z_OUTLIER}.")
     r.drug_effect = f.drug_effect
-    r.premise_sentence = _premise_sentence(f)
-    r.break_even_count = f.break_even
-    r.break_even_rate = violence.count_as_rate(f.break_even.point, population, ex.PERU, f.year,
-                                               f.break_even.sources)
-    r.published_count = Estimate(c.loc["published", "count"], unit="homicides", digits=0, year=f.year, sources=("wdi_homicide", "wdi_population"),
-                                 method="Count behind the World Bank rate (rate x population).")
-    r.break_even_sentence = choose(
-        bool(c.loc["published", "outlier"]),
-        "The count behind the published rate for that year is below it, which is why Peru looks "
-        "unusually peaceful.",
-        "Even the count behind the published rate is above it.",
-        labels=("published_below", "published_above"), sources=("wdi_homicide",))
-    r.police_vs_break_even_sentence = choose(
-        not bool(c.loc["police", "outlier"]),
-        "The police's count is above the break-even point.",
-        "The police's count is below the break-even point.",
-        labels=("police_above", "police_below"), sources=(ARTICLE_SOURCE,))
-    r.ministry_vs_break_even_sentence = choose(
-        not bool(c.loc["interior", "outlier"]),
-        "The ministry's count is far above it.",
-        "Even the ministry's count is below it.",
-        labels=("ministry_above", "ministry_below"), sources=(ARTICLE_SOURCE,))
-    r.misreading_summary = _misreading_summary(f)
+    r.premise_sentence = worded(v["drug_premise"], PREMISE_SENTENCES, "premise", src)
+    r.premise_share = share(v["drug_premise"], src, "drug measure positive, 95% CI above zero")
+    r.n_fits = as_count(v["drug_premise"].n, src, "fitted models with a drug measure")
+    peers = ex.peer_gaps(mis)
+    names = country_names(load("countries"))
+    out = [names[i] for i in peers.loc[peers["outlier"], "iso3"]]
+    r.n_peers = as_count(len(peers), model_src, "ex.peer_gaps: comparison countries")
+    r.n_peer_outliers = as_count(len(out), model_src, "ex.peer_gaps: z <= -1.645")
+    r.peer_outlier_names = Branch(text=join(out) or "none", branch="peer_outliers:" + ",".join(
+        peers.loc[peers["outlier"], "iso3"]), sources=model_src)
+    r.peers_sentence = choose(
+        bool(out), "Peru is not alone below that line.",
+        "No comparison country sits that far below the line.",
+        labels=("peers_below_line", "no_peer_below_line"), sources=model_src)
 
-    r.corruption_year = as_year(f.year, ("wb_wgi",))
-    r.peru_corruption_rank = Estimate(int(wgi["rank"]), unit="rank", year=f.year, sources=("wb_wgi",),
+    years = sorted(g.loc[g["estimable"], "year"].dropna().astype(int).unique())
+    r.curve_years = Branch(text=year_span(years[0], years[-1]), branch=f"curve_years:{years[0]}-{years[-1]}",
+                           sources=src)
+    r.curve_first_year = as_year(years[0], src)
+    r.n_specs = as_count(v["peru_outlier"].n, src, f"estimable specifications for {y}")
+    r.n_specs_all = as_count(v["peru_outlier_all_years"].n, src, "estimable specifications, all years")
+    r.outlier_verdict = worded(v["peru_outlier"], OUTLIER_SENTENCES, "peru_outlier", src)
+    r.outlier_share = share(v["peru_outlier"], src, f"Peru a low outlier in {y}")
+    r.outlier_share_all = share(v["peru_outlier_all_years"], src, "Peru a low outlier, all years")
+    by = sp.share_by_choice(g, "outlier", y).set_index(["dimension", "option"])
+    for name, key in (("share_world_bank", ("series", "wdi_series")),
+                      ("share_police_series", ("series", "criminal_justice")),
+                      ("share_ihme", ("series", "modelled_all_violence")),
+                      ("share_fitted_line", ("yardstick", "fitted_line")),
+                      ("share_neighbours", ("yardstick", "neighbours_centre"))):
+        if key in by.index:
+            setattr(r, name, Estimate(float(by.loc[key, "share"]), unit="percent", digits=0,
+                                      sources=src, method=f"specifications.share_by_choice {key}"))
+        else:
+            setattr(r, name, missing(key[1].replace("_", " "), name))
+
+    r.break_even_range = x.break_even
+    r.break_even_points = Estimate(None, float(g.loc[g["estimable"] & (g["year"] == y), "break_even"].min()),
+                                   float(g.loc[g["estimable"] & (g["year"] == y), "break_even"].max()),
+                                   unit="homicides", year=y, sources=src,
+                                   method="The specifications' own (point) break-evens.")
+    article = (ARTICLE_SOURCE,)
+    r.wb_count = _count(x, "world_bank", ("wdi_homicide", "wdi_population"))
+    r.police_count = _count(x, "police_published", ("unodc_gsh2013",))
+    r.ministry_count = _count(x, "ministry_article", article)
+    r.wb_clears = _clears(x, "world_bank", src)
+    r.police_clears = _clears(x, "police_published", src)
+    where = x.positions["position"].get("ministry_article")
+    r.ministry_position = branch([
+        (where == "above the range", "above the whole range", "ministry_above_range"),
+        (where == "inside the range", "inside the range", "ministry_inside_range"),
+        (where == "below the range", "below the whole range", "ministry_below_range"),
+        (True, "not a figure for this year", "ministry_no_figure"),
+    ], src + article, "specifications.counts_against_break_even")
+    r.misreading_summary = _misreading_summary(x, src + article)
+
+
+def _misreading_summary(x: Reading, sources) -> Branch:
+    """What the counts against the break-even mean for the first explanation (data-chosen)."""
+    v = x.verdicts
+    police, wb = v.get("police_published_clears"), v.get("world_bank_clears")
+    ministry = v.get("ministry_article_clears")
+    return branch([
+        (v["peru_outlier"].word == "not shown",
+         "On the published figures Peru is hardly ever an outlier, so there is little paradox for "
+         "the first explanation to explain.", "published_not_outlier"),
+        (police is not None and _at_least_mostly(police) and wb is not None
+         and not _at_least_mostly(wb),
+         "So the published series disagree with each other: on the UNODC police count Peru is an "
+         "ordinary country in most specifications, on the World Bank's rate only in some. That "
+         "is a question of which published figure to believe. It is not the article's first "
+         "explanation, which is that violence no official figure captures goes uncounted, and "
+         "no published series can test that.", "published_series_disagree"),
+        (police is not None and _at_least_mostly(police),
+         "Every published count clears the break-even in most specifications, so on the "
+         "published figures there is little paradox to explain.", "published_counts_clear"),
+        (ministry is not None and _at_least_mostly(ministry),
+         "Only a count near the ministry's, far above every published series, makes Peru "
+         "ordinary in most specifications: the first explanation needs violence that no "
+         "published figure records.", "only_ministry_clears"),
+        (True, "Even the ministry's figure leaves Peru an outlier in most specifications, so "
+               "counting more cannot explain the paradox away.", "no_count_clears"),
+    ], sources, "specifications.curve_verdicts (count clears the break-even)")
+
+
+def _complicity_values(r: Bundle, x: Reading, f) -> None:
+    """Corruption: Peru's position, the interaction and the main effect across the curve."""
+    k, v, y = x.curves.complicity, x.verdicts, x.year
+    src = sp.grid_sources(k)
+    wgi = f.corruption_wgi.set_index("iso3").loc[ex.PERU]
+    pos = x.curves.corruption
+    here = pos.loc[pos["year"] == y]
+    world = here.loc[here["scale"] == "world"]
+    sa = here.loc[(here["scale"] == "south_america") & (here["indicator"] == "wgi_cc_est")]
+    r.corruption_year = as_year(y, ("wb_wgi",))
+    r.peru_corruption_rank = Estimate(int(wgi["rank"]), unit="rank", year=y, sources=("wb_wgi",),
                                       method="explanations.corruption_position; 1 = most corrupt")
     r.corruption_n = as_count(int(wgi["n"]), ("wb_wgi",))
+    r.rank_range = (Estimate(None, int(sa["rank_low"].iloc[0]), int(sa["rank_high"].iloc[0]),
+                             unit="rank", year=y, sources=("wb_wgi",),
+                             method="specifications.corruption_positions: ranks within one SE")
+                    if not sa.empty else missing("the WGI standard errors", "rank_range"))
+    r.wgi_world_percentile = (Estimate(float(world["value"].iloc[0]), unit="rank", digits=0, year=y,
+                                       sources=("wb_wgi",),
+                                       method="WGI control of corruption, percentile rank among "
+                                              "the world's countries (0 = most corrupt)")
+                              if not world.empty else missing("the WGI percentile", "wgi_world"))
+    wv = v["peru_more_corrupt_world"]
+    r.world_years_below = as_count(wv.supporting, ("wb_wgi",), "years with Peru below the world median")
+    r.world_years = as_count(wv.n, ("wb_wgi",), "years with a WGI percentile from 2011")
+    wyears = sorted(pos.loc[pos["scale"] == "world", "year"].astype(int))
+    r.world_year_span = Branch(text=year_span(wyears[0], wyears[-1]) if wyears else "no year",
+                               branch="world_years", sources=("wb_wgi",))
+    label, clause = _corruption_position(x)
+    r.position_sentence = Branch(text=clause, branch=label, sources=("wb_wgi",))
     if f.corruption_cpi is not None and ex.PERU in set(f.corruption_cpi["iso3"]):
         cpi = f.corruption_cpi.set_index("iso3").loc[ex.PERU]
-        r.peru_cpi_rank = Estimate(int(cpi["rank"]), unit="rank", year=f.year,
-                                   sources=(cpi["source_id"],))
+        r.peru_cpi_rank = Estimate(int(cpi["rank"]), unit="rank", year=y, sources=(cpi["source_id"],))
         r.cpi_n = as_count(int(cpi["n"]), (cpi["source_id"],))
     else:
         r.peru_cpi_rank = missing("the CPI", "peru_cpi_rank")
         r.cpi_n = missing("the CPI", "cpi_n")
-    r.corruption_sentence = choose(
-        bool(wgi["rank"] <= wgi["n"] / 3),
-        "That is among the most corrupt third of the continent: room enough for plata to do "
-        "plomo's work.",
-        "That is the middle of the table, not the bottom: by this measure Peru is no more "
-        "corrupt than most of its neighbours, which weakens the explanation's premise.",
-        labels=("peru_corrupt_third", "peru_mid_table"), sources=("wb_wgi",))
     r.interaction_coef = f.interaction
-    r.interaction_sentence = _interaction_sentence(f)
-    r.complicity_n = as_count(com.n_obs, ("wb_wgi",) + model_src, com.describe())
-    r.garcia_pardons, r.humala_pardons = f.pardons["garcia"], f.pardons["humala"]
-    r.evidence_table = Table(_evidence_display(f))
-    r.misreading_verdict, r.complicity_verdict = _verdicts(f)
-    return r
+    r.n_complicity_specs = as_count(v["interaction"].n, src, "estimable complicity specifications")
+    r.interaction_sentence = worded(v["interaction"], INTERACTION_SENTENCES, "interaction", src)
+    r.interaction_share = share(v["interaction"], src, "interaction negative, 95% CI below zero")
+    r.interaction_contra = as_count(v["interaction"].contradicting, src,
+                                    "specifications with the interaction clearly positive")
+    base = k.loc[k["baseline"] & k["estimable"]]
+    r.corruption_effect = (Estimate(float(base["corruption_effect"].iloc[0]),
+                                    float(base["corruption_low"].iloc[0]),
+                                    float(base["corruption_high"].iloc[0]), digits=2,
+                                    interval="95% CI", sources=src,
+                                    method="Corruption main effect, headline complicity model "
+                                           "(log points per index unit, sign flipped)")
+                           if not base.empty else missing("the headline complicity model",
+                                                          "corruption_effect"))
+    r.effect_sentence = worded(v["corruption_effect"], EFFECT_SENTENCES, "corruption_effect", src)
+    r.corruption_effect_share = share(v["corruption_effect"], src,
+                                      "corruption main effect positive, 95% CI above zero")
 
+
+def bundle() -> Bundle:
+    """Chapter 5: the yardstick, the specification curves, corruption, the evidence, verdicts."""
+    f, x = findings(), reading()
+    r = Bundle()
+    _misreading_values(r, x, f)
+    _complicity_values(r, x, f)
+    r.garcia_pardons, r.humala_pardons = f.pardons["garcia"], f.pardons["humala"]
+    for name, b in verdict_branches(x).items():
+        setattr(r, name, b)
+    r.evidence_table = Table(_evidence_display(x, f, r))
+    # Constants of the method, not data: shown through the formatter, labelled by where they live.
+    for name, value, unit, digits, where in (
+            ("rule_robust", 100 * ROBUST, "percent", 0, "verdicts.ROBUST"),
+            ("rule_mostly", 100 * RULE_MOSTLY, "percent", 0, "verdicts.MOSTLY"),
+            ("rule_split", 100 * SPLIT, "percent", 0, "verdicts.SPLIT"),
+            ("z_outlier", -ex.Z_OUTLIER, "", 3, "explanations.Z_OUTLIER"),
+            ("level", 100 * sp.LEVEL, "percent", 0, "specifications.LEVEL")):
+        setattr(r, name, Branch(text=format_number([value], unit, digits), branch=f"constant:{where}"))
+    return r
 
 
 def model_fit() -> alt.LayerChart:
@@ -292,4 +595,65 @@ def corruption_peru_peers() -> alt.LayerChart:
                        sources=["wb_wgi"], figure="corruption_peru_peers")
 
 
-FIGURES = (model_fit, corruption_peru_peers)  # the figures of this chapter, in the order it shows them
+# Short labels for the choices beneath the curve (the reader-facing names are sp.CHOICES' dicts).
+CHOICE_LABELS = {
+    "yardstick": ("Yardstick", {"fitted_line": "fitted line", "neighbours_centre": "neighbours' centre"}),
+    "estimator": ("Estimator", {"poisson": "Poisson", "ols": "OLS on log rates",
+                                "negbin": "negative binomial"}),
+    "series": ("Series", {"wdi_series": "World Bank", "criminal_justice": "UNODC police",
+                          "modelled_all_violence": "IHME modelled", "public_health": "public health"}),
+    "drug": ("Drug measure", {"seizures": "seizures per head", "coca_grower": "coca grower",
+                              "none": "none"}),
+    "comparison_set": ("Compared with", {"latin_america": "Latin America", "south_america": "South America"}),
+}
+
+
+def spec_curve() -> alt.VConcatChart:
+    """The misreading curve for the article's year: Peru's gap (z) in every specification,
+    sorted, with the choices behind each marked beneath (Simonsohn et al. 2020)."""
+    x = reading()
+    g = x.curves.misreading
+    g = g.loc[g["estimable"] & (g["year"] == x.year)].sort_values("z").reset_index(drop=True)
+    d = g.assign(rank=np.arange(1, len(g) + 1),
+                 status=np.where(g["outlier"], "Outlier", "Not an outlier"),
+                 z=g["z"].round(2), break_even=g["break_even"].round(0))
+    for dim, (_, opts) in CHOICE_LABELS.items():
+        d[dim] = d[dim].map(opts)
+    top_cols = ["rank", "z", "status", "break_even", *CHOICE_LABELS]
+    top = d[top_cols]
+    long = d.melt(id_vars=["rank", "status"], value_vars=list(CHOICE_LABELS),
+                  var_name="dimension", value_name="option")
+    long["choice"] = long["dimension"].map({k: v[0] for k, v in CHOICE_LABELS.items()}) + ": " + long["option"]
+    order = [f"{name}: {o}" for dim, (name, opts) in CHOICE_LABELS.items() for o in opts.values()
+             if f"{name}: {o}" in set(long["choice"])]
+    status = alt.Color("status:N", title=None,
+                       scale=alt.Scale(domain=["Outlier", "Not an outlier"],
+                                       range=[theme.STYLE["PER"].color, theme.GREY]))
+    shape = alt.Shape("status:N", title=None, scale=alt.Scale(domain=["Outlier", "Not an outlier"],
+                                                              range=["circle", "triangle-up"]))
+    xs = alt.Scale(domain=[0, len(d) + 1], nice=False)
+    tips = [alt.Tooltip("z:Q", title="Gap (SDs)"), alt.Tooltip("break_even:Q", title="Break-even count", format=",.0f"),
+            *[alt.Tooltip(f"{dim}:N", title=name) for dim, (name, _) in CHOICE_LABELS.items()]]
+    points = alt.Chart(top).mark_point(filled=True, size=30).encode(
+        x=alt.X("rank:Q", scale=xs, axis=None),
+        y=alt.Y("z:Q", title="Peru's gap (between-country SDs)"),
+        color=status, shape=shape, tooltip=tips)
+    threshold = pd.DataFrame({"z": [-ex.Z_OUTLIER], "label": ["Outlier below this line"]})
+    rule = alt.Chart(threshold).mark_rule(color=theme.TEXT, strokeDash=[4, 3]).encode(y="z:Q")
+    rule_text = alt.Chart(threshold).mark_text(align="left", dx=4, dy=-6).encode(
+        x=alt.value(0), y="z:Q", text="label:N")
+    curve = alt.layer(points, rule, rule_text).properties(width=theme.WIDTH, height=170)
+    marks = alt.Chart(long).mark_tick(thickness=2, size=9).encode(
+        x=alt.X("rank:Q", scale=xs, title=f"The {len(d)} specifications for {x.year}, sorted by Peru's gap"),
+        y=alt.Y("choice:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+        color=status, tooltip=[alt.Tooltip("choice:N", title="Choice"), alt.Tooltip("status:N", title="Peru")])
+    marks = marks.properties(width=theme.WIDTH, height=14 * len(order))
+    chart = alt.vconcat(curve, marks, spacing=6)
+    return theme.apply(chart, source=f"Specification curve of the yardstick model, {x.year}: every "
+                                     "combination of yardstick, estimator, homicide series, drug "
+                                     "measure and comparison set; World Bank, UNODC and IHME "
+                                     "homicide, UNODC seizures and coca area, World Bank population",
+                       sources=list(sp.grid_sources(g)), figure="spec_curve")
+
+
+FIGURES = (model_fit, spec_curve, corruption_peru_peers)  # the figures of this chapter, in the order it shows them

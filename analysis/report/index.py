@@ -1,4 +1,4 @@
-"""The report in one page, index.qmd: the paradox, six numbers, the two verdicts.
+"""The report in one page, index.qmd: the paradox, six numbers, the two verdicts' heads.
 
 `bundle()` takes its values from the chapter bundles (the page repeats the chapters'
 findings, it computes none of its own); `changes()` is the "What changed in this edition"
@@ -39,11 +39,16 @@ def bundle() -> Bundle:
     r.sa_median_latest = p.sa_median_latest
     r.ministry_count, r.police_count = c.ministry_count, c.police_count
     r.ministry_rate, r.police_rate = c.ministry_rate, c.police_rate
-    r.break_even_count = x.break_even_count
+    r.break_even_range = x.break_even_range
     r.total_stated = e.total_stated
     r.residual_interval = e.residual_interval
     r.us_bound_volume = m.us_bound_volume
-    r.misreading_verdict, r.complicity_verdict = x.misreading_verdict, x.complicity_verdict
+    # The verdicts are stated in full once, in chapter 5 (sec-verdicts); the page names them and
+    # the shares behind them.
+    r.misreading_head, r.complicity_head = x.misreading_head, x.complicity_head
+    r.outlier_share, r.n_specs, r.verdict_year = x.outlier_share, x.n_specs, x.peru_model_year
+    r.police_clears = x.police_clears
+    r.interaction_share, r.n_complicity_specs = x.interaction_share, x.n_complicity_specs
     return r
 
 
