@@ -226,6 +226,8 @@ def near_duplicates(entries, tolerance: float = 0.02) -> list[tuple[str, str]]:
             continue
         if x["value"] is None or y["value"] is None or x["text"] == y["text"]:
             continue
+        if x["value"] == y["value"]:  # one value, printed with and without its year tag
+            continue
         scale = max(abs(x["value"]), abs(y["value"]), 1e-9)
         if abs(x["value"] - y["value"]) / scale <= tolerance:
             bad.append((a, b))

@@ -597,7 +597,7 @@ def corruption_peru_peers() -> alt.LayerChart:
 
 # Short labels for the choices beneath the curve (the reader-facing names are sp.CHOICES' dicts).
 CHOICE_LABELS = {
-    "yardstick": ("Yardstick", {"fitted_line": "fitted line", "neighbours_centre": "neighbours' centre"}),
+    "yardstick": ("Yardstick", {"fitted_line": "fitted line", "neighbours_centre": "neighbours’ centre"}),
     "estimator": ("Estimator", {"poisson": "Poisson", "ols": "OLS on log rates",
                                 "negbin": "negative binomial"}),
     "series": ("Series", {"wdi_series": "World Bank", "criminal_justice": "UNODC police",
@@ -636,7 +636,7 @@ def spec_curve() -> alt.VConcatChart:
             *[alt.Tooltip(f"{dim}:N", title=name) for dim, (name, _) in CHOICE_LABELS.items()]]
     points = alt.Chart(top).mark_point(filled=True, size=30).encode(
         x=alt.X("rank:Q", scale=xs, axis=None),
-        y=alt.Y("z:Q", title="Peru's gap (between-country SDs)"),
+        y=alt.Y("z:Q", title="Peru’s gap (between-country SDs)"),
         color=status, shape=shape, tooltip=tips)
     threshold = pd.DataFrame({"z": [-ex.Z_OUTLIER], "label": ["Outlier below this line"]})
     rule = alt.Chart(threshold).mark_rule(color=theme.TEXT, strokeDash=[4, 3]).encode(y="z:Q")
@@ -644,7 +644,7 @@ def spec_curve() -> alt.VConcatChart:
         x=alt.value(0), y="z:Q", text="label:N")
     curve = alt.layer(points, rule, rule_text).properties(width=theme.WIDTH, height=170)
     marks = alt.Chart(long).mark_tick(thickness=2, size=9).encode(
-        x=alt.X("rank:Q", scale=xs, title=f"The {len(d)} specifications for {x.year}, sorted by Peru's gap"),
+        x=alt.X("rank:Q", scale=xs, title=f"The {len(d)} specifications for {x.year}, sorted by Peru’s gap"),
         y=alt.Y("choice:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         color=status, tooltip=[alt.Tooltip("choice:N", title="Choice"), alt.Tooltip("status:N", title="Peru")])
     marks = marks.properties(width=theme.WIDTH, height=14 * len(order))
