@@ -342,3 +342,24 @@ def gap_by_period(homicide: pd.DataFrame, countries: pd.DataFrame, split: int,
                             method=f"Mean of {SERIES[numerator]} / {SERIES[denominator]}, "
                                    f"{int(part.index.min())}-{int(part.index.max())}.")
     return out
+
+
+def change_range_since(homicide: pd.DataFrame, iso3: str, year: int,
+                       source_type: str = "wdi_series") -> Estimate | None:
+    """The smallest and largest percent change of a rate from `year` (or the latest year
+    before it) to each later year of the series; None if there is no later year.
+
+    Why: "did violence rise" depends on the end year; Peru's World Bank rate from 2013 is -14%
+    by 2020 and +27% by 2021. The point is the change to the latest year.
+    """
+    r = rates(homicide, [iso3], source_type).dropna(subset=["rate_per_100k"]).set_index("year")
+    before = r.index[r.index <= year]
+    start = int(before.max()) if len(before) else int(r.index.min())
+    later = r.loc[r.index > start, "rate_per_100k"].sort_index()
+    if later.empty:
+        return None
+    pct = 100 * (later / r.loc[start, "rate_per_100k"] - 1)
+    return Estimate(float(pct.iloc[-1]), float(pct.min()), float(pct.max()), unit="percent",
+                    digits=0, interval="range", sources=tuple(sorted(set(r["source_id"]))),
+                    method=f"Change of {iso3}'s {source_type} rate from {start} to each later year, "
+                           f"{int(later.index.min())}-{int(later.index.max())}; point = latest.")

@@ -228,3 +228,12 @@ def test_gap_by_period_splits_at_the_break(real_tables):
     assert g["since"].high == pytest.approx(11.2 / 3.52, abs=1e-4)
     with pytest.raises(KeyError, match="before 1990"):
         v.gap_by_period(real_tables["homicide"], real_tables["countries"], 1990)
+
+
+def test_change_range_since_spans_every_end_year():
+    # Peru's WDI rate 2013 6.75 -> 2019 7.35 (+8.89%), 2020 5.80 (-14.07%), 2021 8.60 (+27.41%)
+    hom = homicide_frame([("PER", 2013, "wdi_series", 6.75), ("PER", 2019, "wdi_series", 7.35),
+                          ("PER", 2020, "wdi_series", 5.80), ("PER", 2021, "wdi_series", 8.60)])
+    e = v.change_range_since(hom, "PER", 2013)
+    assert (e.point, e.low, e.high) == pytest.approx((27.407, -14.074, 27.407), abs=1e-3)
+    assert v.change_range_since(hom, "PER", 2021) is None

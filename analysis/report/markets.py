@@ -203,7 +203,7 @@ def bundle() -> Bundle:
         f", mostly after {split}," if r.catchup_timing_sentence.branch == "catchup_mostly_after" else "")
     r.direction_sentence = choose(
         bool(faster),
-        f"The seizure record is consistent with Brazil's growing weight{when} but no public "
+        f"The seizure record is consistent with Brazil's growing weight{when or ','} but no public "
         f"series traces Peruvian cocaine to either market.",
         "The seizure record does not show Brazil rising against the United States, and no "
         "public series traces Peruvian cocaine to either market.",
