@@ -83,7 +83,7 @@ EXPECTED = {
 # - Police / modelled rate (homicide.csv), Peru: 2005-2012 11.0/3.55 ... 9.6/3.54, from 2.58
 #   (2010) to 3.18 (2006), mean 2.86; before 2005 mean 1.29, inside the neighbours' 0.74-1.41.
 GAP_TEXT = ("Before the break the two series agreed about as well as the neighbours' do; since it "
-            "the police count has been 2.9 times (range 2.6\u20133.2) the modelled rate. Either the "
+            "the police count has sat further above the model than any neighbour's. Either the "
             "police series widened its definition in 2005 or the model undercounts Peru's violent "
             "deaths from then on; the data cannot say which, and deaths that reach neither source "
             "are missing from both.")

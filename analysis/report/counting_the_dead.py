@@ -101,7 +101,8 @@ def _gap_sentence(homicide, countries, gap: dict, split: int, r: Bundle):
     return branch([
         (lo <= b <= hi and a > hi,
          f"Before the break the two series agreed about as well as the neighbours' do; since "
-         f"it the police count has been {g['since']} the modelled rate. Either the police series "
+         f"it the police count has sat further above the model than any neighbour's. Either "
+         f"the police series "
          f"widened its definition in {split} or the model undercounts Peru's violent deaths "
          f"from then on; the data cannot say which, and deaths that reach neither source are "
          f"missing from both.", "agree_before_break_apart_since"),

@@ -214,8 +214,8 @@ def bundle() -> Bundle:
     apart = both and bra_p.year != usa_p.year
     r.use_levels_sentence = branch([
         (same and apart, f"Past-year use in Brazil ({bra_p.year}) is of the same order as in "
-                         f"the United States ({usa_p.year}), but the surveys are of different "
-                         f"years, so the levels are not of the same moment.", "use_same_order_apart"),
+                         f"the United States ({usa_p.year}), but the surveys were taken in "
+                         f"different years, so the two levels are not of the same time.", "use_same_order_apart"),
         (same, "Past-year use in Brazil is of the same order as in the United States.",
          "use_same_order"),
         (both, "The surveys do not show a Brazilian market of the same order as the United "

@@ -101,7 +101,7 @@ def _margin_at(coca: pd.DataFrame, countries: pd.DataFrame, year: int, r: Bundle
     relabelled = m.loc[(m["peru_ha"] == net["peru_ha"]) & (m["measure"] != net["measure"])]
     r.seen_labels_sentence = choose(
         not relabelled.empty,
-        "An earlier edition prints that same figure but labels it as interpreted on satellite "
+        "The earlier edition prints that same figure but labels it as interpreted on satellite "
         "imagery, not as net area, and UNODC's own global total for that year used the "
         "satellite figure.",
         "Every edition that gives the net figure labels it the same way.",
@@ -158,7 +158,7 @@ def _measure_note(coca: pd.DataFrame) -> Branch:
     return choose(
         bool(sat),
         f"For {both}, where an edition's label or a second measure differs, the report uses the "
-        f"net area, Colombia's measure too. For {year_ranges(sat)} only the "
+        f"net area. For {year_ranges(sat)} only the "
         f"satellite-interpreted area is published for Peru, so in those years the ranking sets "
         f"Peru's satellite figure against Colombia's net area, and the table's column of Peru's "
         f"measure marks them.",
