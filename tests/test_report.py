@@ -269,3 +269,24 @@ def test_what_changed_is_shown_only_when_the_render_gives_changes(tmp_path, monk
     shown = index.changes().what_changed
     assert shown.startswith("## What changed in this edition\n")
     assert shown._repr_markdown_().endswith("1 number changed.\n")
+
+
+@pytest.mark.parametrize("rank,n,rate,median,label", [
+    (3, 10, 6.8, 8.9, "x:safest_third"),     # 3 <= 10 / 3 (the 2013 cut)
+    (6, 12, 8.6, 8.8, "x:about_median"),     # 8.6 / 8.8 - 1 = -2.3%, within 10% (2021)
+    (6, 12, 6.0, 8.8, "x:safer_half"),       # -32%: not about the median; 6 <= 6.5
+    (9, 12, 12.0, 8.8, "x:violent_half"),    # +36%; 9 > 6.5
+])
+def test_peru_place_follows_the_distance_from_the_median(rank, n, rate, median, label):
+    near = paradox._near_median(rate, median)
+    assert paradox._rank_place(rank, n, (), "x", near_median=near).branch == label
+
+
+@pytest.mark.parametrize("flips,leader,rank,n,label", [
+    ([2011], "COL", 6, 12, "neither_unqualified"),   # lead hangs on measure; 6th of 12
+    ([2011], "PER", 3, 10, "coca_qualified"),        # the 2013 cut: safest third
+    ([], "PER", 6, 12, "safety_qualified"),
+    ([], "PER", 2, 12, "both_survive"),
+])
+def test_chapter_one_verdict_names_which_half_needs_qualifying(flips, leader, rank, n, label):
+    assert paradox._verdict(flips, leader, rank, n, ()).branch == label

@@ -168,8 +168,8 @@ def _measure_note(coca: pd.DataFrame) -> Branch:
         method="Years whose headline Peru row is satellite-interpreted.")
 
 
-def _verdict(coca: pd.DataFrame, flip_years: list[int], latest_leader: str, rank: int, n: int,
-             near_median: bool, sources: tuple[str, ...]) -> Branch:
+def _verdict(flip_years: list[int], latest_leader: str, rank: int, n: int,
+             sources: tuple[str, ...]) -> Branch:
     """Does either half of the paradox survive unqualified? The coca half is qualified when
     the lead hangs on the measure in some year or has lapsed; the safety half when Peru is not
     among the safest third of the continent."""
@@ -320,14 +320,15 @@ def bundle() -> Bundle:
              "above_world:below_median"),
             (above, "its rate is above both the world average and the South American median.",
              "above_world:above_median"),
-            (True, "its rate is below the world average as well as the South American median."
-             if r.peru_rate_latest.point < median else
-             "its rate is below the world average, though not below the South American median.",
-             "below_world"),
+            (r.peru_rate_latest.point < median, "its rate is below the world average as well "
+                                                "as the South American median.",
+             "below_world:below_median"),
+            (True, "its rate is below the world average, though not below the South American "
+                   "median.", "below_world:not_below_median"),
         ], ("wdi_homicide",), f"Peru against the world rate and the South American median "
                               f"(within {ABOUT_MEDIAN:.0%} = about).")
-    r.verdict_sentence = _verdict(coca, flip_years, latest_leader, int(peru_row["rank"]),
-                                  int(peru_row["n"]), near, coca_sources + h_sources)
+    r.verdict_sentence = _verdict(flip_years, latest_leader, int(peru_row["rank"]),
+                                  int(peru_row["n"]), coca_sources + h_sources)
     return r
 
 
