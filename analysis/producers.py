@@ -196,3 +196,46 @@ def peru_margins(coca: pd.DataFrame, year: int) -> pd.DataFrame:
     t = t.rename(columns={"hectares": "peru_ha"})
     return t[["source_id", "measure", "headline", "peru_ha", "other", "other_ha",
               "margin_ha"]].sort_values(["source_id", "measure"]).reset_index(drop=True)
+
+
+def lead_margin(coca: pd.DataFrame, year: int) -> dict:
+    """How far the largest grower in `year` is ahead of the next (headline areas).
+
+    Returns {"leader", "runner_up" (iso3), "margin_ha" (Estimate, hectares), "margin_pct"
+    (Estimate, percent of the runner-up's area)}. Why: in 2013 Peru's lead over Colombia is
+    49,800 against 48,000 ha, under 4%, too close to carry "largest" without its size.
+    """
+    t = rank_table(coca)
+    t = t.loc[t["year"] == year].sort_values(["hectares", "iso3"], ascending=[False, True])
+    if len(t) < 2:
+        raise KeyError(f"coca_cultivation: fewer than two headline rows for {year}")
+    top, second = t.iloc[0], t.iloc[1]
+    sources = tuple(dict.fromkeys([top["source_id"], second["source_id"]]))
+    diff = float(top["hectares"] - second["hectares"])
+    return {"leader": str(top["iso3"]), "runner_up": str(second["iso3"]),
+            "margin_ha": Estimate(diff, unit="hectares", year=year, show_year=False,
+                                  sources=sources, method=f"Largest minus next headline area. {PROXY_NOTE}"),
+            "margin_pct": Estimate(100 * diff / float(second["hectares"]), unit="percent",
+                                   year=year, show_year=False, digits=0, sources=sources,
+                                   method=f"Lead as a share of the next grower's area. {PROXY_NOTE}")}
+
+
+def matched_changes(coca: pd.DataFrame, rate_by_year: pd.Series, iso3: str, start: int,
+                    before: int | None = None) -> pd.DataFrame:
+    """Percent change of a country's coca area and of another yearly series (its homicide
+    rate) from `start` to each later year both cover, stopping before `before` (a coverage
+    break of the coca survey; None: no stop).
+
+    Columns: end_year, coca_pct, other_pct. Why: comparing coca 2013-2020 with homicide
+    2013-2021 mixes windows; over matching end years the answer turns on the end year chosen
+    (2019: coca +10%, homicide +9%; 2020: +24% against -14%).
+    """
+    h = headline(coca).query("iso3 == @iso3").set_index("year")["hectares"]
+    other = rate_by_year.dropna()
+    if start not in h.index or start not in other.index:
+        return pd.DataFrame(columns=["end_year", "coca_pct", "other_pct"])
+    years = sorted(int(y) for y in set(h.index) & set(other.index)
+                   if y > start and (before is None or y < before))
+    return pd.DataFrame({"end_year": years,
+                         "coca_pct": [100 * (h[y] / h[start] - 1) for y in years],
+                         "other_pct": [100 * (other[y] / other[start] - 1) for y in years]})

@@ -313,3 +313,53 @@ def claims_vs_police_series(claims: pd.DataFrame, population: pd.DataFrame,
     return {"year": year, "police_count": published, "police_rate": rate_pub,
             "police_gap_share": abs(published - police_claim) / published,
             "interior_multiple": claimed["interior"].point / rate_pub}
+
+
+def gap_by_period(homicide: pd.DataFrame, countries: pd.DataFrame, split: int,
+                  iso3: str = PERU, numerator: str = "criminal_justice",
+                  denominator: str = "modelled_all_violence") -> dict[str, Estimate]:
+    """A country's mean ratio of one series to another before `split` and from it on.
+
+    Why: Peru's police count doubles in 2005 (`largest_count_jump`); its police-to-model
+    ratio is 1.1-1.6 in 2000-2004 (mean 1.29, inside the neighbours' range) and 2.6-3.2 from
+    2005, so a mean over all years describes neither period. Returns {"before", "since"}
+    (Estimates in times, with the period's min-max as the range).
+    """
+    sa = south_america(countries)
+    a = rates(homicide, [iso3], numerator).set_index("year")["rate_per_100k"]
+    b = rates(homicide, [iso3], denominator).set_index("year")["rate_per_100k"]
+    both = pd.concat({"a": a, "b": b}, axis=1).dropna()
+    ratio = (both["a"] / both["b"]).loc[both["b"] > 0]
+    sources = tuple(sorted(set(rates(homicide, sa, numerator)["source_id"]) |
+                           set(rates(homicide, sa, denominator)["source_id"])))
+    out = {}
+    for key, part in (("before", ratio.loc[ratio.index < split]),
+                      ("since", ratio.loc[ratio.index >= split])):
+        if part.empty:
+            raise KeyError(f"homicide: no {iso3} years with both series {key} {split}")
+        out[key] = Estimate(part.mean(), part.min(), part.max(), unit="times", digits=1,
+                            interval="range", sources=sources,
+                            method=f"Mean of {SERIES[numerator]} / {SERIES[denominator]}, "
+                                   f"{int(part.index.min())}-{int(part.index.max())}.")
+    return out
+
+
+def change_range_since(homicide: pd.DataFrame, iso3: str, year: int,
+                       source_type: str = "wdi_series") -> Estimate | None:
+    """The smallest and largest percent change of a rate from `year` (or the latest year
+    before it) to each later year of the series; None if there is no later year.
+
+    Why: "did violence rise" depends on the end year; Peru's World Bank rate from 2013 is -14%
+    by 2020 and +27% by 2021. The point is the change to the latest year.
+    """
+    r = rates(homicide, [iso3], source_type).dropna(subset=["rate_per_100k"]).set_index("year")
+    before = r.index[r.index <= year]
+    start = int(before.max()) if len(before) else int(r.index.min())
+    later = r.loc[r.index > start, "rate_per_100k"].sort_index()
+    if later.empty:
+        return None
+    pct = 100 * (later / r.loc[start, "rate_per_100k"] - 1)
+    return Estimate(float(pct.iloc[-1]), float(pct.min()), float(pct.max()), unit="percent",
+                    digits=0, interval="range", sources=tuple(sorted(set(r["source_id"]))),
+                    method=f"Change of {iso3}'s {source_type} rate from {start} to each later year, "
+                           f"{int(later.index.min())}-{int(later.index.max())}; point = latest.")

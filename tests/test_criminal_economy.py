@@ -187,3 +187,10 @@ def test_fit_sensitivity_to_the_upper_end_of_well_over():
     assert t.loc[2.0, "share_fit"] == pytest.approx(
         ce.share_consistent(ce.simulate(CLAIMS, n=20_000), CLAIMS).point)
     assert list(t["drugs_cap"]) == pytest.approx([1.5e9, 2e9, 3e9])
+
+
+def test_drugs_ceiling_range_spans_the_readings():
+    # tightest: 5 / (1 + 3) = 1.25 bn; loosest: 7 / (1 + 0.85 x 3 = 3.55) = 1.9718 bn
+    e = ce.drugs_ceiling_range(CLAIMS)
+    assert (e.low, e.high) == pytest.approx((1.25e9, 7e9 / 3.55))
+    assert str(e) == "$1.25\u20131.97 billion"

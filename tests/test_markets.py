@@ -225,3 +225,20 @@ def test_since_peak_reads_the_fall_after_the_peak(real_tables):
     assert r["change"].point == pytest.approx(100 * (bra.loc[bra.index.max()] / bra.max() - 1))
     with pytest.raises(KeyError, match="no Atlantis figures"):
         mk.since_peak(s, "Atlantis")
+
+
+def test_largest_jump_takes_consecutive_years_only():
+    # USA 2013 87,000 -> 2014 86,000 -> 2015 185,000 kg (2.151x); 2016 -> 2019 is a gap
+    kg = {2013: 87_000, 2014: 86_000, 2015: 185_000, 2016: 200_000, 2019: 600_000}
+    s = mk.seizure_series(seizures_frame({"USA": kg}), COUNTRIES)
+    j = mk.largest_jump(s, "United States")
+    assert j["year"] == 2015
+    assert (j["before"].point, j["after"].point) == (86, 185)
+    assert j["ratio"].point == pytest.approx(185 / 86)
+
+
+def test_splice_years_name_the_change_of_source():
+    s = pd.DataFrame({"market": "Brazil", "year": [2017, 2018, 2019, 2020], "kilograms": 1.0,
+                      "n_reporting": 1, "source_ids": ["a", "a", "b", "b"]})
+    assert mk.splice_years(s) == [2019]
+    assert mk.splice_years(s.assign(source_ids="a")) == []

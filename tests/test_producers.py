@@ -125,3 +125,28 @@ def test_peru_margins_2011_hang_on_the_measure():
     assert set(t["other"]) == {"COL"}
     with pytest.raises(KeyError, match="1990"):
         pr.peru_margins(coca, 1990)
+
+
+def test_lead_margin_2013_is_under_four_percent():
+    # 2013: Peru 49,800, Colombia 48,000 -> 1,800 ha; 1,800 / 48,000 = 3.75% (prints 4%)
+    m = pr.lead_margin(COCA, 2013)
+    assert (m["leader"], m["runner_up"]) == ("PER", "COL")
+    assert m["margin_ha"].point == 1800
+    assert m["margin_pct"].point == pytest.approx(3.75)
+    assert str(m["margin_pct"]) == "4%"
+    with pytest.raises(KeyError, match="1990"):
+        pr.lead_margin(COCA, 1990)
+
+
+def test_matched_changes_compare_the_same_end_years():
+    # coca 2013 49,800 -> 2019 54,700 (+9.84%) -> 2020 61,800 (+24.10%);
+    # rate 2013 6.75 -> 2019 7.35 (+8.89%) -> 2020 5.80 (-14.07%); 2021 is past the break
+    coca = coca_frame({"PER": {2013: 49800, 2019: 54700, 2020: 61800, 2021: 80681},
+                       "COL": {2013: 48000, 2019: 154000, 2020: 143000, 2021: 204000}})
+    rate = pd.Series({2013: 6.75, 2019: 7.35, 2020: 5.80, 2021: 8.60})
+    t = pr.matched_changes(coca, rate, "PER", 2013, before=2021)
+    assert t["end_year"].tolist() == [2019, 2020]
+    assert t["coca_pct"].tolist() == pytest.approx([9.839, 24.096], abs=0.001)
+    assert t["other_pct"].tolist() == pytest.approx([8.889, -14.074], abs=0.001)
+    assert pr.matched_changes(coca, rate, "PER", 2013)["end_year"].tolist() == [2019, 2020, 2021]
+    assert pr.matched_changes(coca, rate, "PER", 2012).empty  # no start year in the data

@@ -214,15 +214,37 @@ def test_every_escalation_branch(change, later, label):
     assert outlook.escalation_sentence(change, later_data=later).branch == label
 
 
-@pytest.mark.parametrize("coca,violence_pct,later,label", [
-    (86.0, 27.0, True, "coca_grew_faster_than_violence"),  # 49,800 -> 92,800 ha = +86%
-    (24.1, 27.5, True, "coca_pace_of_violence"),  # 49,800 -> 61,800 ha (2020) vs 6.75 -> 8.60
-    (0.0, 40.0, True, "violence_outpaced_coca"),
-    (-40.0, -20.0, True, "coca_pace_of_violence"),
-    (0.0, 0.0, False, "no_later_coca"),
+def _matched(rows):
+    return pd.DataFrame(rows, columns=["end_year", "coca_pct", "other_pct"])
+
+
+@pytest.mark.parametrize("rows,later,label", [
+    # Peru 2013 -> 2019: coca 49,800 -> 54,700 ha = +9.8%, rate 6.75 -> 7.35 = +8.9%;
+    # -> 2020: coca 61,800 = +24.1%, rate 5.80 = -14.1%: 1 point apart, then 38: depends
+    ([(2019, 9.8, 8.9), (2020, 24.1, -14.1)], True, "depends_on_end_year"),
+    ([(2019, 60.0, 8.9), (2020, 80.0, -14.1)], True, "coca_grew_faster_than_violence"),
+    ([(2019, 0.0, 40.0), (2020, -10.0, 30.0)], True, "violence_outpaced_coca"),
+    ([], True, "no_matched_years"),
+    ([], False, "no_later_coca"),
 ])
-def test_every_coca_growth_branch(coca, violence_pct, later, label):
-    assert outlook.coca_growth_sentence(coca, violence_pct, later_data=later).branch == label
+def test_every_coca_growth_branch(rows, later, label):
+    b = outlook.coca_growth_sentence(_matched(rows), 2013, later_data=later)
+    assert b.branch == label
+
+
+def test_coca_growth_quotes_both_end_years_from_the_same_start():
+    b = outlook.coca_growth_sentence(_matched([(2019, 9.84, 8.89), (2020, 24.10, -14.07)]), 2013)
+    assert b.text.startswith("Compared over the same years, from 2013 to 2019 coca area changed "
+                             "by 10% and the homicide rate by 9%; to 2020 coca area changed by "
+                             "24% and the homicide rate by \u221214%.")
+
+
+def test_escalation_names_the_end_year_dependence():
+    # 2013 -> 2021 +27%, but -14% to 2020: the sentence gives the span
+    span = Estimate(27.4, -14.1, 27.4, unit="percent", digits=0, interval="range")
+    b = outlook.escalation_sentence(27.4, span=span)
+    assert b.branch == "rose_modestly" and "from \u221214 to 27%" in b.text
+    assert "depends on the end year" not in outlook.escalation_sentence(27.4).text
 
 
 def test_how_to_cite_quotes_a_real_figure_caption_and_the_index_number(bundles):
@@ -247,3 +269,24 @@ def test_what_changed_is_shown_only_when_the_render_gives_changes(tmp_path, monk
     shown = index.changes().what_changed
     assert shown.startswith("## What changed in this edition\n")
     assert shown._repr_markdown_().endswith("1 number changed.\n")
+
+
+@pytest.mark.parametrize("rank,n,rate,median,label", [
+    (3, 10, 6.8, 8.9, "x:safest_third"),     # 3 <= 10 / 3 (the 2013 cut)
+    (6, 12, 8.6, 8.8, "x:about_median"),     # 8.6 / 8.8 - 1 = -2.3%, within 10% (2021)
+    (6, 12, 6.0, 8.8, "x:safer_half"),       # -32%: not about the median; 6 <= 6.5
+    (9, 12, 12.0, 8.8, "x:violent_half"),    # +36%; 9 > 6.5
+])
+def test_peru_place_follows_the_distance_from_the_median(rank, n, rate, median, label):
+    near = paradox._near_median(rate, median)
+    assert paradox._rank_place(rank, n, (), "x", near_median=near).branch == label
+
+
+@pytest.mark.parametrize("flips,leader,rank,n,label", [
+    ([2011], "COL", 6, 12, "neither_unqualified"),   # lead hangs on measure; 6th of 12
+    ([2011], "PER", 3, 10, "coca_qualified"),        # the 2013 cut: safest third
+    ([], "PER", 6, 12, "safety_qualified"),
+    ([], "PER", 2, 12, "both_survive"),
+])
+def test_chapter_one_verdict_names_which_half_needs_qualifying(flips, leader, rank, n, label):
+    assert paradox._verdict(flips, leader, rank, n, ()).branch == label

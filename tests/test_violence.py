@@ -215,3 +215,25 @@ def test_police_model_labels_its_observed_rate_as_recomputed(real_tables):
     assert f.police_prediction["observed_rate"].method.startswith("Recomputed")
     assert str(f.police_prediction["observed_rate"]) == "9.7 per 100,000 (2012)"
     assert f.prediction["observed_rate"].method == "Published rate in the model's series."
+
+
+def test_gap_by_period_splits_at_the_break(real_tables):
+    # Peru, GSH police rate / IHME modelled rate: 2000-2004 5.0/4.13, 4.9/3.90, 4.2/3.75,
+    # 4.9/3.67, 5.6/3.61 = 1.2107, 1.2564, 1.1200, 1.3351, 1.5512 -> mean 1.2947;
+    # 2005 11.0/3.55 = 3.0986 is the first year since the break
+    g = v.gap_by_period(real_tables["homicide"], real_tables["countries"], 2005)
+    assert g["before"].point == pytest.approx(1.2947, abs=1e-4)
+    assert (g["before"].low, g["before"].high) == pytest.approx((1.12, 1.5512), abs=1e-4)
+    assert g["since"].low == pytest.approx(2.5762, abs=1e-4)
+    assert g["since"].high == pytest.approx(11.2 / 3.52, abs=1e-4)
+    with pytest.raises(KeyError, match="before 1990"):
+        v.gap_by_period(real_tables["homicide"], real_tables["countries"], 1990)
+
+
+def test_change_range_since_spans_every_end_year():
+    # Peru's WDI rate 2013 6.75 -> 2019 7.35 (+8.89%), 2020 5.80 (-14.07%), 2021 8.60 (+27.41%)
+    hom = homicide_frame([("PER", 2013, "wdi_series", 6.75), ("PER", 2019, "wdi_series", 7.35),
+                          ("PER", 2020, "wdi_series", 5.80), ("PER", 2021, "wdi_series", 8.60)])
+    e = v.change_range_since(hom, "PER", 2013)
+    assert (e.point, e.low, e.high) == pytest.approx((27.407, -14.074, 27.407), abs=1e-3)
+    assert v.change_range_since(hom, "PER", 2021) is None

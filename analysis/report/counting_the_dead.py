@@ -19,7 +19,7 @@ from analysis.estimate import Estimate, choose, year_span
 from analysis.report import theme
 from analysis.report.markdown import Table, cell
 from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, as_count, as_year, branch,
-                                    country_name, country_names, join, or_missing)
+                                    country_name, country_names, join, missing, or_missing)
 
 
 SERIES_LABEL = {
@@ -82,6 +82,43 @@ def _counts_display(homicide, population, countries, claims) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _gap_sentence(homicide, countries, gap: dict, split: int, r: Bundle):
+    """Peru's police-to-model ratio before and since the break in its police count
+    (violence.gap_by_period): a mean over all years straddles the break and describes neither
+    period. Sets r.gap_split_year, r.peru_gap_before and r.peru_gap_since; returns the sentence."""
+    peers = gap["peers_median"]
+    lo, hi = (peers.low or 0), (peers.high or float("inf"))
+    r.gap_split_year = as_year(split, ("unodc_gsh2013",))
+    try:
+        g = violence.gap_by_period(homicide, countries, split)
+    except KeyError:
+        r.peru_gap_before = r.peru_gap_since = missing("a ratio", "gap_period")
+        return branch([(True, "The series do not cover years on both sides of the break in "
+                              "Peru's police count, so the comparison cannot be split at it.",
+                        "no_split")], gap["peru"].sources)
+    r.peru_gap_before, r.peru_gap_since = g["before"], g["since"]
+    b, a = g["before"].point, g["since"].point
+    return branch([
+        (lo <= b <= hi and a > hi,
+         f"Before the break the two series agreed about as well as the neighbours' do; since "
+         f"it the police count has sat further above the model than any neighbour's. Either "
+         f"the police series "
+         f"widened its definition in {split} or the model undercounts Peru's violent deaths "
+         f"from then on; the data cannot say which, and deaths that reach neither source are "
+         f"missing from both.", "agree_before_break_apart_since"),
+        (a < lo, "Since the break Peru's police count sits further below the modelled deaths "
+                 "than any neighbour's, which is what an undercount by the police would look "
+                 "like.", "police_below_peers"),
+        (a > hi, "On both sides of the break Peru's police count sits above the modelled deaths "
+                 "by more than the neighbours' does; either the police count more widely or the "
+                 "model undercounts, and the data cannot say which.", "police_above_peers"),
+        (True, "On both sides of the break Peru's sources disagree about as much as its "
+               "neighbours' do, which says nothing either way about deaths that neither source "
+               "records.", "police_like_peers"),
+    ], gap["peru"].sources, "violence.gap_by_period against the neighbours' range of means "
+                            "(violence.peru_gap_vs_peers)")
+
+
 def bundle() -> Bundle:
     """Chapter 4: the ministry's and the police's counts against every published series."""
     claims, population = load("article_claims"), load("population")
@@ -103,9 +140,12 @@ def bundle() -> Bundle:
     r.sa_count = as_count(n, wdi_src)
     r.ministry_rank_sentence = choose(
         bool(scen.loc["interior", "rank"] > (n + 1) / 2),
-        "On the ministry's figure Peru would be in the more violent half of the continent, and "
-        "the paradox would disappear.",
-        "Even on the ministry's figure Peru would stay in the safer half of the continent.",
+        f"On the ministry's figure, taken as the count for {year} (the article says only "
+        f"\"each year\", so the year is this report's assumption), Peru would be in the more "
+        f"violent half of the continent, and the paradox would largely disappear.",
+        f"Even on the ministry's figure, taken as the count for {year} (the article says only "
+        f"\"each year\", so the year is this report's assumption), Peru would stay in the safer "
+        f"half of the continent.",
         labels=("ministry_violent_half", "ministry_safer_half"), sources=wdi_src)
     r.counts_table = Table(_counts_display(homicide, population, countries, claims))
 
@@ -125,8 +165,8 @@ def bundle() -> Bundle:
     ihme, wdi = r.ihme_rate_count_year, r.wdi_rate_count_year
     r.ihme_sentence = choose(
         isinstance(ihme, Estimate) and isinstance(wdi, Estimate) and bool(ihme.point < wdi.point),
-        "The broader measure gives the lower number, which says more about the model than "
-        "about Peru.",
+        "The broader measure gives the lower number, so at least one of the two is wrong for "
+        "Peru.",
         "The broader measure gives the higher number, as it should.",
         labels=("ihme_below_wdi", "ihme_not_below_wdi"), sources=("ihme_gbd2016", "wdi_homicide"))
 
@@ -136,13 +176,14 @@ def bundle() -> Bundle:
     r.public_health_sentence = branch([
         (PERU in set(ph["iso3"]), "UNODC's public-health series, built from death registrations, "
                                   "does cover Peru, and is shown with the others.", "peru_has_public_health"),
-        (bool(ph_names), f"UNODC's public-health series, built from death registrations, has no "
-                         f"figure for Peru at all (in South America it covers only "
-                         f"{join(ph_names)}), so the most independent check on the police count "
-                         f"is missing.", "peru_no_public_health"),
-        (True, "UNODC's public-health series, built from death registrations, has no figure for "
-               "Peru or its neighbours, so the most independent check on the police count is "
-               "missing.", "no_public_health"),
+        (bool(ph_names), f"The Global Study sheet used here gives one source per country, chosen "
+                         f"by UNODC, and reports Peru only from police sources (in South America "
+                         f"it gives a public-health figure only for {join(ph_names)}); no "
+                         f"public-health figure for Peru is in this report's data.",
+         "peru_no_public_health"),
+        (True, "The Global Study sheet used here reports Peru and its neighbours only from "
+               "police sources; no public-health figure for Peru is in this report's data.",
+         "no_public_health"),
     ], ("unodc_gsh2013",))
 
     gap = violence.peru_gap_vs_peers(homicide, countries)
@@ -151,19 +192,7 @@ def bundle() -> Bundle:
     gap_table = violence.source_gap_table(homicide, countries)
     r.gap_neighbours = as_count(int((gap_table["iso3"] != PERU).sum()), gap["peru"].sources,
                                 "Neighbours (Peru excluded) with police and modelled series.")
-    r.gap_sentence = branch([
-        (gap["peru"].point < (gap["peers_median"].low or 0),
-         "Peru's police count sits further below the modelled deaths than any neighbour's, which "
-         "is what an undercount by the police would look like.", "police_below_peers"),
-        (gap["peru"].point > (gap["peers_median"].high or float("inf")),
-         "Peru's police count sits further above the modelled deaths than any neighbour's: the "
-         "opposite of what an undercount by the police, relative to the model, would produce. "
-         "What this shows is that the modelled series undercounts Peru's violent deaths, not "
-         "that the police count is complete: deaths that reach neither the police nor the "
-         "model's inputs are missing from both.", "police_above_peers"),
-        (True, "Peru's sources disagree about as much as its neighbours' do, which says nothing "
-               "either way about deaths that neither source records.", "police_like_peers"),
-    ], gap["peru"].sources, "violence.peru_gap_vs_peers")
+    r.gap_sentence = _gap_sentence(homicide, countries, gap, jump["year"], r)
 
     published = []
     for s in ("criminal_justice", "wdi_series", "modelled_all_violence"):
@@ -172,11 +201,13 @@ def bundle() -> Bundle:
             published.append(t.loc[PERU, "rank"] <= (t.loc[PERU, "n"] + 1) / 2)
     r.series_rank_sentence = branch([
         (all(published) and scen.loc["interior", "rank"] > (n + 1) / 2,
-         "Every published series puts Peru in the safer half of South America; only the "
-         "ministry's unpublished figure would move it into the more violent half.",
+         "Ranked against its neighbours, the yardstick of this chapter, every published series "
+         "puts Peru in the safer half of South America; only the ministry's unpublished figure "
+         "would move it into the more violent half.",
          "published_safer_ministry_violent"),
-        (all(published), "Every published series, and even the ministry's figure, puts Peru in "
-                         "the safer half of South America.", "all_safer"),
+        (all(published), "Ranked against its neighbours, the yardstick of this chapter, every "
+                         "published series, and even the ministry's figure, puts Peru in the "
+                         "safer half of South America.", "all_safer"),
         (True, "The published series themselves disagree about where Peru stands in South "
                "America.", "published_disagree"),
     ], ("unodc_gsh2013", "wdi_homicide", "ihme_gbd2016", ARTICLE_SOURCE))

@@ -51,31 +51,38 @@ def _economy_display(claims: pd.DataFrame, sim: pd.DataFrame) -> pd.DataFrame:
     } for row in rows.itertuples()])
 
 
-def _fit_conditions(claims: pd.DataFrame) -> Branch:
-    """Under which readings of the hedges the parts fit the top of the stated total."""
+def _fit_conditions(claims: pd.DataFrame, drugs_read: Estimate, total_top: Estimate) -> Branch:
+    """Under which readings of the hedges the parts fit the top of the stated total; the
+    readings that make them overrun are the report's (`drugs_read`, the total's top as a
+    ceiling), and the sentence says so."""
     t = ce.consistency_table(claims)
     at_floor = t.loc[t["scenario"].str.startswith("drugs at stated floor"), "fits_high"].all()
     at_cap = t.loc[t["scenario"].str.startswith("drugs at read cap"), "fits_high"].any()
     return branch([
         (at_floor and at_cap, "The parts fit under every reading of the hedges considered here.",
          "fits_all_readings"),
-        (at_floor, "They fit only if drug earnings are close to the stated floor; if \"well "
-                   "over\" means something near twice the floor, drugs and gold alone exceed "
-                   "even the top of the total.", "fits_near_floor_only"),
+        (at_floor, f"They fit only if drug earnings are close to the stated floor. If drug "
+                   f"earnings are taken as {drugs_read} and {total_top} as an upper end of the "
+                   f"total, the parts can exceed the total; both are this report's readings of "
+                   f"the article's hedges, not the article's own figures.", "fits_near_floor_only"),
         (True, "They do not fit even with drug earnings at the stated floor.", "fits_no_reading"),
     ], ce.article_ranges(claims).sources, "criminal_economy.consistency_table")
 
 
-def _residual_sign(raw: dict, sources: tuple[str, ...]) -> Branch:
-    """Say whether the unfloored residual runs below zero (never clamp it silently)."""
+def _residual_sign(raw: dict, sources: tuple[str, ...], drugs_read: Estimate,
+                   total_top: Estimate) -> Branch:
+    """Say whether the unfloored residual runs below zero (never clamp it silently), and that
+    the readings on which it does are the report's."""
     return branch([
         (raw["negative_high"], "The whole range is below zero: even at their smallest, drugs "
                                "and gold exceed the total, so the article's parts cannot all be "
                                "right together.", "residual_all_negative"),
-        (raw["negative_low"], "The range runs below zero: at its low end drugs and gold alone "
-                              "exceed the total. A negative residual is not a possible "
-                              "earning; it marks the readings on which the article's figures "
-                              "contradict each other.", "residual_partly_negative"),
+        (raw["negative_low"], f"The range runs below zero: if drug earnings are taken as "
+                              f"{drugs_read} and {total_top} as an upper end of the total, the "
+                              f"parts can exceed the total. A negative residual is not a "
+                              f"possible earning; it marks readings, this report's as much as "
+                              f"the article's, on which the parts and the total cannot all "
+                              f"hold.", "residual_partly_negative"),
         (True, "The range stays above zero: on every reading drugs and gold leave something "
                "for the other trades.", "residual_positive"),
     ], sources, "criminal_economy.residual_raw, not floored at zero")
@@ -122,12 +129,23 @@ def bundle() -> Bundle:
     r.gold_interval = rows.loc["gold", "interval"]
     r.drugs_gold_interval = rows.loc["drugs_and_gold", "interval"]
     r.residual_interval = raw["estimate"]
-    r.residual_sign_sentence = _residual_sign(raw, rng.sources)
+    r.total_floor = Estimate(rng.total_low, unit="USD", sources=rng.sources,
+                             method="The article's 'at least'.")
+    r.total_top = Estimate(rng.total_high, unit="USD", sources=rng.sources,
+                           method="The article's 'perhaps closer to', read as an upper end.")
+    readings = ce.Readings()
+    r.almost_factor = Estimate(readings.almost_floor, unit="", digits=2, sources=rng.sources,
+                               method="criminal_economy.Readings.almost_floor: the report's reading "
+                                      "of 'almost'.")
+    r.gold_multiple_read = Estimate(None, readings.almost_floor * rng.ratio_high, rng.ratio_high,
+                                    unit="times", digits=2, sources=rng.sources,
+                                    method="'almost three times', read as almost_floor x 3 to 3.")
+    r.residual_sign_sentence = _residual_sign(raw, rng.sources, r.drugs_read, r.total_top)
     r.residual_simulated_all = rows.loc["residual", "simulated_all"]
     r.residual_simulated = rows.loc["residual", "simulated_fit"]
     r.fit_sentence = ce.consistency_verdict(claims)
     r.share_consistent = ce.share_consistent(sim, claims)
-    r.assumption_sentence = _fit_conditions(claims)
+    r.assumption_sentence = _fit_conditions(claims, r.drugs_read, r.total_top)
     _sensitivity(claims, r)
     r.economy_table = Table(_economy_display(claims, sim))
     r.mc_draws = as_count(len(sim), rng.sources)

@@ -25,12 +25,29 @@ from analysis.report.values import (PERU, Bundle, article_year, as_count, as_yea
 
 SAME_ORDER = 0.5  # a prevalence at least half another's is "of the same order"
 SEIZURE_FALL_PCT = 10  # seizures down a tenth or more from their peak: "fallen"
+JUMP_RATIO = 1.5  # seizures up by half or more in one year: more likely reporting than trade
 
 
 def _prevalence(use: pd.DataFrame, iso3: str) -> Estimate | Branch:
     """A country's latest annual prevalence of cocaine use, with UNODC's range where given."""
     return or_missing(lambda: mk.survey(mk.use_prevalence(use, [iso3]).iloc[0]), "a survey",
                       f"prevalence_{iso3.lower()}")
+
+
+def _survey_note(use: pd.DataFrame, iso3: str) -> Branch:
+    """Name the kind of survey behind a country's latest figure when it is not a household
+    survey (Peru's 2017 figure is from a school survey, method code SS)."""
+    try:
+        method = mk.use_prevalence(use, [iso3]).iloc[0]["method"]
+    except (IndexError, KeyError):
+        return Branch("", "no_survey")
+    words = _survey_method(method)
+    household = words is not None and "household" in words
+    return choose(household, "",
+                  f", a figure UNODC takes from a {words or 'survey of unstated method'}, not a "
+                  f"household survey of adults",
+                  labels=("household_survey", "other_survey"), sources=("unodc_wdr2025_prevalence",),
+                  method="UNODC method code (data/cocaine_use.csv)")
 
 
 def _value_chain_display(claims: pd.DataFrame) -> pd.DataFrame:
@@ -121,19 +138,44 @@ def bundle() -> Bundle:
         labels=("brazil_faster", "brazil_not_faster"), sources=seizure_sources)
     separated = have and r.brazil_growth.low is not None and r.usa_growth.high is not None \
         and r.brazil_growth.low > r.usa_growth.high
+    splices = mk.splice_years(series)
+    limits = ("They come from a straight-line trend fitted to the logarithm of each series, with "
+              "Newey-West errors that allow for correlation between neighbouring years but not "
+              "for a bent trend, a change of source" +
+              (f" (the series is spliced in {', '.join(str(y) for y in splices)})" if splices else "") +
+              " or a break in reporting, so they understate the uncertainty.")
     r.growth_comparison_sentence = choose(
         bool(separated),
-        "The two confidence intervals do not overlap, so the difference is larger than the "
-        "year-to-year noise in the series.",
-        "The two confidence intervals overlap, so the series alone cannot rule out that the "
-        "difference is noise.",
-        labels=("growth_separated", "growth_overlaps"), sources=seizure_sources)
+        f"The two confidence intervals do not overlap. {limits}",
+        f"The two confidence intervals overlap, so the series alone cannot rule out that the "
+        f"difference is noise. {limits}",
+        labels=("growth_separated", "growth_overlaps"), sources=seizure_sources,
+        method="markets.seizure_growth (OLS, HAC lag 2); markets.splice_years")
+    r.splice_sentence = choose(
+        bool(splices),
+        f"The series is also spliced: up to {splices[0] - 1 if splices else ''} it is UNODC's "
+        f"long-run table of seizures, from {splices[0] if splices else ''} the World Drug "
+        f"Report's annex, and the two need not count alike.",
+        "The series comes from a single UNODC table throughout.",
+        labels=("spliced", "one_source"), sources=seizure_sources, method="markets.splice_years")
+    jump = mk.largest_jump(series, "United States")
+    r.usa_jump_sentence = choose(
+        jump["ratio"].point >= JUMP_RATIO,
+        f"And some changes look too sudden to be the trade alone: United States seizures went from "
+        f"{jump['before']} in {jump['year'] - 1} to {jump['after']} in {jump['year']}, "
+        f"{jump['ratio']} as many in one year, which may reflect a change in enforcement or "
+        f"reporting rather than in what crossed the border.",
+        "The United States' seizures show no jump from one year to the next large enough to "
+        "suggest a break in reporting.",
+        labels=("usa_jump", "no_usa_jump"), sources=jump["ratio"].sources,
+        method=f"markets.largest_jump; {JUMP_RATIO:g} times or more in one year = a possible break")
 
     _seizure_timing(series, load("sources"), seizure_sources, r)
 
     r.brazil_prevalence = _prevalence(use, "BRA")
     r.usa_prevalence = _prevalence(use, "USA")
     r.peru_prevalence = _prevalence(use, PERU)
+    r.peru_survey_note = _survey_note(use, PERU)
     users = mk.users_table(use, population)
     bra = users.loc[users["iso3"] == "BRA"]
     r.users_countries = as_count(len(users), ("unodc_wdr2025_prevalence", "wdi_population"))
@@ -155,16 +197,31 @@ def bundle() -> Bundle:
         (True, "Without a Brazilian survey the article's ranking cannot be checked.", "no_brazil_survey"),
     ], ("unodc_wdr2025_prevalence", "wdi_population"))
     bra_p, usa_p = r.brazil_prevalence, r.usa_prevalence
-    r.direction_sentence = branch([
-        (faster and isinstance(bra_p, Estimate) and isinstance(usa_p, Estimate)
-         and bra_p.point >= SAME_ORDER * usa_p.point,
-         "Brazil's seizures have grown faster than those of the United States, and past-year "
-         "use in Brazil is of the same order as in the United States.", "direction_supported"),
-        (faster, "Brazil's seizures have grown faster than those of the United States, though "
-                 "the surveys do not show a market of the same order.", "direction_partly"),
-        (True, "the seizure record does not show Brazil rising against the United States.",
-         "direction_not_supported"),
-    ], seizure_sources + ("unodc_wdr2025_prevalence",))
+    split = int(r.catchup_split_year.point)
+    before = r.catchup_timing_sentence.branch == "catchup_mostly_before"
+    when = f", mostly before {split}," if before else (
+        f", mostly after {split}," if r.catchup_timing_sentence.branch == "catchup_mostly_after" else "")
+    r.direction_sentence = choose(
+        bool(faster),
+        f"The seizure record is consistent with Brazil's growing weight{when or ','} but no public "
+        f"series traces Peruvian cocaine to either market.",
+        "The seizure record does not show Brazil rising against the United States, and no "
+        "public series traces Peruvian cocaine to either market.",
+        labels=("direction_consistent", "direction_not_supported"), sources=seizure_sources,
+        method="brazil_seizure_sentence and catchup_timing_sentence combined")
+    both = isinstance(bra_p, Estimate) and isinstance(usa_p, Estimate)
+    same = both and bra_p.point >= SAME_ORDER * usa_p.point
+    apart = both and bra_p.year != usa_p.year
+    r.use_levels_sentence = branch([
+        (same and apart, f"Past-year use in Brazil ({bra_p.year}) is of the same order as in "
+                         f"the United States ({usa_p.year}), but the surveys were taken in "
+                         f"different years, so the two levels are not of the same time.", "use_same_order_apart"),
+        (same, "Past-year use in Brazil is of the same order as in the United States.",
+         "use_same_order"),
+        (both, "The surveys do not show a Brazilian market of the same order as the United "
+               "States'.", "use_smaller"),
+        (True, "Without both surveys the two markets' use cannot be compared.", "use_missing"),
+    ], ("unodc_wdr2025_prevalence",), f"Brazil at least {SAME_ORDER:g} x the US rate = same order")
 
     r.source_value = claim_estimate(claims, "drug_earnings_usd")
     rio = claim(claims, "rio_street_multiple")

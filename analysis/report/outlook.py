@@ -17,8 +17,9 @@ from analysis.claims import claim
 from analysis.data import load
 from analysis.estimate import Branch, Estimate
 from analysis.report import theme
+from analysis.report.markets import _survey_method
 from analysis.report.values import (PERU, Bundle, article_year, as_year, branch, country_name,
-                                    missing, or_missing)
+                                    missing, or_missing, year_ranges)
 
 # Thresholds that turn a change into words: this report's reading, declared so that a reader
 # (and a test) can see them; none changes a number, only which sentence is shown.
@@ -27,15 +28,21 @@ RISE_PCT = 10         # up by a tenth or more: "rose"; within +-10%: "barely mov
 COCA_CHANGE_PCT = 25  # coca area up or down by a quarter or more: "grew" / "fell"
 
 
-def escalation_sentence(change_pct: float, later_data: bool = True) -> Branch:
-    """Did Peru's homicide rate escalate since the article? (% change of the World Bank rate)."""
+def escalation_sentence(change_pct: float, later_data: bool = True,
+                        span: Estimate | None = None) -> Branch:
+    """Did Peru's homicide rate escalate since the article? (% change of the World Bank rate
+    to the latest year; `span`, the change to every later year, says how much the answer
+    turns on the end year)."""
+    turns = (f" Whether and how much it rose depends on the end year: measured to each year since, the "
+             f"change runs from {span.with_(point=None)}." if span is not None
+             and span.low is not None and span.low < RISE_PCT else "")
     return branch([
         (not later_data, "The data end in the article's year, so its forecast cannot be checked "
                          "yet.", "no_later_data"),
         (change_pct >= ESCALATION_PCT, "That is an escalation, though not on the scale of "
                                        "Colombia or Mexico.", "escalated"),
-        (change_pct >= RISE_PCT, "Violence rose, but more slowly than 'dangerous escalation' "
-                                 "suggests.", "rose_modestly"),
+        (change_pct >= RISE_PCT, f"By the latest year the rate had risen, though by less than "
+                                 f"'dangerous escalation' suggests.{turns}", "rose_modestly"),
         (change_pct > -RISE_PCT, "That is no escalation: the rate has barely moved.", "flat"),
         (True, "Violence fell: the forecast escalation has not happened.", "fell"),
     ], ("wdi_homicide",), f"Change in Peru's World Bank rate since the article's year: "
@@ -49,21 +56,36 @@ def escalation_sentence(change_pct: float, later_data: bool = True) -> Branch:
 COVERAGE_BREAKS = {PERU: 2021}
 
 
-def coca_growth_sentence(coca_pct: float, violence_pct: float, later_data: bool = True,
+def coca_growth_sentence(matched: pd.DataFrame, start: int, later_data: bool = True,
                          sources: tuple[str, ...] = ()) -> Branch:
-    """How Peru's coca area moved since the article, against its homicide rate (% changes;
-    the coca change on the ground surveyed throughout, see `like_for_like`)."""
+    """How Peru's coca area moved since the article against its homicide rate, over matching
+    years (producers.matched_changes: the same start and end year for both, on the ground the
+    coca survey covered throughout). The last two matching end years are quoted; if the
+    comparison turns on which is read, the sentence says so."""
+    pct = lambda v: Estimate(v, unit="percent", digits=0, sources=sources)  # noqa: E731
+    last = matched.tail(2)
+    gaps = (matched["coca_pct"] - matched["other_pct"]).tail(2)
+    quoted = "; ".join(
+        f"{'from ' + str(start) + ' ' if i == 0 else ''}to {int(row.end_year)} coca area changed "
+        f"by {pct(row.coca_pct)} and the homicide rate by {pct(row.other_pct)}"
+        for i, row in enumerate(last.itertuples()))
     return branch([
         (not later_data, "There are no later coca surveys in this data vintage either.", "no_later_coca"),
-        (coca_pct > violence_pct + COCA_CHANGE_PCT,
-         "The trade, as far as coca area measures it, grew much faster than the violence.",
+        (matched.empty, "No later year has both a coca survey on the same ground and a homicide "
+                        "rate, so the two cannot be compared over the same years.", "no_matched_years"),
+        ((gaps > COCA_CHANGE_PCT).all(),
+         f"Compared over the same years, {quoted}: at each end year the coca area grew more "
+         f"than {COCA_CHANGE_PCT} percentage points faster than the homicide rate.",
          "coca_grew_faster_than_violence"),
-        (coca_pct < violence_pct - COCA_CHANGE_PCT,
-         "The homicide rate rose faster than the coca area.", "violence_outpaced_coca"),
-        (True, f"Measured on the same ground, coca area and the homicide rate moved at a "
-               f"similar pace (within {COCA_CHANGE_PCT} percentage points of each other): the "
-               f"data do not show the trade outgrowing the violence.", "coca_pace_of_violence"),
-    ], sources, f"Percent changes compared; more than {COCA_CHANGE_PCT} points apart = faster.")
+        ((gaps < -COCA_CHANGE_PCT).all(),
+         f"Compared over the same years, {quoted}: at each end year the homicide rate rose more "
+         f"than {COCA_CHANGE_PCT} percentage points faster than the coca area.",
+         "violence_outpaced_coca"),
+        (True, f"Compared over the same years, {quoted}. The comparison depends on the end year "
+               f"chosen, so the data cannot say whether the trade, as far as coca area measures "
+               f"it, outgrew the violence.", "depends_on_end_year"),
+    ], sources, f"producers.matched_changes, last two end years before the coverage break; "
+                f"more than {COCA_CHANGE_PCT} points apart at both = faster.")
 
 
 def like_for_like(coca: pd.DataFrame, iso3: str, start_year: int,
@@ -85,8 +107,7 @@ def like_for_like(coca: pd.DataFrame, iso3: str, start_year: int,
             "break_year": brk, "full_change_pct": full["change_pct"]}
 
 
-def coverage_sentence(like: dict, start: Estimate, rate_change: float,
-                      rate_years: tuple[int, int], sources: tuple[str, ...]) -> Branch:
+def coverage_sentence(like: dict, start: Estimate, sources: tuple[str, ...]) -> Branch:
     """Say where the coca series changes coverage and give the change on the ground surveyed
     throughout (so the comparison with violence is like for like)."""
     pct = lambda v: Estimate(v, unit="percent", digits=0, sources=sources)  # noqa: E731
@@ -98,10 +119,54 @@ def coverage_sentence(like: dict, start: Estimate, rate_change: float,
         f"of Peru includes newly monitored areas, so the later figures measure more ground. On "
         f"the ground surveyed throughout, the area went from {start} to {like['area']} in "
         f"{like['area'].year}, a change of {pct(like['change_pct'])}, against "
-        f"{pct(like['full_change_pct'])} to the latest survey; the homicide rate changed by "
-        f"{pct(rate_change)} from {rate_years[0]} to {rate_years[1]}. How much of the later "
-        f"rise in coca is new planting rather than new coverage the national totals cannot tell.",
+        f"{pct(like['full_change_pct'])} to the latest survey. How much of the later rise in "
+        f"coca is new planting rather than new coverage the national totals cannot tell.",
         "coverage_break", sources, method="outlook.like_for_like; COVERAGE_BREAKS")
+
+
+def _survey_difference(first: pd.Series, last: pd.Series) -> str:
+    """How two surveys differ, in words: method (household, school ...) and age range."""
+    parts = []
+    if first["method"] != last["method"]:
+        parts.append(f"a {_survey_method(first['method'])} in {int(first['year'])}, a "
+                     f"{_survey_method(last['method'])} in {int(last['year'])}")
+    if first["age_group"] != last["age_group"]:
+        parts.append(f"ages {first['age_group']} against {last['age_group']}".replace("-", "–"))
+    elif parts:
+        parts.append(f"both of ages {first['age_group']}".replace("-", "–"))
+    return "; ".join(parts)
+
+
+def _paradox_status(coca: pd.DataFrame, homicide: pd.DataFrame, countries: pd.DataFrame,
+                    latest_leader: str) -> Branch:
+    """What the data say of the paradox: the years Peru grew the most coca, its published
+    (World Bank) rate against the South American median in those years, and whether Peru
+    still leads. Whether that is a paradox still hangs on the homicide count (chapter 4)."""
+    years = producers.years_peru_largest(coca)
+    below = []
+    for y in years:
+        try:
+            below.append(violence.rate(homicide, PERU, y, "wdi_series").point
+                         < violence.south_america_median(homicide, countries, y).point)
+        except (KeyError, IndexError, ValueError):
+            continue
+    span = year_ranges(years)
+    now = ("" if latest_leader == PERU else
+           f" {country_name(countries, latest_leader)} has since overtaken Peru as the largest grower.")
+    tail = " Whether that is a paradox still depends on the homicide count."
+    return branch([
+        (not years, "The data do not show Peru as the largest coca grower in any year.",
+         "never_largest"),
+        (bool(below) and all(below),
+         f"The data say Peru grew more coca than any other country in {span}, with a published "
+         f"homicide rate below the South American median.{now}{tail}", "largest_and_below_median"),
+        (bool(below), f"The data say Peru grew more coca than any other country in {span}; its "
+                      f"published homicide rate was not below the South American median in "
+                      f"every one of those years.{now}{tail}", "largest_median_mixed"),
+        (True, f"The data say Peru grew more coca than any other country in {span}; no published "
+               f"homicide rate for Peru covers those years.{now}{tail}", "largest_no_rate"),
+    ], ("wdi_homicide", "unodc_wdr2025_coca"), "producers.years_peru_largest; violence.rate "
+                                              "against violence.south_america_median (World Bank)")
 
 
 def bundle() -> Bundle:
@@ -117,16 +182,22 @@ def bundle() -> Bundle:
     rates = violence.change_since(homicide, PERU, a_year.point)
     r.rate_start, r.rate_end = rates["start"], rates["end"]
     change = rates["change_pct"]
-    r.escalation_sentence = escalation_sentence(change, later_data=rates["later_data"])
+    r.escalation_sentence = escalation_sentence(
+        change, later_data=rates["later_data"],
+        span=violence.change_range_since(homicide, PERU, a_year.point))
 
     area = producers.change_since(coca, PERU, a_year.point)
     r.coca_start, r.coca_end = area["start"], area["end"]
     like = like_for_like(coca, PERU, a_year.point)
-    r.coverage_sentence = coverage_sentence(like, area["start"], change,
-                                            (r.rate_start.year, r.rate_end.year), area["sources"])
-    r.coca_growth_sentence = coca_growth_sentence(like["change_pct"], change,
+    r.coca_start_year = as_year(area["start"].year, area["sources"])
+    r.coca_end_year = as_year(area["end"].year, area["sources"])
+    r.coverage_sentence = coverage_sentence(like, area["start"], area["sources"])
+    wdi = violence.rates(homicide, [PERU], "wdi_series").set_index("year")["rate_per_100k"]
+    matched = producers.matched_changes(coca, wdi, PERU, area["start"].year,
+                                        COVERAGE_BREAKS.get(PERU))
+    r.coca_growth_sentence = coca_growth_sentence(matched, area["start"].year,
                                                   later_data=area["later_data"],
-                                                  sources=area["sources"])
+                                                  sources=area["sources"] + ("wdi_homicide",))
     h = producers.headline(coca)
 
     peru_use = use.loc[use["iso3"] == PERU].sort_values("year")
@@ -135,8 +206,9 @@ def bundle() -> Bundle:
         r.peru_prevalence_first, r.peru_prevalence_latest = mk.survey(first), mk.survey(last)
         same_method = first["method"] == last["method"] and first["age_group"] == last["age_group"]
         r.domestic_market_sentence = branch([
-            (not same_method, "The two surveys differ in method or age range, so the change "
-                              "cannot be read as growth of the market.", "surveys_not_comparable"),
+            (not same_method, f"The two surveys are not alike ({_survey_difference(first, last)}), "
+                              f"so the change cannot be read as growth of the market.",
+             "surveys_not_comparable"),
             (last["prevalence_pct"] > first["prevalence_pct"], "Use rose between the two "
              "surveys, as the article expected.", "use_rose"),
             (True, "Use did not rise between the two surveys.", "use_not_rose"),
@@ -148,6 +220,9 @@ def bundle() -> Bundle:
         r.domestic_market_sentence = Branch("One survey cannot show a trend.", "single_survey")
 
     peak = producers.eradication_peak(eradication, PERU)
+    er_years = eradication.loc[eradication["iso3"] == PERU, "year"]
+    r.eradication_first_year = as_year(int(er_years.min()), (peak["source_id"],))
+    r.eradication_last_year = as_year(int(er_years.max()), (peak["source_id"],))
     r.eradication_peak_year = as_year(int(peak["year"]), (peak["source_id"],))
     r.eradication_peak = Estimate(peak["hectares"], unit="hectares", sources=(peak["source_id"],))
     later = h.loc[(h["iso3"] == PERU) & (h["year"] > peak["year"])]
@@ -169,15 +244,7 @@ def bundle() -> Bundle:
 
     countries = load("countries")
     latest_leader = producers.leader(coca, producers.latest_year(coca))
-    r.paradox_status_sentence = branch([
-        (latest_leader == PERU and change < ESCALATION_PCT,
-         "and that it still holds: Peru still grows the most coca and is still comparatively "
-         "peaceful,", "paradox_holds"),
-        (latest_leader != PERU and change < ESCALATION_PCT,
-         f"though it has since changed shape: {country_name(countries, latest_leader)} now grows "
-         f"the most coca, while Peru's homicide rate has stayed moderate,", "paradox_changed"),
-        (True, "though Peru's violence has since risen enough to weaken it,", "paradox_weakened"),
-    ], ("wdi_homicide", "unodc_wdr2025_coca"))
+    r.paradox_status_sentence = _paradox_status(coca, homicide, countries, latest_leader)
     return r
 
 

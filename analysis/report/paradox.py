@@ -18,9 +18,11 @@ from analysis.data import load
 from analysis.estimate import Branch, Estimate, choose
 from analysis.report import theme
 from analysis.report.markdown import Table, cell
+from analysis.claims import claim_estimate
 from analysis.report.values import (BOLIVIA, COLOMBIA, FOCUS, PERU, Bundle, article_year, as_count,
                                     as_year, branch, country_name, country_names, join,
-                                    latest_at_or_before, missing, or_missing, year_list, year_named)
+                                    latest_at_or_before, missing, or_missing, year_list, year_named,
+                                    year_ranges)
 
 
 def _wdi_latest_peru_year(homicide: pd.DataFrame) -> int:
@@ -29,15 +31,35 @@ def _wdi_latest_peru_year(homicide: pd.DataFrame) -> int:
     return int(peru["year"].max())
 
 
+# Within this share of the South American median, a rate is "about the median" (8.6 against
+# 8.8 in 2021 is 2% below it): ranks near the middle of twelve say little, so the words follow
+# the rate's distance from the median, not which half the rank falls in.
+ABOUT_MEDIAN = 0.10
+
+
+def _near_median(rate: float, median: float) -> bool:
+    """Is a rate within ABOUT_MEDIAN of the median (the middle of the continent)?"""
+    return abs(rate / median - 1) <= ABOUT_MEDIAN
+
+
 def _rank_place(rank: int, n: int, sources: Iterable[str], label: str,
-                subject: str = "Peru") -> Branch:
-    """Where a rank (1 = safest) puts Peru: safest third, safer half, or more violent half."""
+                subject: str = "Peru", near_median: bool = False) -> Branch:
+    """Where a rank (1 = safest) puts Peru: safest third, about the median, safer half, or
+    more violent half."""
     return branch([
         (rank <= n / 3, f"{subject} among the safest third of the continent.", f"{label}:safest_third"),
+        (near_median, f"{subject} about at the South American median: neither among the safest "
+                      f"countries of the continent nor among its most violent.",
+         f"{label}:about_median"),
         (rank <= (n + 1) / 2, f"{subject} in the safer half of the continent, though not among "
                               f"the very safest.", f"{label}:safer_half"),
         (True, f"{subject} in the more violent half of the continent.", f"{label}:violent_half"),
-    ], sources, "Rank 1 = lowest homicide rate; thirds and halves of the countries with data.")
+    ], sources, f"Rank 1 = lowest homicide rate; thirds and halves of the countries with data; "
+                f"within {ABOUT_MEDIAN:.0%} of the median = about the median.")
+
+
+# How Table 1.1 names the measure behind Peru's area in each year (Colombia's is always net).
+PERU_MEASURE = {"net_area_dec31": "net area", "satellite_interpreted": "satellite-interpreted"}
 
 
 def _rank_table_display(coca: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
@@ -52,6 +74,7 @@ def _rank_table_display(coca: pd.DataFrame, countries: pd.DataFrame) -> pd.DataF
             if iso3 in wide.columns:
                 row[f"{country_name(countries, iso3)} (ha)"] = cell(wide.loc[year, iso3], "count")
         if year in peru.index:
+            row["Peru's measure"] = PERU_MEASURE[peru.loc[year, "measure"]]
             row["Peru's rank"] = cell(peru.loc[year, "rank"], "rank")
             row["Peru's share of the Andean total"] = cell(peru.loc[year, "share_pct"], "percent", 0)
         rows.append(row)
@@ -75,6 +98,15 @@ def _margin_at(coca: pd.DataFrame, countries: pd.DataFrame, year: int, r: Bundle
     ha = lambda v, src: Estimate(abs(float(v)), unit="hectares", sources=src)  # noqa: E731
     r.peru_net_seen = Estimate(net["peru_ha"], unit="hectares", year=year, sources=net_sources,
                                method="UNODC net area on 31 December (the headline measure).")
+    relabelled = m.loc[(m["peru_ha"] == net["peru_ha"]) & (m["measure"] != net["measure"])]
+    r.seen_labels_sentence = choose(
+        not relabelled.empty,
+        "The earlier edition prints that same figure but labels it as interpreted on satellite "
+        "imagery, not as net area, and UNODC's own global total for that year used the "
+        "satellite figure.",
+        "Every edition that gives the net figure labels it the same way.",
+        labels=("editions_label_differently", "editions_agree"),
+        sources=tuple(dict.fromkeys(m["source_id"])), method="producers.peru_margins")
     r.other_seen = producers.area(coca, str(net["other"]), year)
     r.other_seen_name = Branch(other, f"other:{net['other']}", sources=r.other_seen.sources)
     net_lead = ha(net["margin_ha"], net_sources)
@@ -92,16 +124,66 @@ def _margin_at(coca: pd.DataFrame, countries: pd.DataFrame, year: int, r: Bundle
                                method="UNODC area as interpreted on satellite imagery.")
     r.seen_margin_sentence = branch([
         (s["margin_ha"] > 0 and net["margin_ha"] <= 0,
-         f"On the satellite figure Peru led by {sat_lead}; on the net area, the measure both "
-         f"countries share, {other} led by {net_lead}. The latest survey the authors could "
-         f"have seen put {other} ahead on the comparable measure.", "seen_lead_hangs_on_measure"),
+         f"On the satellite figure Peru led by {sat_lead}; on the net area {other} led by "
+         f"{net_lead}. Whether Peru or {other} led in the latest survey the authors could "
+         f"have seen depends on which measure is read.", "seen_lead_hangs_on_measure"),
         (s["margin_ha"] > 0, f"On either measure Peru led, by {net_lead} on the net area.",
          "seen_peru_either"),
         (net["margin_ha"] <= 0, f"On either measure {other} led, by {net_lead} on the net area.",
          "seen_other_either"),
-        (True, f"On the net area Peru led by {net_lead}; on the satellite figure {other} did.",
-         "seen_net_peru_only"),
+        (True, f"On the net area Peru led by {net_lead}; on the satellite figure {other} did. "
+               f"Whether Peru or {other} led in the latest survey the authors could have seen "
+               f"depends on which measure is read.", "seen_net_peru_only"),
     ], (*net_sources, s["source_id"]), "producers.peru_margins")
+
+
+def _lead_sentence(coca: pd.DataFrame, countries: pd.DataFrame, year: int) -> Branch:
+    """The size of the largest grower's lead in `year` (producers.lead_margin): a lead of a
+    few percent is a different claim from "largest" said without qualification."""
+    m = producers.lead_margin(coca, year)
+    lead, runner = country_name(countries, m["leader"]), country_name(countries, m["runner_up"])
+    return Branch(f"{lead}'s lead over {runner} was {m['margin_ha']}, {m['margin_pct']} of "
+                  f"{runner}'s area.", f"lead:{m['leader']}", sources=m["margin_ha"].sources,
+                  method="producers.lead_margin")
+
+
+def _measure_note(coca: pd.DataFrame) -> Branch:
+    """Which years Table 1.1 ranks Peru on its satellite-interpreted area against Colombia's
+    net area: where no edition gives Peru's net area, the measures are not alike."""
+    h = producers.headline(coca)
+    sat = sorted(int(y) for y in h.loc[(h["iso3"] == PERU) &
+                                       (h["measure"] == "satellite_interpreted"), "year"])
+    both = producers.years_with_both_measures(coca)
+    both = year_ranges(both) or "no year"
+    return choose(
+        bool(sat),
+        f"For {both}, where an edition's label or a second measure differs, the report uses the "
+        f"net area. For {year_ranges(sat)} only the "
+        f"satellite-interpreted area is published for Peru, so in those years the ranking sets "
+        f"Peru's satellite figure against Colombia's net area, and the table's column of Peru's "
+        f"measure marks them.",
+        f"For {both}, where an edition's label or a second measure differs, the report uses the "
+        f"net area, so that in every year both countries are measured alike.",
+        labels=("satellite_years_ranked", "net_throughout"), sources=tuple(sorted(set(h["source_id"]))),
+        method="Years whose headline Peru row is satellite-interpreted.")
+
+
+def _verdict(flip_years: list[int], latest_leader: str, rank: int, n: int,
+             sources: tuple[str, ...]) -> Branch:
+    """Does either half of the paradox survive unqualified? The coca half is qualified when
+    the lead hangs on the measure in some year or has lapsed; the safety half when Peru is not
+    among the safest third of the continent."""
+    coca_q = bool(flip_years) or latest_leader != PERU
+    safety_q = not rank <= n / 3
+    return branch([
+        (coca_q and safety_q, "Neither half of the paradox survives unqualified.", "neither_unqualified"),
+        (coca_q, "The safety half of the paradox survives; the coca half needs qualifying.",
+         "coca_qualified"),
+        (safety_q, "The coca half of the paradox survives; the safety half needs qualifying.",
+         "safety_qualified"),
+        (True, "Both halves of the paradox survive a first check.", "both_survive"),
+    ], sources, "Coca qualified: the leader depends on the measure in some year, or Peru no "
+                "longer leads; safety qualified: Peru not in the safest third.")
 
 
 def bundle() -> Bundle:
@@ -123,6 +205,8 @@ def bundle() -> Bundle:
     r.article_year = a_year
     r.coca_article_year = as_year(coca_article, coca_sources)
     r.leader_article_year_sentence = producers.leader_sentence(coca, countries, coca_article)
+    r.lead_article_year_sentence = _lead_sentence(coca, countries, coca_article)
+    r.article_output = claim_estimate(load("article_claims"), "cocaine_production_tons").with_(hedge=None)
     r.peru_area_article_year = producers.area(coca, PERU, coca_article)
     r.colombia_area_article_year = or_missing(lambda: producers.area(coca, COLOMBIA, coca_article),
                                         "Colombia's area", "colombia_area")
@@ -143,6 +227,11 @@ def bundle() -> Bundle:
     r.seen_year = as_year(seen, coca_sources, f"Article year minus {SURVEY_LAG}: UNODC publishes a "
                                               f"year's survey in the middle of the next.")
     _margin_at(coca, countries, seen, r)
+    hangs = r.seen_margin_sentence.branch in ("seen_lead_hangs_on_measure", "seen_net_peru_only")
+    r.seen_verdict_clause = Branch(
+        ", and in the latest survey its authors could have seen the leader depends on the "
+        "measure" if hangs else "", "seen_hangs" if hangs else "seen_clear",
+        sources=r.seen_margin_sentence.sources)
     r.latest_year = as_year(latest, coca_sources)
     r.leader_latest_sentence = producers.leader_sentence(coca, countries, latest)
     r.peru_area_latest = producers.area(coca, PERU, latest)
@@ -158,6 +247,7 @@ def bundle() -> Bundle:
         labels=("claim_holds", "claim_lapsed"), sources=coca_sources,
         method="Leader of the latest year's headline areas (producers.leader).")
     r.rank_table = Table(_rank_table_display(coca, countries))
+    r.measure_note_sentence = _measure_note(coca)
 
     # Homicide: the World Bank series, Peru's latest year.
     h_year = _wdi_latest_peru_year(homicide)
@@ -170,10 +260,11 @@ def bundle() -> Bundle:
     r.peru_rank_latest = Estimate(int(peru_row["rank"]), unit="rank", year=h_year, sources=h_sources,
                                   method="violence.south_america_ranks, 1 = lowest rate")
     r.sa_count_latest = as_count(int(peru_row["n"]), h_sources)
+    near = _near_median(r.peru_rate_latest.point, r.sa_median_latest.point)
     r.safest_sentence = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
-                                    "wdi_latest", "Peru is")
+                                    "wdi_latest", "Peru is", near)
     r.safety_summary = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
-                                   "wdi_latest", "Its homicide rate puts it")
+                                   "wdi_latest", "Its homicide rate puts it", near)
     r.colombia_rate_latest = or_missing(lambda: violence.rate(homicide, COLOMBIA, h_year, "wdi_series"),
                                   "Colombia's rate", "colombia_rate_latest")
     r.mexico_rate_latest = or_missing(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
@@ -219,12 +310,25 @@ def bundle() -> Bundle:
         r.peru_vs_world_sentence = missing("the world rate", "peru_vs_world")
     else:
         r.world_rate_latest = violence.rate(homicide, "WLD", h_year, "wdi_series")
-        r.peru_vs_world_sentence = choose(
-            bool(r.peru_rate_latest.point > r.world_rate_latest.point),
-            "by world standards Peru is not a safe country, only a safer one than most of its "
-            "neighbours.",
-            "Peru is safer than the world as a whole, not only than its neighbours.",
-            labels=("above_world", "below_world"), sources=("wdi_homicide",))
+        above = r.peru_rate_latest.point > r.world_rate_latest.point
+        median = r.sa_median_latest.point
+        r.peru_vs_world_sentence = branch([
+            (above and near, "its rate is above the world average and about the South American "
+                             "median.", "above_world:about_median"),
+            (above and r.peru_rate_latest.point < median,
+             "its rate is above the world average, though below the South American median.",
+             "above_world:below_median"),
+            (above, "its rate is above both the world average and the South American median.",
+             "above_world:above_median"),
+            (r.peru_rate_latest.point < median, "its rate is below the world average as well "
+                                                "as the South American median.",
+             "below_world:below_median"),
+            (True, "its rate is below the world average, though not below the South American "
+                   "median.", "below_world:not_below_median"),
+        ], ("wdi_homicide",), f"Peru against the world rate and the South American median "
+                              f"(within {ABOUT_MEDIAN:.0%} = about).")
+    r.verdict_sentence = _verdict(flip_years, latest_leader, int(peru_row["rank"]),
+                                  int(peru_row["n"]), coca_sources + h_sources)
     return r
 
 
