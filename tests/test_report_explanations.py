@@ -234,8 +234,16 @@ def near_duplicates(entries, tolerance: float = 0.02) -> list[tuple[str, str]]:
     return bad
 
 
+# Pairs the detector cannot tell apart by unit, year and value alone, checked by hand to be
+# two different quantities: (first, second): why.
+DISTINCT = {
+    ("01-paradox.other_seen", "01-paradox.peru_sat_seen"):
+        "Colombia's 64,000 ha and Peru's satellite-interpreted 64,400 ha in 2011: two countries",
+}
+
+
 def test_the_ledger_never_holds_two_values_for_one_quantity(book_bundles):
-    assert near_duplicates(number_entries(book_bundles)) == []
+    assert [p for p in near_duplicates(number_entries(book_bundles)) if p not in DISTINCT] == []
 
 
 def test_the_duplicate_detector_fires_on_the_police_rate_two_ways():
