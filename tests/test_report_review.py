@@ -127,3 +127,24 @@ def test_the_heavy_fist_is_law_and_order_not_eradication():
     article = (ROOT / "../shared/article.txt").read_text(encoding="utf-8")
     for quote in ("muscular law and order", "not working out as planned", "heavy fist"):
         assert quote in article
+
+
+def test_every_peruvian_survey_is_listed_and_a_middle_one_can_break_comparability():
+    """Review 2, item 26: data/cocaine_use.csv has three Peruvian surveys (2006 household
+    15-64, 2010 household 12-65, 2017 school 15-64); all three are named, and two alike
+    surveys at the ends do not make the set comparable when the middle one differs."""
+    use = load("cocaine_use")
+    listed, verdict = outlook.surveys_sentences(use.loc[use["iso3"] == "PER"])
+    assert listed.branch == "peru_surveys:3"
+    for part in ("0.5% (2006", "0.4% (2010) in a household survey of ages 12\u201365",
+                 "1.0% (2017", "school survey"):
+        assert part in listed.text
+    assert verdict.branch == "surveys_not_comparable"
+    row = lambda y, p, age="15-64": {"iso3": "PER", "year": y, "age_group": age,  # noqa: E731
+                                     "prevalence_pct": p, "low_pct": np.nan, "high_pct": np.nan,
+                                     "method": "HHS", "source_id": "unodc_wdr2025_prevalence"}
+    alike = pd.DataFrame([row(2006, 0.5), row(2010, 0.4), row(2017, 0.9)])
+    assert outlook.surveys_sentences(alike)[1].branch == "use_rose"
+    middle = pd.DataFrame([row(2006, 0.5), row(2010, 0.4, "12-65"), row(2017, 0.9)])
+    assert outlook.surveys_sentences(middle)[1].branch == "surveys_not_comparable"
+    assert outlook.surveys_sentences(alike.iloc[:1])[1].branch == "single_survey"

@@ -19,7 +19,7 @@ from analysis.estimate import Branch, Estimate
 from analysis.report import theme
 from analysis.report.markets import _survey_method
 from analysis.report.values import (PERU, Bundle, article_year, as_year, branch, country_name,
-                                    missing, or_missing, year_ranges)
+                                    missing, year_ranges)
 
 # Thresholds that turn a change into words: this report's reading, declared so that a reader
 # (and a test) can see them; none changes a number, only which sentence is shown.
@@ -124,17 +124,34 @@ def coverage_sentence(like: dict, start: Estimate, sources: tuple[str, ...]) -> 
         "coverage_break", sources, method="outlook.like_for_like; COVERAGE_BREAKS")
 
 
-def _survey_difference(first: pd.Series, last: pd.Series) -> str:
-    """How two surveys differ, in words: method (household, school ...) and age range."""
-    parts = []
-    if first["method"] != last["method"]:
-        parts.append(f"a {_survey_method(first['method'])} in {int(first['year'])}, a "
-                     f"{_survey_method(last['method'])} in {int(last['year'])}")
-    if first["age_group"] != last["age_group"]:
-        parts.append(f"ages {first['age_group']} against {last['age_group']}".replace("-", "–"))
-    elif parts:
-        parts.append(f"both of ages {first['age_group']}".replace("-", "–"))
-    return "; ".join(parts)
+def _survey_phrase(row: pd.Series) -> str:
+    """One survey in words: its share, year and range, method and ages."""
+    return (f"{mk.survey(row)} in a {_survey_method(row['method'])} of ages "
+            f"{row['age_group']}".replace("-", "\u2013"))
+
+
+def surveys_sentences(peru_use: pd.DataFrame) -> tuple[Branch, Branch]:
+    """Every Peruvian survey of cocaine use (all of them: a middle survey can differ from the
+    others, as the 2010 one does in its ages), and whether a change can be read from them:
+    only if every survey shares the method and the age range."""
+    rows = [row for _, row in peru_use.sort_values("year").iterrows()]
+    src = ("unodc_wdr2025_prevalence",)
+    if not rows:
+        return (missing("a survey", "peru_surveys"),
+                Branch("No survey can show a trend.", "no_survey", src))
+    phrases = [_survey_phrase(r) for r in rows]
+    listed = Branch(", ".join(phrases[:-1]) + (" and " if len(phrases) > 1 else "") + phrases[-1],
+                    f"peru_surveys:{len(rows)}", src)
+    alike = len({(r["method"], r["age_group"]) for r in rows}) == 1
+    first, last = rows[0], rows[-1]
+    return listed, branch([
+        (len(rows) < 2, "One survey cannot show a trend.", "single_survey"),
+        (not alike, "The surveys differ in method or ages, so no change can be read from them "
+                    "as growth of the market.", "surveys_not_comparable"),
+        (last["prevalence_pct"] > first["prevalence_pct"], "Use rose between the surveys, as "
+                                                          "the article expected.", "use_rose"),
+        (True, "Use did not rise between the surveys.", "use_not_rose"),
+    ], src)
 
 
 def _paradox_status(coca: pd.DataFrame, homicide: pd.DataFrame, countries: pd.DataFrame,
@@ -200,24 +217,7 @@ def bundle() -> Bundle:
                                                   sources=area["sources"] + ("wdi_homicide",))
     h = producers.headline(coca)
 
-    peru_use = use.loc[use["iso3"] == PERU].sort_values("year")
-    if len(peru_use) >= 2:
-        first, last = peru_use.iloc[0], peru_use.iloc[-1]
-        r.peru_prevalence_first, r.peru_prevalence_latest = mk.survey(first), mk.survey(last)
-        same_method = first["method"] == last["method"] and first["age_group"] == last["age_group"]
-        r.domestic_market_sentence = branch([
-            (not same_method, f"The two surveys are not alike ({_survey_difference(first, last)}), "
-                              f"so the change cannot be read as growth of the market.",
-             "surveys_not_comparable"),
-            (last["prevalence_pct"] > first["prevalence_pct"], "Use rose between the two "
-             "surveys, as the article expected.", "use_rose"),
-            (True, "Use did not rise between the two surveys.", "use_not_rose"),
-        ], ("unodc_wdr2025_prevalence",))
-    else:
-        r.peru_prevalence_first = missing("an earlier survey", "peru_prevalence_first")
-        r.peru_prevalence_latest = or_missing(lambda: mk.survey(mk.use_prevalence(use, [PERU]).iloc[0]),
-                                              "a survey", "prevalence_per")
-        r.domestic_market_sentence = Branch("One survey cannot show a trend.", "single_survey")
+    r.peru_surveys, r.domestic_market_sentence = surveys_sentences(use.loc[use["iso3"] == PERU])
 
     peak = producers.eradication_peak(eradication, PERU)
     er_years = eradication.loc[eradication["iso3"] == PERU, "year"]
