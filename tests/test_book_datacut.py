@@ -52,6 +52,9 @@ EXPECTED = {
     ("04-counting-the-dead", "gap_sentence"): ("agree_before_break_apart_since",
                                               "agree_before_break_apart_since"),
     ("06-outlook", "eradication_sentence"): ("area_rebounded", "no_later_years"),
+    # Police series (homicide.csv): Peru 9.6 in 2012, its last year; World Bank 8.605 (2021)
+    # and 6.751 (2013) are both below it (review 2, item 12).
+    ("06-outlook", "police_sentence"): ("police_ends_above_latest", "police_ends_above_latest"),
     ("06-outlook", "paradox_status_sentence"): ("largest_and_below_median", "largest_and_below_median"),
     # The second review (fix1): Peru 8.6 vs median 8.8 in 2021 (within 10%: "about the median",
     # 6th of 12); in 2013 Peru 6.8 is 3rd of 10 (<= 10 / 3: safest third), world 6.1 -> above.
@@ -114,6 +117,9 @@ FIT_TEXT = ("Taken at face value the parts can fit: drugs and gold leave room in
 STATUS = ("The data say Peru grew more coca than any other country in 2012\u20132013, with a "
           "published homicide rate below the South American median.{} Whether that is a paradox "
           "still depends on the homicide count.")
+POLICE_TEXT = ("UNODC's police series put Peru's rate at 9.6 per 100,000 (2012); it ends there and "
+               "counts differently from the World Bank's, so it cannot measure the change, but the "
+               "latest World Bank rate is below it.")
 TEXTS = {
     ("01-paradox", "seen_year"): ("2011", "2011"),
     ("01-paradox", "peru_sat_seen"): ("64,400 hectares", "64,400 hectares"),
@@ -153,8 +159,8 @@ TEXTS = {
         "There are no later coca surveys in this data vintage either."),
     # WDI 6.751 (2013) -> 5.795 (2020) -14%, -> 8.605 (2021) +27%.
     ("06-outlook", "escalation_sentence"): (
-        "By the latest year the rate had risen, though by less than 'dangerous escalation' "
-        "suggests. Whether and how much it rose depends on the end year: measured to each year "
+        "By the latest year the rate had risen, by less than the rise of 50% or more that this "
+        "report reads into 'dangerous escalation' (the article gives no number). Whether and how much it rose depends on the end year: measured to each year "
         "since, the change runs from \u221214 to 27%.",
         "The data end in the article's year, so its forecast cannot be checked yet."),
     ("06-outlook", "paradox_status_sentence"): (
@@ -172,6 +178,7 @@ TEXTS = {
         "survey of ages 15\u201364",
         "0.5% (2006; range 0.3\u20130.6%) in a household survey of ages 15\u201364 and 0.4% (2010) "
         "in a household survey of ages 12\u201365"),
+    ("06-outlook", "police_sentence"): (POLICE_TEXT, POLICE_TEXT),
     ("06-outlook", "eradication_last_year"): ("2020", "2013"),
     ("01-paradox", "lead_article_year_sentence"): (LEAD_TEXT, LEAD_TEXT),
     ("03-criminal-economy", "fit_sentence"): (FIT_TEXT, FIT_TEXT),

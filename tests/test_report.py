@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
+from analysis import violence
+from analysis.data import load
 from analysis.estimate import Branch, Estimate
 from analysis.report import book, captions, citation, index, outlook, paradox, values
 from analysis.report.markdown import Markdown, Table, md_escape, register_markdown_formatters
@@ -290,3 +292,16 @@ def test_peru_place_follows_the_distance_from_the_median(rank, n, rate, median, 
 ])
 def test_chapter_one_verdict_names_which_half_needs_qualifying(flips, leader, rank, n, label):
     assert paradox._verdict(flips, leader, rank, n, ()).branch == label
+
+
+def test_police_series_is_set_beside_the_latest_world_bank_rate():
+    """Review 2, item 12: UNODC's police series put Peru at 9.6 per 100,000 in 2012 (its last
+    year, homicide.csv), above the World Bank's 8.6 for 2021; it cannot measure the change."""
+    police = violence.change_since(load("homicide"), "PER", 2013, "criminal_justice")
+    assert police["start"].point == 9.6 and police["start"].year == 2012 and not police["later_data"]
+    end = Estimate(8.6, unit="per_100k", year=2021)
+    assert outlook.police_sentence(police, end).branch == "police_ends_above_latest"
+    assert outlook.police_sentence(police, end.with_(point=9.7)).branch == "police_ends_below_latest"
+    later = {**police, "later_data": True, "end": Estimate(12.0, unit="per_100k", year=2020)}
+    assert outlook.police_sentence(later, end).branch == "police_later_data"
+    assert outlook.police_sentence(None, end).text == ""

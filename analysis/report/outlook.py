@@ -41,13 +41,37 @@ def escalation_sentence(change_pct: float, later_data: bool = True,
                          "yet.", "no_later_data"),
         (change_pct >= ESCALATION_PCT, "That is an escalation, though not on the scale of "
                                        "Colombia or Mexico.", "escalated"),
-        (change_pct >= RISE_PCT, f"By the latest year the rate had risen, though by less than "
-                                 f"'dangerous escalation' suggests.{turns}", "rose_modestly"),
+        (change_pct >= RISE_PCT, f"By the latest year the rate had risen, by less than the "
+                                 f"rise of {ESCALATION_PCT}% or more that this report reads into "
+                                 f"'dangerous escalation' (the article gives no number).{turns}",
+         "rose_modestly"),
         (change_pct > -RISE_PCT, "That is no escalation: the rate has barely moved.", "flat"),
         (True, "Violence fell: the forecast escalation has not happened.", "fell"),
     ], ("wdi_homicide",), f"Change in Peru's World Bank rate since the article's year: "
                           f"+{ESCALATION_PCT}% or more = escalation, +{RISE_PCT}% or more = rise, "
                           f"within {RISE_PCT}% = flat.")
+
+
+def police_sentence(police: dict | None, wdi_end: Estimate) -> Branch:
+    """UNODC's police series beside the World Bank's latest rate. It put Peru's rate well
+    above the World Bank's for the article's years; if it ends there it cannot measure the
+    change, but a reader should know the latest World Bank rate against it.
+    `police`: violence.change_since on the police series (None if it has no Peru rate)."""
+    if police is None:
+        return Branch("", "no_police_series")
+    start = police["start"]
+    return branch([
+        (police["later_data"], f"UNODC's police series, which counts differently, went from "
+                               f"{start} to {police['end']}.", "police_later_data"),
+        (wdi_end.point < start.point,
+         f"UNODC's police series put Peru's rate at {start}; it ends there and counts differently "
+         f"from the World Bank's, so it cannot measure the change, but the latest World Bank "
+         f"rate is below it.", "police_ends_above_latest"),
+        (True, f"UNODC's police series put Peru's rate at {start}; it ends there and counts "
+               f"differently from the World Bank's, so it cannot measure the change; the latest "
+               f"World Bank rate is not below it.", "police_ends_below_latest"),
+    ], tuple(start.sources) + tuple(wdi_end.sources), "violence.change_since on the police "
+                                                      "series against the World Bank's latest rate")
 
 
 # The first year a country's coca survey covers newly monitored areas: the series before
@@ -202,6 +226,11 @@ def bundle() -> Bundle:
     r.escalation_sentence = escalation_sentence(
         change, later_data=rates["later_data"],
         span=violence.change_range_since(homicide, PERU, a_year.point))
+    try:
+        police = violence.change_since(homicide, PERU, a_year.point, "criminal_justice")
+    except (KeyError, ValueError):
+        police = None
+    r.police_sentence = police_sentence(police, rates["end"])
 
     area = producers.change_since(coca, PERU, a_year.point)
     r.coca_start, r.coca_end = area["start"], area["end"]
