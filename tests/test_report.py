@@ -305,3 +305,29 @@ def test_police_series_is_set_beside_the_latest_world_bank_rate():
     later = {**police, "later_data": True, "end": Estimate(12.0, unit="per_100k", year=2020)}
     assert outlook.police_sentence(later, end).branch == "police_later_data"
     assert outlook.police_sentence(None, end).text == ""
+
+
+def _by_year(rows):
+    return pd.DataFrame(rows, columns=["year", "outliers", "n", "share", "verdict"])
+
+
+@pytest.mark.parametrize("rows,label", [
+    # World Bank series, full data: 18 of 36 (2012, fragile) ... 1 of 36 (2021, not shown)
+    ([(2012, 18, 36, 50.0, "fragile"), (2013, 10, 36, 27.8, "fragile"),
+      (2021, 1, 36, 2.8, "not shown")], "outlier_weaker"),
+    ([(2012, 3, 36, 8.3, "not shown"), (2021, 30, 36, 83.3, "mostly")], "outlier_stronger"),
+    ([(2012, 18, 36, 50.0, "fragile"), (2021, 15, 36, 41.7, "fragile")], "outlier_unchanged"),
+    ([(2011, 19, 36, 52.8, "fragile"), (2012, 18, 36, 50.0, "fragile")], "no_later_curve"),
+])
+def test_every_outlier_trend_branch(rows, label):
+    assert outlook.outlier_trend_sentence(_by_year(rows), 2012, ["wdi_series"]).branch == label
+
+
+def test_outlier_trend_names_the_series_and_the_years_between():
+    b = outlook.outlier_trend_sentence(_by_year([
+        (2012, 18, 36, 50.0, "fragile"), (2013, 10, 36, 27.8, "fragile"),
+        (2018, 3, 36, 8.3, "not shown"), (2021, 1, 36, 2.8, "not shown")]), 2012, ["wdi_series"])
+    assert ("World Bank series (the only series that reaches 2021), Peru is an outlier in 1 of 36 "
+            "specifications for 2021 (3%: \"not shown\"") in b.text
+    assert "18 of 36 on the same series for 2012 (50%: \"fragile\")" in b.text
+    assert "the share ran from 8 to 28%" in b.text

@@ -336,3 +336,22 @@ def test_share_by_choice_on_the_real_grid(curves):
     ihme = g.loc[g["series"] == "modelled_all_violence", "z"]
     row = t.set_index(["dimension", "option"]).loc[("series", "modelled_all_violence")]
     assert row["share"] == pytest.approx(100 * (ihme <= -1.645).mean()) and row["n"] == len(ihme)
+
+
+def test_outlier_by_year_compares_years_on_the_same_series(curves):
+    """Review 2, item 10: on the World Bank series Peru is an outlier in 18 of 36
+    specifications for 2012 ("fragile") and 1 of 36 for 2021 (under 10%: "not shown"); the
+    shares are counted here straight from the grid's flags, the words from the rule's table."""
+    g = curves.misreading
+    wb = g.loc[g["estimable"] & (g["series"] == "wdi_series")]
+    by = sp.outlier_by_year(g, ["wdi_series"]).set_index("year")
+    for year, sub in wb.groupby("year"):
+        assert by.loc[year, "outliers"] == int(sub["outlier"].astype(bool).sum())
+        assert by.loc[year, "n"] == len(sub) == 36
+    assert (by.loc[2012, "outliers"], by.loc[2012, "verdict"]) == (18, "fragile")
+    assert (by.loc[2021, "outliers"], by.loc[2021, "verdict"]) == (1, "not shown")
+    # all series: 2012 has three (108 specifications), 2021 only the World Bank's
+    every = sp.outlier_by_year(g).set_index("year")
+    assert every.loc[2012, "n"] == 108 and every.loc[2021, "n"] == 36
+    assert list(sp.outlier_by_year(g, ["no_such_series"]).columns) == [
+        "year", "outliers", "n", "share", "verdict"]

@@ -16,10 +16,13 @@ from analysis import producers, violence
 from analysis.claims import claim
 from analysis.data import load
 from analysis.estimate import Branch, Estimate
+from analysis.verdicts import STRENGTH
+from analysis import specifications as sp
 from analysis.report import theme
+from analysis.report.explanations import reading
 from analysis.report.markets import _survey_method
 from analysis.report.values import (PERU, Bundle, article_year, as_year, branch, country_name,
-                                    missing, year_ranges)
+                                    join, missing, year_ranges)
 
 # Thresholds that turn a change into words: this report's reading, declared so that a reader
 # (and a test) can see them; none changes a number, only which sentence is shown.
@@ -210,6 +213,56 @@ def _paradox_status(coca: pd.DataFrame, homicide: pd.DataFrame, countries: pd.Da
                                               "against violence.south_america_median (World Bank)")
 
 
+SERIES_NAMES = {"wdi_series": "World Bank series", "criminal_justice": "UNODC police series",
+                "modelled_all_violence": "IHME's modelled series",
+                "public_health": "UNODC public-health series"}
+
+
+def outlier_trend_sentence(by_year: pd.DataFrame, year: int, series: list[str],
+                           sources: tuple[str, ...] = ()) -> Branch:
+    """Peru's outlier share on the latest data against the article's year, on the series that
+    reach the latest year (specifications.outlier_by_year on those series), with each year's
+    verdict word from the one rule: does the paradox persist on the newest figures?"""
+    later = by_year.loc[by_year["year"] > year]
+    then = by_year.loc[by_year["year"] == year]
+    if later.empty or then.empty:
+        return Branch(f"The specification curves end in {year}, so whether Peru is still an "
+                      f"outlier on later data cannot be seen.", "no_later_curve", sources)
+    now, then = later.iloc[-1], then.iloc[0]
+    pct = lambda v: Estimate(v, unit="percent", digits=0, sources=sources)  # noqa: E731
+    names = join([SERIES_NAMES.get(x, x) for x in series])
+    only = (f"the only series that reaches {int(now['year'])}" if len(series) == 1 else
+            f"the series that reach {int(now['year'])}")
+    between = by_year.loc[(by_year["year"] > year) & (by_year["year"] < now["year"]), "share"]
+    between_text = (f"; in the years between, the share ran from {pct(between.min()).with_(unit='')}"
+                    f" to {pct(between.max())}" if len(between) > 1 else "")
+    facts = (f"On the {names} ({only}), Peru is an outlier in {int(now['outliers'])} of "
+             f"{int(now['n'])} specifications for {int(now['year'])} ({pct(now['share'])}: "
+             f"\"{now['verdict']}\" by the report's rule), against {int(then['outliers'])} of "
+             f"{int(then['n'])} on the same series for {year} "
+             f"({pct(then['share'])}: \"{then['verdict']}\"){between_text}.")
+    rank = STRENGTH.index
+    return branch([
+        (rank(now["verdict"]) < rank(then["verdict"]),
+         f"On the latest data the outlier finding is weaker. {facts}", "outlier_weaker"),
+        (rank(now["verdict"]) > rank(then["verdict"]),
+         f"On the latest data the outlier finding is stronger. {facts}", "outlier_stronger"),
+        (True, f"On the latest data the outlier verdict is unchanged. {facts}", "outlier_unchanged"),
+    ], sources, "specifications.outlier_by_year on the series of the latest year; verdict words "
+                "from analysis/verdicts.py")
+
+
+def _outlier_trend(year: int) -> Branch:
+    """outlier_trend_sentence on chapter 5's misreading curve (computed once per data folder)."""
+    grid = reading().curves.misreading
+    g = grid.loc[grid["estimable"]]
+    latest = int(g["year"].max())
+    series = sorted(set(g.loc[g["year"] == latest, "series"]),
+                    key=lambda x: list(sp.SERIES).index(x))
+    return outlier_trend_sentence(sp.outlier_by_year(grid, series), year, series,
+                                  sp.grid_sources(g.loc[g["series"].isin(series)]))
+
+
 def bundle() -> Bundle:
     """Chapter 6: what happened after the article (violence, coca, use, eradication); the
     claims no public data can check."""
@@ -274,6 +327,7 @@ def bundle() -> Bundle:
     countries = load("countries")
     latest_leader = producers.leader(coca, producers.latest_year(coca))
     r.paradox_status_sentence = _paradox_status(coca, homicide, countries, latest_leader)
+    r.outlier_trend_sentence = _outlier_trend(reading().year)
     return r
 
 
