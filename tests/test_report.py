@@ -331,3 +331,20 @@ def test_outlier_trend_names_the_series_and_the_years_between():
             "specifications for 2021 (3%: \"not shown\"") in b.text
     assert "18 of 36 on the same series for 2012 (50%: \"fragile\")" in b.text
     assert "the share ran from 8 to 28%" in b.text
+
+
+def test_the_2013_lead_is_set_against_the_gap_between_the_two_2011_measures():
+    """Review 2, item 22: Peru's 2013 lead over Colombia (worked here from the headline
+    rows: 49,800 - 48,000 = 1,800 ha) is smaller than the gap between UNODC's satellite and net
+    figures for Peru's 2011 area (64,400 - 62,500 = 1,900 ha)."""
+    from analysis import producers
+    coca = load("coca_cultivation")
+    peru11 = coca.loc[(coca["iso3"] == "PER") & (coca["year"] == 2011)]
+    gap = peru11["hectares"].max() - peru11["hectares"].min()
+    assert gap == 1900
+    lead = producers.lead_margin(coca, 2013)
+    assert lead["margin_ha"].point == 49800 - 48000
+    b = paradox.lead_vs_measure_sentence(lead, 2013, coca, 2011)
+    assert b.branch == "lead_within_measure_gap" and "1,800 hectares" in b.text and "1,900 hectares" in b.text
+    wide = {**lead, "margin_ha": lead["margin_ha"].with_(point=2500.0)}
+    assert paradox.lead_vs_measure_sentence(wide, 2013, coca, 2011).branch == "lead_beyond_measure_gap"

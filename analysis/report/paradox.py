@@ -147,6 +147,32 @@ def _lead_sentence(coca: pd.DataFrame, countries: pd.DataFrame, year: int) -> Br
                   method="producers.lead_margin")
 
 
+def lead_vs_measure_sentence(lead: dict, lead_year: int, coca: pd.DataFrame, seen: int) -> Branch:
+    """The article-year lead (producers.lead_margin) against how far UNODC's two measures of
+    Peru's area apart in the latest survey the authors could have seen
+    (producers.peru_margins): a lead smaller than what the choice of measure alone moved is
+    no firm ranking."""
+    m = producers.peru_margins(coca, seen)
+    net = m.loc[m["headline"]].iloc[0]
+    sat = m.loc[(m["measure"] == "satellite_interpreted") & (m["peru_ha"] != net["peru_ha"])]
+    sources = tuple(dict.fromkeys((*lead["margin_ha"].sources, *m["source_id"])))
+    if sat.empty:
+        return Branch("", "no_second_measure", sources)
+    gap = Estimate(abs(float(sat.iloc[0]["peru_ha"] - net["peru_ha"])), unit="hectares",
+                   sources=tuple(dict.fromkeys(m["source_id"])),
+                   method=f"Peru {seen}: satellite-interpreted minus net area (producers.peru_margins)")
+    small = lead["margin_ha"].point < gap.point
+    return choose(
+        bool(small),
+        f"The lead of {lead_year}, {lead['margin_ha']}, is smaller than the {gap} by which "
+        f"UNODC's two measures of Peru's own area differ for {seen}: a lead that size is within "
+        f"what the choice of measure alone can move.",
+        f"The lead of {lead_year}, {lead['margin_ha']}, is larger than the {gap} by which "
+        f"UNODC's two measures of Peru's own area differ for {seen}.",
+        labels=("lead_within_measure_gap", "lead_beyond_measure_gap"), sources=sources,
+        method="producers.lead_margin against producers.peru_margins")
+
+
 def _measure_note(coca: pd.DataFrame) -> Branch:
     """Which years Table 1.1 ranks Peru on its satellite-interpreted area against Colombia's
     net area: where no edition gives Peru's net area, the measures are not alike."""
@@ -227,6 +253,8 @@ def bundle() -> Bundle:
     r.seen_year = as_year(seen, coca_sources, f"Article year minus {SURVEY_LAG}: UNODC publishes a "
                                               f"year's survey in the middle of the next.")
     _margin_at(coca, countries, seen, r)
+    r.lead_vs_measure_sentence = lead_vs_measure_sentence(
+        producers.lead_margin(coca, coca_article), coca_article, coca, seen)
     hangs = r.seen_margin_sentence.branch in ("seen_lead_hangs_on_measure", "seen_net_peru_only")
     r.seen_verdict_clause = Branch(
         ", and in the latest survey its authors could have seen the leader depends on the "
