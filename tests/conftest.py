@@ -38,6 +38,28 @@ def book_bundles() -> dict:
 
 
 @pytest.fixture(scope="session")
+def cut_data(tmp_path_factory) -> Path:
+    """The repository's data cut at 2013 (tests/test_book_datacut.py `cut_folder`), once."""
+    from test_book_datacut import ROOT, cut_folder
+
+    return cut_folder(ROOT / "data", tmp_path_factory.mktemp("vintage") / "data")
+
+
+@pytest.fixture(scope="session")
+def cut_bundles(cut_data) -> dict:
+    """Every chapter's bundle built from the data cut at 2013, once for the session."""
+    from analysis.report import book
+
+    saved = _outside_a_render()
+    try:
+        os.environ["PARADOX_DATA"] = str(cut_data)
+        return {stem: make() for stem, make in book.BUNDLES.items()}
+    finally:
+        os.environ.pop("PARADOX_DATA", None)
+        os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
 def figure_specs() -> dict:
     """Every figure's Vega-Lite spec from the repository's data, built once for the session."""
     from analysis.report import book

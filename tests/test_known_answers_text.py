@@ -9,15 +9,12 @@ wording changes on purpose: the failure prints the new text next to the old.
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import pytest
 from golden.snapshot import MACHINE
-from test_book_datacut import ROOT, cut_folder
+from test_book_datacut import ROOT
 
 from analysis.estimate import Branch, Estimate
-from analysis.report import book
 
 # (bundle, value) -> (text with the full data, text with the data cut at 2013).
 SENTENCES = {
@@ -151,15 +148,6 @@ SENTENCES = {
         'Each hedge bounds the value the way the claims table\'s encoding column states: "almost"; "as little as"; "as many as"; "at least ... perhaps closer to"; "estimated"; "just"; "more than"; "single largest"; "some"; "well over" are kept as hedges on the number, never dropped to a bare point.',
         'Each hedge bounds the value the way the claims table\'s encoding column states: "almost"; "as little as"; "as many as"; "at least ... perhaps closer to"; "estimated"; "just"; "more than"; "single largest"; "some"; "well over" are kept as hedges on the number, never dropped to a bare point.'),
 }
-
-
-@pytest.fixture(scope="module")
-def cut_bundles(tmp_path_factory) -> dict:
-    """Every chapter's bundle built from the data cut at 2013 (once for the module)."""
-    folder = cut_folder(ROOT / "data", tmp_path_factory.mktemp("cut") / "data")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PARADOX_DATA", str(folder))
-        return {stem: make() for stem, make in book.BUNDLES.items()}
 
 
 def _sentences(bundles: dict) -> dict:
