@@ -83,3 +83,9 @@ def test_ceiling_of_a_claim_above_its_floor_is_its_value():
                                      "as many as", "more than", "some", "about", "nearly"])
 def test_every_prefix_hedge_is_kept_whatever_the_case_and_spacing(wording):
     assert hedge_for(f"  {wording.upper()} ") == wording
+
+
+def test_a_claim_keeps_its_id_and_reads_missing_text_as_empty():
+    claims = claims_frame([{"claim_id": "a", "value": 1, "unit": None, "wording": float("nan")}])
+    c = claim(claims, "a")
+    assert (c.claim_id, c.unit, c.wording) == ("a", "", "")

@@ -93,3 +93,11 @@ def test_choose_passes_its_labels_through():
     assert choose(False, "yes", "no").method == ""
     with pytest.raises(TypeError, match="got int$"):
         choose(1, "yes", "no")
+
+
+def test_a_bound_off_by_exactly_the_tolerance_is_accepted():
+    # tolerance = 1e-9 x max(1, |values|) = 1e-9 here: a gap of exactly 1e-9 is rounding
+    Estimate(None, 1e-9, 0)
+    Estimate(0, 1e-9, None)
+    Estimate(1e-9, None, 0)
+    assert canonical_unit(None) == ""

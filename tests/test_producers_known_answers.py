@@ -113,3 +113,22 @@ def test_change_since_known_answer():
     assert same["later_data"] is False and same["change_pct"] == 0
     other = coca_frame({"PER": {2010: 10, 2012: 20}, "COL": {2010: 5, 2014: 9}})
     assert pr.change_since(other, "PER", 2011)["end"].year == 2012  # Peru's own years only
+
+
+def test_a_three_way_tie_shares_first_place():
+    # ranks by "min": 1, 1, 1 (an "average" rank would be 2 for all three)
+    t = pr.rank_table(coca_frame({"PER": {2010: 5}, "COL": {2010: 5}, "BOL": {2010: 5}}))
+    assert t["rank"].tolist() == [1, 1, 1]
+
+
+def test_sensitivity_skips_equal_areas_and_years_without_rivals():
+    same = coca_frame({"PER": {2011: 50}, "COL": {2011: 70}},
+                      extra=[("PER", 2011, 50, "satellite_interpreted")])
+    assert pr.measure_sensitivity(same).empty  # the other measure says the same: no row
+    alone = coca_frame({"PER": {2011: 50}}, extra=[("PER", 2011, 75, "satellite_interpreted")])
+    assert pr.measure_sensitivity(alone).empty  # nobody to overtake
+
+
+def test_peru_margins_columns():
+    assert list(pr.peru_margins(COCA, 2011).columns) == [
+        "source_id", "measure", "headline", "peru_ha", "other", "other_ha", "margin_ha"]
