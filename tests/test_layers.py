@@ -31,7 +31,8 @@ def imported(path: Path) -> set[str]:
 
 def test_the_argument_is_the_modules_it_should_be():
     assert {p.stem for p in ARGUMENT} == {"estimate", "claims", "producers", "markets",
-                                          "criminal_economy", "violence", "explanations"}
+                                          "criminal_economy", "violence", "explanations",
+                                          "specifications", "verdicts"}
 
 
 @pytest.mark.parametrize("path", ARGUMENT, ids=lambda p: p.name)

@@ -132,7 +132,7 @@ def test_south_american_median_is_the_median_of_the_ranked_rates():
     # American): median (6.3 + 6.7) / 2 = 6.5, range 2.5-36.0.
     m = v.south_america_median(HOM, COUNTRIES, 2012)
     assert (m.point, m.low, m.high) == (6.5, 2.5, 36.0)
-    assert str(m) == "6.5 per 100,000 (2012; range 2.5-36.0)"
+    assert str(m) == "6.5 per 100,000 (2012; range 2.5\u201336.0)"  # en dash between the ends
 
 
 def counts_frame(counts: dict[int, float], iso3: str = "PER") -> pd.DataFrame:
