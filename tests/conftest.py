@@ -69,3 +69,12 @@ def figure_specs() -> dict:
         return {name: make().to_dict() for name, make in book.FIGURES.items()}
     finally:
         os.environ.update(saved)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`-n 2 --dist loadgroup`) every slow test runs in one worker: the
+    e2e renders share session renders (good_book) and take the project's render lock, so
+    spreading them would render the book once per worker and then wait on the lock."""
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("render"))
