@@ -8,7 +8,7 @@ tests keeps a target's run to minutes. Each target runs in a scratch copy of the
 work tree), so targets never share mutmut's state and a run never touches the work tree.
 
 Usage: python tests/mutate.py [TARGET ...]   (default: every target; `--list` names them)
-Prints, per target: mutants, killed, survived, other (timeouts, suspicious, not checked),
+Prints, per target: mutants, killed, survived, and any with no covering test or a timeout,
 and the names of the survivors; `mutmut show NAME` in .mutate/<target>/ shows a mutant.
 """
 
@@ -85,9 +85,10 @@ def _counts(dest: Path) -> dict:
     listing = subprocess.run([sys.executable, "-m", "mutmut", "results"], cwd=dest,
                              capture_output=True, text=True, check=True).stdout
     survivors = re.findall(r"^\s*(\S+): survived", listing, flags=re.M)
+    other = {k: stats[k] for k in ("no_tests", "timeout", "suspicious", "segfault", "skipped")
+             if stats.get(k)}
     return {"mutants": stats["total"], "killed": stats["killed"], "survived": stats["survived"],
-            "other": stats["total"] - stats["killed"] - stats["survived"],
-            "survivors": survivors}
+            "other": other, "survivors": survivors}
 
 
 def run(target: str, children: int) -> dict:
@@ -119,7 +120,8 @@ def main(argv: list[str]) -> int:
         c = report[name] = run(name, children)
         share = c["killed"] / c["mutants"] if c["mutants"] else 0.0
         print(f"{name}: {c['mutants']} mutants, {c['killed']} killed ({share:.0%}), "
-              f"{c['survived']} survived, {c['other']} other", flush=True)
+              f"{c['survived']} survived"
+              + "".join(f", {n} {k.replace('_', ' ')}" for k, n in c["other"].items()), flush=True)
         for s in c["survivors"]:
             print(f"    survived: {s}")
         saved.write_text(json.dumps(report, indent=2))

@@ -101,3 +101,10 @@ def test_a_bound_off_by_exactly_the_tolerance_is_accepted():
     Estimate(0, 1e-9, None)
     Estimate(1e-9, None, 0)
     assert canonical_unit(None) == ""
+
+
+def test_with_changes_only_what_it_is_given():
+    e = Estimate(1, unit="score", sources=("a",), year=2012)
+    two = e.with_(digits=2)
+    assert str(two) == "1.00" and (two.sources, two.year, two.unit) == (("a",), 2012, "score")
+    assert e.with_(id="x").id == "x" and e.id is None
