@@ -38,6 +38,19 @@ def book_bundles() -> dict:
 
 
 @pytest.fixture(scope="session")
+def real_findings():
+    """Both explanations tested on the repository's data (analysis.explanations.analyse),
+    computed once for the session: several test modules read the same findings, none
+    changes them."""
+    from analysis import explanations
+    from analysis.data import load
+
+    tables = ("homicide", "population", "cocaine_seizures", "countries", "corruption",
+              "article_claims")
+    return explanations.analyse({name: load(name) for name in tables})
+
+
+@pytest.fixture(scope="session")
 def cut_data(tmp_path_factory) -> Path:
     """The repository's data cut at 2013 (tests/test_book_datacut.py `cut_folder`), once."""
     from test_book_datacut import ROOT, cut_folder

@@ -19,14 +19,10 @@ from analysis import explanations as ex
 from analysis.data import load
 from analysis.data.paths import DEFAULT_DATA
 
-TABLES = ["homicide", "population", "cocaine_seizures", "countries", "corruption",
-          "article_claims"]
-
-
-@pytest.fixture(scope="module")
-def findings():
-    """The chapter's findings on the repository's data (computed once)."""
-    return ex.analyse({n: load(n) for n in TABLES})
+@pytest.fixture
+def findings(real_findings):
+    """The chapter's findings on the repository's data (the session's, computed once)."""
+    return real_findings
 
 
 def _independent_fit(panel: pd.DataFrame) -> dict:
