@@ -80,3 +80,21 @@ def test_a_package_version_change_changes_the_key(monkeypatch, fresh_hashes):
     del installed["altair"]
     installed["statsmodels"] = "0.14.4"
     assert _key(monkeypatch) == before
+
+
+def test_the_key_reads_defaults_in_any_order_and_any_value(monkeypatch, fresh_hashes):
+    # the same execute options given in another order are the same options
+    assert _key(monkeypatch, defaults={"echo": False, "warning": True}) == \
+        _key(monkeypatch, defaults={"warning": True, "echo": False})
+    # a value JSON cannot hold (a path) still makes a key, and a different one
+    assert _key(monkeypatch, defaults={"dir": Path("a")}) != _key(monkeypatch, defaults={"dir": Path("b")})
+
+
+def test_compiled_bytecode_is_not_a_renderer_change(monkeypatch, fresh_hashes, tmp_path):
+    copy = tmp_path / "renderer"
+    shutil.copytree(cache.RENDERER_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "RENDERER_DIR", copy)
+    before = _key(monkeypatch)
+    (copy / "__pycache__").mkdir()
+    (copy / "__pycache__" / "outputs.cpython-311.pyc").write_bytes(b"\x00compiled")
+    assert _key(monkeypatch) == before  # Python writes these on import; not an edit
