@@ -46,3 +46,27 @@ def test_alt_text_stays_inside_its_attribute(alt):
     label = re.search(r'aria-label="([^"]*)"', md).group(1)
     assert "<" not in label and ">" not in label
     assert html.unescape(label) == alt
+
+
+def _chart_md(options: dict, out: ChapterMarkdown | None = None) -> tuple[str, ChapterMarkdown]:
+    """The Markdown `_chart` writes for a one-key spec, and the ChapterMarkdown it fills."""
+    out = out if out is not None else ChapterMarkdown("")
+    chapter = SimpleNamespace(stem="01-test", html_name="chapters/01-test.html")
+    return _chart({"b": 1, "a": "\u00e9"}, "5", SimpleNamespace(options=options), chapter, out), out
+
+
+def test_chart_ids_alt_text_and_the_pdf_image():
+    md, out = _chart_md({"label": "fig-seizures", "fig-cap": "Seizures by year"})
+    assert 'id="vis-fig-seizures"' in md and 'data-target="vis-fig-seizures"' in md
+    assert 'aria-label="Seizures by year"' in md  # no fig-alt: the caption is the alt text
+    assert '#renderer-image("figures/fig-seizures.svg", "Seizures by year")' in md
+    assert 'src="../figures/fig-seizures/' in md  # chapters/ pages reach the book root
+    (c,) = out.charts
+    assert (c.id, c.spec, c.major, c.alt, c.caption, c.chapter) == (
+        "fig-seizures", {"b": 1, "a": "\u00e9"}, "5", "Seizures by year", "Seizures by year", "01-test")
+    # the same label again, or no fig- label: numbered within the chapter
+    md2, out = _chart_md({"label": "fig-seizures"}, out)
+    assert 'id="vis-01-test-chart-2"' in md2 and 'aria-label="Chart"' in md2
+    assert "```{=typst}" in md2 and "```{=html}" in md2
+    # the payload: keys sorted (byte-identical renders), non-ASCII escaped like the markup
+    assert '{"a": "\\u00e9", "b": 1}' in md
