@@ -98,3 +98,12 @@ def test_compiled_bytecode_is_not_a_renderer_change(monkeypatch, fresh_hashes, t
     (copy / "__pycache__").mkdir()
     (copy / "__pycache__" / "outputs.cpython-311.pyc").write_bytes(b"\x00compiled")
     assert _key(monkeypatch) == before  # Python writes these on import; not an edit
+
+
+def test_a_renamed_renderer_file_is_a_change(monkeypatch, fresh_hashes, tmp_path):
+    copy = tmp_path / "renderer"
+    shutil.copytree(cache.RENDERER_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "RENDERER_DIR", copy)
+    before = _key(monkeypatch)
+    (copy / "outputs.py").rename(copy / "outputs_old.py")  # same bytes, another module name
+    assert _key(monkeypatch) != before
