@@ -70,3 +70,10 @@ def test_chart_ids_alt_text_and_the_pdf_image():
     assert "```{=typst}" in md2 and "```{=html}" in md2
     # the payload: keys sorted (byte-identical renders), non-ASCII escaped like the markup
     assert '{"a": "\\u00e9", "b": 1}' in md
+
+
+def test_a_chart_without_caption_has_an_empty_one_and_quoted_labels_stay_in_attributes():
+    md, out = _chart_md({"label": 'fig-a"b'})
+    assert out.charts[0].caption == ""
+    src = re.search(r'<img class="chart-static" src="([^"]*)"', md).group(1)
+    assert html.unescape(src).startswith('../figures/fig-a"b/')  # the quote is &quot; inside
