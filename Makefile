@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: report test test-fast golden bench lock clean
+.PHONY: report test test-fast golden mutate bench lock clean
 
 # The virtual environment is rebuilt whenever the lock file or pyproject changes.
 $(VENV): requirements.lock pyproject.toml
@@ -28,6 +28,12 @@ test-fast: $(VENV)
 golden: $(VENV)
 	$(BIN)/python tests/golden/snapshot.py
 
+# Mutation testing of the argument, the formatter, validation and the renderer's cache key and
+# escaping (not per-commit CI: minutes per target). One target at a time with its own fast
+# tests (tests/mutate.py TARGETS); `make mutate TARGETS="estimate explanations"` runs a subset.
+mutate: $(VENV)
+	$(BIN)/python tests/mutate.py $(TARGETS)
+
 # Seconds for every model and simulation (budget 2 s), then the render: cold, no change, one
 # data file changed (targets: <= 20 s, <= 2 s, only the chapters that read the file re-run),
 # then `paradox update` from the publishers' files (with and without the ledger diff).
@@ -42,4 +48,4 @@ lock:
 	  --generate-hashes --python-version 3.11 --no-header -o requirements.lock
 
 clean:
-	rm -rf $(VENV) _book .render-cache
+	rm -rf $(VENV) _book .render-cache .mutate

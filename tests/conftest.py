@@ -38,6 +38,41 @@ def book_bundles() -> dict:
 
 
 @pytest.fixture(scope="session")
+def real_findings():
+    """Both explanations tested on the repository's data (analysis.explanations.analyse),
+    computed once for the session: several test modules read the same findings, none
+    changes them."""
+    from analysis import explanations
+    from analysis.data import load
+
+    tables = ("homicide", "population", "cocaine_seizures", "countries", "corruption",
+              "article_claims")
+    return explanations.analyse({name: load(name) for name in tables})
+
+
+@pytest.fixture(scope="session")
+def cut_data(tmp_path_factory) -> Path:
+    """The repository's data cut at 2013 (tests/test_book_datacut.py `cut_folder`), once."""
+    from test_book_datacut import ROOT, cut_folder
+
+    return cut_folder(ROOT / "data", tmp_path_factory.mktemp("vintage") / "data")
+
+
+@pytest.fixture(scope="session")
+def cut_bundles(cut_data) -> dict:
+    """Every chapter's bundle built from the data cut at 2013, once for the session."""
+    from analysis.report import book
+
+    saved = _outside_a_render()
+    try:
+        os.environ["PARADOX_DATA"] = str(cut_data)
+        return {stem: make() for stem, make in book.BUNDLES.items()}
+    finally:
+        os.environ.pop("PARADOX_DATA", None)
+        os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
 def figure_specs() -> dict:
     """Every figure's Vega-Lite spec from the repository's data, built once for the session."""
     from analysis.report import book
@@ -47,3 +82,12 @@ def figure_specs() -> dict:
         return {name: make().to_dict() for name, make in book.FIGURES.items()}
     finally:
         os.environ.update(saved)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`-n 2 --dist loadgroup`) every slow test runs in one worker: the
+    e2e renders share session renders (good_book) and take the project's render lock, so
+    spreading them would render the book once per worker and then wait on the lock."""
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("render"))

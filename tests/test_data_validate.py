@@ -6,6 +6,9 @@ line a user will read and asserts the folder is byte-identical afterwards.
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from pathlib import Path
 
 import pytest
@@ -226,22 +229,59 @@ def test_load_raises_the_validation_error_for_a_missing_table(data):
 CORRUPTIONS = st.sampled_from(["", "-1", "abc", "1e999", "2099", "x,y", '"', "\u00e9", "NaN", "true", "  ", "1990.5", "\x00"])
 
 
+def _certainly_invalid(field: dict, value: str) -> bool:
+    """Whether `value` breaks the field's declared type or constraints beyond doubt, read from
+    the table's schema (data/schemas/*.json) without the validator: a second cell ("x,y"), an
+    empty required cell, a non-number in a number column, a fraction in an integer column, a
+    word in a boolean column, a value outside the declared minimum/maximum, pattern or enum."""
+    kind, c = field["type"], field.get("constraints", {})
+    if value == "x,y" or (value == "" and c.get("required")):
+        return True
+    if value in ("", '"', "\x00", "  "):
+        return False  # empty optional cells are allowed; the rest depends on the CSV reader
+    if kind in ("integer", "number"):
+        try:
+            x = float(value)
+        except ValueError:
+            return True
+        if kind == "integer" and not x.is_integer() and value not in ("NaN", "1e999"):
+            return True
+        if value in ("NaN", "1e999"):
+            return False
+        return x < c.get("minimum", -math.inf) or x > c.get("maximum", math.inf)
+    if kind == "boolean":
+        return value not in ("true", "false", "True", "False", "TRUE", "FALSE", "1", "0", "yes", "no")
+    if kind == "string":
+        return ("pattern" in c and re.fullmatch(c["pattern"], value) is None) or (
+            "enum" in c and value not in c["enum"])
+    return False
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(table=st.sampled_from(["homicide", "coca_cultivation", "cocaine_use", "population", "countries", "article_claims"]),
        row=st.integers(min_value=2, max_value=16), column=st.integers(min_value=0, max_value=5), value=CORRUPTIONS)
 def test_random_corruption_gives_problem_lines_never_a_traceback(data, table, row, column, value):
-    """Replacing any cell by junk yields only Problem lines (or none if the junk is valid)."""
+    """Replacing any cell by junk yields only Problem lines (or none if the junk is valid), and
+    at least one when the junk is certainly invalid for the column's declared type."""
     path = data / f"{table}.csv"
     original = path.read_bytes()
+    fields = json.loads((data / "schemas" / f"{table}.json").read_text())["fields"]
     try:
         lines = original.decode().split("\n")
+        plain = '"' not in lines[row - 1]  # no quoted cells: a comma split gives the real cells
         cells = lines[row - 1].split(",")
-        cells[column % len(cells)] = value
+        target = column % len(cells)
+        cells[target] = value
         lines[row - 1] = ",".join(cells)
         path.write_bytes("\n".join(lines).encode())
         problems = check_folder(data)
         assert all(p.file and str(p).count("\n") == 0 for p in problems)
         assert not any("could not be checked" in p.message for p in problems)
+        if plain and len(cells) == len(fields) and _certainly_invalid(fields[target], value):
+            name = fields[target]["name"]
+            assert any(p.row == row and (p.field == name or value == "x,y") for p in problems), (
+                f"{table}.csv row {row}: {name} = {value!r} is invalid for its type, but no "
+                f"problem names that cell: {[str(p) for p in problems]}")
         try:
             load(table, data_dir=data)
         except DataValidationError:

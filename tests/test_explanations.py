@@ -120,8 +120,8 @@ def _expected_n(real, corruption=False):
     return len({k for k in keys if k[0] in la})
 
 
-def test_real_misreading_model_converges_with_the_n_the_data_allow(real):
-    f = ex.analyse(real)
+def test_real_misreading_model_converges_with_the_n_the_data_allow(real, real_findings):
+    f = real_findings
     assert f.misreading.converged and f.complicity.converged
     assert f.misreading.n_obs == _expected_n(real)
     assert f.complicity.n_obs == _expected_n(real, corruption=True)
@@ -129,8 +129,8 @@ def test_real_misreading_model_converges_with_the_n_the_data_allow(real):
     assert f.year == 2012  # the year the claims table gives the two homicide counts
 
 
-def test_real_findings_are_internally_consistent(real):
-    f = ex.analyse(real)
+def test_real_findings_are_internally_consistent(real, real_findings):
+    f = real_findings
     c = f.counts.set_index("figure")
     # the published count is the WDI rate x population: 6.66 x 29.55 M / 100k = 1,968
     assert c.loc["published", "count"] == pytest.approx(1968, abs=1)
@@ -203,8 +203,8 @@ def test_predicting_a_year_no_peer_has_is_an_error_not_a_patsy_crash():
         ex.peru_prediction(m, peru, 2050)
 
 
-def test_observed_vs_predicted_and_term_diagnostics(real):
-    f = ex.analyse(real)
+def test_observed_vs_predicted_and_term_diagnostics(real, real_findings):
+    f = real_findings
     d, peru_pred = ex.observed_vs_predicted(f)
     # the peers' predicted rates are the fit's fitted values per 100,000; Peru is predicted
     # out of sample, and its value in the findings' year is the model's predicted rate
@@ -241,8 +241,8 @@ def test_yardstick_centre_moves_the_gap_and_the_break_even():
         ex.yardstick_centre(m.gaps, "median")
 
 
-def test_peer_gaps_judge_every_neighbour_like_peru(real):
-    f = ex.analyse(real)
+def test_peer_gaps_judge_every_neighbour_like_peru(real, real_findings):
+    f = real_findings
     t = ex.peer_gaps(f.misreading)
     # by hand: each country's mean log(observed / fitted) over its years, / the model's sigma
     d = f.misreading.data

@@ -196,7 +196,7 @@ def test_survey_prints_one_decimal_with_year_and_range():
     row = pd.Series({"iso3": "BRA", "year": 2011, "age_group": "15-64", "prevalence_pct": 1.75,
                      "low_pct": 1.2, "high_pct": 2.3, "method": "household",
                      "source_id": "unodc_wdr2025_prevalence"})
-    assert str(mk.survey(row)) == "1.8% (2011; range 1.2\u20132.3%)"
+    assert str(mk.survey(row)) == "1.8% (2011; range 1.2\u20132.3%)"  # en dash between the ends
 
 
 def _two_markets(brazil: dict, usa: dict) -> pd.DataFrame:

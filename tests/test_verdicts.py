@@ -68,3 +68,20 @@ def test_adding_a_supporting_specification_never_weakens_the_verdict(out):
 def test_turning_support_into_contradiction_never_strengthens_the_verdict(out, data):
     i = data.draw(st.integers(0, len(out) - 1))
     assert verdict(out[:i] + ["contradicts"] + out[i + 1:]).strength <= verdict(out).strength
+
+
+@pytest.mark.parametrize("supports, contradicts, inconclusive, word", [
+    (0, 3, 2, "mostly contradicted"),  # 3 / 5 = 0.60 exactly: the "mostly" bar is inclusive
+    (3, 0, 2, "mostly"),
+    (0, 9, 1, "contradicted"),         # 9 / 10 = 0.90 exactly
+    (1, 0, 9, "not shown"),            # 1 / 10 = 0.10: not above the split bar
+])
+def test_verdict_bars_are_inclusive_at_their_exact_shares(supports, contradicts, inconclusive, word):
+    v = verdict(["supports"] * supports + ["contradicts"] * contradicts
+                + ["inconclusive"] * inconclusive)
+    assert v.word == word
+
+
+def test_an_empty_curve_says_why_there_is_no_verdict():
+    with pytest.raises(ValueError, match="^a verdict needs at least one estimable specification$"):
+        verdict([])

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -31,8 +33,21 @@ def test_the_corpus_covers_the_required_kinds():
     assert required <= names and len(CORRUPTIONS) >= 12
 
 
+@pytest.fixture(scope="module")
+def refused_book(good_book, tmp_path_factory) -> Path:
+    """One copy of the good render for every validation-stage case: such a render stops
+    before writing anything, and each case checks the copy is byte-identical afterwards, so a
+    case that touched it fails itself (copying the whole book per case cost seconds each)."""
+    out = tmp_path_factory.mktemp("refused") / "site" / "_book"
+    shutil.copytree(good_book, out, symlinks=True)
+    return out
+
+
 @pytest.mark.parametrize("corruption", CORRUPTIONS, ids=lambda c: c.name)
-def test_bad_data_stops_the_render_with_a_clear_message(corruption, tmp_path, previous_book):
+def test_bad_data_stops_the_render_with_a_clear_message(corruption, tmp_path, request):
+    # A fault met while the chapters run gets a book of its own: the render has started.
+    previous_book = request.getfixturevalue("previous_book" if corruption.at_execution
+                                            else "refused_book")
     data = copy_data(tmp_path / "data")
     planted = corruption.plant(data)
     if corruption.at_execution:

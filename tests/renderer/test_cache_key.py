@@ -1,0 +1,109 @@
+"""The chapter cache key changes with everything a stored execution depends on beyond the
+files it read: the renderer's own code and the installed packages (fast, no render).
+
+Why: a stale chapter shown after a renderer fix or a library upgrade is a wrong number with
+nothing on the page to say so; the recorded file hashes cannot see either change.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from renderer import cache
+
+ARGS = (Path("/project"), "chapters/01.qmd", "print(1)", {"PARADOX_DATA": "/d"}, {"echo": False})
+
+
+@pytest.fixture
+def fresh_hashes(monkeypatch):
+    """Forget the memoised renderer and package hashes (restored after the test)."""
+    monkeypatch.setattr(cache, "_renderer_hash", None)
+    monkeypatch.setattr(cache, "_packages_hash", None)
+
+
+def _key(monkeypatch, **replace) -> str:
+    """chapter_key with ARGS, some replaced by keyword, memoised hashes recomputed."""
+    monkeypatch.setattr(cache, "_renderer_hash", None)
+    monkeypatch.setattr(cache, "_packages_hash", None)
+    names = ("root", "rel", "source", "env", "defaults")
+    args = dict(zip(names, ARGS)) | replace
+    return cache.chapter_key(*(args[n] for n in names))
+
+
+def test_same_inputs_same_key(monkeypatch, fresh_hashes):
+    assert _key(monkeypatch) == _key(monkeypatch)
+
+
+@pytest.mark.parametrize("change", [
+    {"root": Path("/elsewhere")}, {"rel": "chapters/02.qmd"}, {"source": "print(2)"},
+    {"env": {"PARADOX_DATA": "/other"}}, {"defaults": {"echo": True}},
+])
+def test_each_argument_is_part_of_the_key(monkeypatch, fresh_hashes, change):
+    assert _key(monkeypatch, **change) != _key(monkeypatch)
+
+
+def test_a_renderer_change_changes_the_key(monkeypatch, fresh_hashes, tmp_path):
+    copy, original = tmp_path / "renderer", (cache.RENDERER_DIR / "outputs.py").read_text()
+    shutil.copytree(cache.RENDERER_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "RENDERER_DIR", copy)
+    before = _key(monkeypatch)
+    (copy / "outputs.py").write_text(original + "\n# a fix\n")
+    assert _key(monkeypatch) != before
+    (copy / "assets" / "new.css").write_text("p {}")  # a new asset is a change too
+    after_edit = _key(monkeypatch)
+    assert after_edit != before
+    (copy / "assets" / "new.css").unlink()
+    (copy / "outputs.py").write_text(original)
+    assert _key(monkeypatch) == before  # and only a change: the same files give the same key
+
+
+def _dists(versions: dict[str, str]) -> list:
+    """Stand-ins for importlib.metadata distributions: a name and a version."""
+    return [SimpleNamespace(metadata={"Name": n}, version=v) for n, v in versions.items()]
+
+
+def test_a_package_version_change_changes_the_key(monkeypatch, fresh_hashes):
+    import importlib.metadata
+
+    installed = {"pandas": "2.2.3", "statsmodels": "0.14.4"}
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda: _dists(installed))
+    before = _key(monkeypatch)
+    installed["statsmodels"] = "0.14.5"
+    upgraded = _key(monkeypatch)
+    assert upgraded != before
+    installed["altair"] = "5.5.0"
+    assert _key(monkeypatch) not in (before, upgraded)  # a new package counts too
+    del installed["altair"]
+    installed["statsmodels"] = "0.14.4"
+    assert _key(monkeypatch) == before
+
+
+def test_the_key_reads_defaults_in_any_order_and_any_value(monkeypatch, fresh_hashes):
+    # the same execute options given in another order are the same options
+    assert _key(monkeypatch, defaults={"echo": False, "warning": True}) == \
+        _key(monkeypatch, defaults={"warning": True, "echo": False})
+    # a value JSON cannot hold (a path) still makes a key, and a different one
+    assert _key(monkeypatch, defaults={"dir": Path("a")}) != _key(monkeypatch, defaults={"dir": Path("b")})
+
+
+def test_compiled_bytecode_is_not_a_renderer_change(monkeypatch, fresh_hashes, tmp_path):
+    copy = tmp_path / "renderer"
+    shutil.copytree(cache.RENDERER_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "RENDERER_DIR", copy)
+    before = _key(monkeypatch)
+    (copy / "__pycache__").mkdir()
+    (copy / "__pycache__" / "outputs.cpython-311.pyc").write_bytes(b"\x00compiled")
+    assert _key(monkeypatch) == before  # Python writes these on import; not an edit
+
+
+def test_a_renamed_renderer_file_is_a_change(monkeypatch, fresh_hashes, tmp_path):
+    copy = tmp_path / "renderer"
+    shutil.copytree(cache.RENDERER_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "RENDERER_DIR", copy)
+    before = _key(monkeypatch)
+    (copy / "outputs.py").rename(copy / "outputs_old.py")  # same bytes, another module name
+    assert _key(monkeypatch) != before
