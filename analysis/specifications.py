@@ -634,8 +634,13 @@ def curve_verdicts(c: Curves, year: int, counts: dict[str, float] | None = None)
     - "peru_outlier": Peru's published rate is a low outlier (specifications of `year`);
     - "peru_outlier_all_years": the same over every year from FIRST_YEAR;
     - "drug_premise": drug intensity raises homicide (one outcome per fitted model);
+    - "peru_outlier_without_modelled": the same for `year`, leaving out IHME's modelled series
+      (the published series only);
+    - "peru_outlier_latest": the same for the latest year with an estimable specification;
     - "<figure>_clears" for each of `counts` (e.g. peru_counts): the count is at or above the
       break-even (Peru would not be an outlier) in the specifications of `year`;
+      "<figure>_clears_ci": at or above even the top of the break-even's 95% CI (the honest
+      share: the point break-even ignores the uncertainty of Peru's expected count);
     - "interaction": corruption weakens the drug-violence link (negative interaction);
     - "corruption_effect": more corrupt countries have more homicides (positive main effect);
     - "peru_more_corrupt_world": Peru below the world median (WGI percentile), years from
@@ -646,9 +651,14 @@ def curve_verdicts(c: Curves, year: int, counts: dict[str, float] | None = None)
     this_year = m.loc[m["year"] == year]
     out = {"peru_outlier": verdict_from_flags(this_year["outlier"]),
            "peru_outlier_all_years": verdict_from_flags(m["outlier"]),
-           "drug_premise": verdict(_unique_fits(c.misreading)["drug_grade"])}
+           "drug_premise": verdict(_unique_fits(c.misreading)["drug_grade"]),
+           "peru_outlier_without_modelled": verdict_from_flags(
+               this_year.loc[this_year["series"] != "modelled_all_violence", "outlier"]),
+           "peru_outlier_latest": verdict_from_flags(
+               m.loc[m["year"] == m["year"].max(), "outlier"])}
     for name, count in (counts or {}).items():
         out[f"{name}_clears"] = verdict_from_flags(count >= this_year["break_even"])
+        out[f"{name}_clears_ci"] = verdict_from_flags(count >= this_year["break_even_high"])
     k = c.complicity.loc[c.complicity["estimable"]]
     out["interaction"] = verdict(k["interaction_grade"])
     out["corruption_effect"] = verdict(k["corruption_grade"])

@@ -336,3 +336,20 @@ def test_share_by_choice_on_the_real_grid(curves):
     ihme = g.loc[g["series"] == "modelled_all_violence", "z"]
     row = t.set_index(["dimension", "option"]).loc[("series", "modelled_all_violence")]
     assert row["share"] == pytest.approx(100 * (ihme <= -1.645).mean()) and row["n"] == len(ihme)
+
+
+def test_curve_verdicts_honest_shares_on_the_real_grid(curves):
+    """The shares review 2 asked to print, worked from the grid with plain pandas: the police
+    count against the top of each break-even's 95% CI, the outlier share without IHME's
+    modelled series, and the latest year's outlier share."""
+    v = sp.curve_verdicts(curves, 2012, {"police_published": 2865.0, "world_bank": 1968.0})
+    g = curves.misreading
+    y = g.loc[g["estimable"] & (g["year"] == 2012)]
+    assert v["police_published_clears_ci"].supporting == int((y["break_even_high"] <= 2865).sum())
+    assert v["world_bank_clears_ci"].supporting == int((y["break_even_high"] <= 1968).sum())
+    published = y.loc[y["series"] != "modelled_all_violence"]
+    assert v["peru_outlier_without_modelled"].n == len(published)
+    assert v["peru_outlier_without_modelled"].supporting == int((published["z"] <= -1.645).sum())
+    last = g.loc[g["estimable"], "year"].max()
+    latest = g.loc[g["estimable"] & (g["year"] == last)]
+    assert v["peru_outlier_latest"].supporting == int((latest["z"] <= -1.645).sum())
