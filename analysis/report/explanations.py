@@ -22,7 +22,7 @@ from analysis import specifications as sp
 from analysis import violence
 from analysis.data import data_dir, load
 from analysis.estimate import Branch, Estimate, choose, format_number, year_span
-from analysis.report import theme
+from analysis.report import counting_the_dead, theme
 from analysis.report.markdown import Table
 from analysis.report.values import (ARTICLE_SOURCE, FOCUS, PERU, Bundle, as_count, as_year,
                                     branch, country_names, join, missing)
@@ -252,6 +252,7 @@ def _rows(x: Reading, f, r: Bundle) -> list[tuple]:
     settle = f.evidence.drop_duplicates("explanation").set_index("explanation")["would_settle"]
     old = f.evidence.set_index("prediction")
     gap_row = old.loc[[p for p in old.index if p.startswith("Counts disagree")][0]]
+    c = counting_the_dead.bundle()  # the police-to-model ratio split at the break (chapter 4)
     pardon_row = old.loc[[p for p in old.index if p.startswith("Traffickers")][0]]
     y = x.year
     return [
@@ -277,10 +278,14 @@ def _rows(x: Reading, f, r: Bundle) -> list[tuple]:
          f"police count: {v['police_published_clears'].word} on point estimates, "
          f"{v['police_published_clears_ci'].word} against the intervals"
          if "police_published_clears_ci" in v else "no police count", settle["Misreading"]),
-        ("Misreading", gap_row.name, gap_row["data_show"],
+        ("Misreading", gap_row.name,
+         f"Police / modelled deaths: Peru {c.peru_gap_since} from {c.gap_split_year}, "
+         f"{c.peru_gap_before} before; neighbours' median {c.peer_gap}",
          f"{len(f.gap_table)} South American countries, "
          f"{year_span(int(f.gap_table['first_year'].min()), int(f.gap_table['last_year'].max()))}",
-         gap_row["strength"], settle["Misreading"]),
+         "a break in Peru's police series or an IHME undercount: the data cannot say which"
+         if c.gap_sentence.branch == "agree_before_break_apart_since" else gap_row["strength"],
+         settle["Misreading"]),
         ("Complicity", "Corruption weakens the drug-violence link (negative interaction)",
          f"Negative and clear of zero in {r.interaction_share} of specifications; clearly "
          f"positive in {r.interaction_contra}; headline {r.interaction_coef}",
