@@ -30,6 +30,12 @@ def bundle() -> Bundle:
         (True, "Peru was not the largest grower of coca even when the article was written.", "never_largest"),
     ], p.peru_area_latest.sources)
     r.lead_sentence = p.lead_article_year_sentence
+    hangs = p.seen_margin_sentence.branch in ("seen_lead_hangs_on_measure", "seen_net_peru_only")
+    r.seen_lead_sentence = branch([
+        (hangs, "In the latest survey the authors could have seen, which country led depends on "
+                "the measure read.", "seen_hangs_on_measure"),
+        (True, "", "seen_one_leader"),
+    ], p.seen_margin_sentence.sources, "paradox: the lead in the latest survey seen (both measures)")
     r.safety_sentence = p.safety_summary
     r.peru_area_latest = p.peru_area_latest
     r.colombia_area_latest = p.colombia_area_latest
