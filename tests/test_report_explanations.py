@@ -40,8 +40,8 @@ def grid():
 FULL = {
     "outlier_verdict": "Fragile: whether Peru's published rate makes it an unusually peaceful "
                        "outlier depends on the analyst's choices, and the specifications split.",
-    "misreading_verdict": "Untestable with public data: the paradox itself is \"fragile\" on the "
-                          "published figures, and whether the UNODC police count makes Peru "
+    "misreading_verdict": "Untestable with public data: the paradox itself is \"fragile\" across "
+                          "the specifications, and whether the UNODC police count makes Peru "
                           "ordinary is \"robust\" against the point break-evens but \"fragile\" "
                           "against the upper ends of their intervals. Whether violence between producers, "
                           "dealers and exporters escapes every count, the article's point, no "
@@ -51,7 +51,7 @@ FULL = {
                           "predicts; the intervals are wide, so the data can neither show that "
                           "corruption weakens the link between drugs and violence nor rule it "
                           "out. More corrupt countries do have more homicides, in most "
-                          "specifications clearly so. In that year Peru was more corrupt than the "
+                          "specifications clearly so. In 2012 Peru was more corrupt than the "
                           "world's median country but in the cleaner half of South America on "
                           "the World Bank index. Corruption indices cannot "
                           "test the article's mechanism, a pact between traffickers and "
@@ -314,6 +314,6 @@ def test_every_misreading_verdict_branch(outlier, police, police_ci, label):
     assert got == label
     if label == "mis_untestable":
         # the verdict words come from the rule, both police shares when they differ
-        assert f'is "{outlier}" on the published' in rest and f'"{police}"' in rest
+        assert f'is "{outlier}" across the specifications' in rest and f'"{police}"' in rest
         assert f'"{police_ci}"' in rest
         assert ("but" in rest.split("intervals")[0]) == (police != police_ci)

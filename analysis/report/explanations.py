@@ -182,7 +182,7 @@ def _misreading(x: Reading) -> tuple[str, str, str]:
                  f', and whether the UNODC police count makes Peru ordinary is "{police.word}", '
                  f'against the point break-evens and the upper ends of their intervals alike')
     return ("mis_untestable", "Untestable with public data",
-            f'the paradox itself is "{out.word}" on the published figures{on_police}. Whether '
+            f'the paradox itself is "{out.word}" across the specifications{on_police}. Whether '
             f"violence between producers, dealers and exporters escapes every count, the "
             f"article's point, no public series can show.")
 
@@ -197,16 +197,16 @@ def _corruption_position(x: Reading) -> tuple[str, str]:
         return "position_unknown", "Peru's corruption position for that year is not in the data."
     w, s = bool(world["more_corrupt_than_half"].iloc[0]), bool(sa["more_corrupt_than_half"].iloc[0])
     return {
-        (True, False): ("corrupt_world_clean_region", "In that year Peru was more corrupt than "
+        (True, False): ("corrupt_world_clean_region", f"In {x.year} Peru was more corrupt than "
                         "the world's median country but in the cleaner half of South America on "
                         "the World Bank index."),
-        (True, True): ("corrupt_world_and_region", "In that year Peru was more corrupt than the "
+        (True, True): ("corrupt_world_and_region", f"In {x.year} Peru was more corrupt than the "
                        "world's median country and in the more corrupt half of South America on "
                        "the World Bank index."),
-        (False, True): ("clean_world_corrupt_region", "In that year Peru was cleaner than the "
+        (False, True): ("clean_world_corrupt_region", f"In {x.year} Peru was cleaner than the "
                         "world's median country but in the more corrupt half of South America on "
                         "the World Bank index."),
-        (False, False): ("clean_world_and_region", "In that year Peru was cleaner than the "
+        (False, False): ("clean_world_and_region", f"In {x.year} Peru was cleaner than the "
                          "world's median country and in the cleaner half of South America on "
                          "the World Bank index."),
     }[(w, s)]
@@ -421,6 +421,7 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
             setattr(r, name, missing(key[1].replace("_", " "), name))
 
     r.break_even_range = x.break_even
+    r.break_even_limits = x.break_even.with_(point=None)
     r.break_even_points = Estimate(None, float(g.loc[g["estimable"] & (g["year"] == y), "break_even"].min()),
                                    float(g.loc[g["estimable"] & (g["year"] == y), "break_even"].max()),
                                    unit="homicides", year=y, sources=src,
