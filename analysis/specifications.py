@@ -627,6 +627,28 @@ def _unique_fits(grid: pd.DataFrame) -> pd.DataFrame:
     return g.drop_duplicates(["estimator", "series", "drug", "comparison_set"])
 
 
+def premise_support(grid: pd.DataFrame) -> dict[str, int]:
+    """How many fitted models clearly support the drug premise ("supports"), and how many of
+    them are fitted on South America, where about ten countries make clustered intervals
+    optimistic. Keys: "supporting", "south_america"."""
+    fits = _unique_fits(grid)
+    backing = fits.loc[fits["drug_grade"] == "supports"]
+    return {"supporting": len(backing),
+            "south_america": int((backing["comparison_set"] == "south_america").sum())}
+
+
+def interaction_detail(grid: pd.DataFrame) -> dict[str, int]:
+    """What the complicity curve's interaction shows beyond its verdict: "negative_points"
+    (specifications whose point estimate is below zero, whatever the interval), "min_obs"
+    (the fewest observations in an estimable specification) and "contra_at_min_obs" (clearly
+    positive specifications fitted on that fewest number, e.g. one observation per country)."""
+    est = grid.loc[grid["estimable"]]
+    contra = est.loc[est["interaction_grade"] == "contradicts"]
+    fewest = int(est["n_obs"].min())
+    return {"negative_points": int((est["interaction"] < 0).sum()), "min_obs": fewest,
+            "contra_at_min_obs": int((contra["n_obs"] == fewest).sum())}
+
+
 def curve_verdicts(c: Curves, year: int, counts: dict[str, float] | None = None) -> dict[str, Verdict]:
     """Every verdict the book states, each from its curve by `analysis.verdicts`' one rule.
 

@@ -232,7 +232,7 @@ def _complicity(x: Reading) -> tuple[str, str, str]:
 
 
 def verdict_branches(x: Reading) -> dict[str, Branch]:
-    """The two verdicts, as heads ("Possible but unproven") and full sentences, data-chosen."""
+    """The two verdicts, as heads ("Untestable with public data") and full sentences, data-chosen."""
     src_m = sp.grid_sources(x.curves.misreading) + (ARTICLE_SOURCE,)
     src_c = sp.grid_sources(x.curves.complicity) + ("wb_wgi",)
     out = {}
@@ -382,10 +382,10 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
     r.premise_sentence = worded(v["drug_premise"], PREMISE_SENTENCES, "premise", src)
     r.premise_share = share(v["drug_premise"], src, "drug measure positive, 95% CI above zero")
     r.n_fits = as_count(v["drug_premise"].n, src, "fitted models with a drug measure")
-    fits = sp._unique_fits(g)
-    backing = fits.loc[fits["drug_grade"] == "supports"]
-    r.premise_support = as_count(len(backing), src, "fitted models with the drug measure clearly positive")
-    r.premise_support_sa = as_count(int((backing["comparison_set"] == "south_america").sum()), src,
+    backing = sp.premise_support(g)
+    r.premise_support = as_count(backing["supporting"], src,
+                                 "fitted models with the drug measure clearly positive")
+    r.premise_support_sa = as_count(backing["south_america"], src,
                                     "of them fitted on South America (about ten clusters)")
     peers = ex.peer_gaps(mis)
     names = country_names(load("countries"))
@@ -573,13 +573,12 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
     r.interaction_share = share(v["interaction"], src, "interaction negative, 95% CI below zero")
     r.interaction_contra = as_count(v["interaction"].contradicting, src,
                                     "specifications with the interaction clearly positive")
-    est = k.loc[k["estimable"]]
-    r.interaction_negative_points = as_count(int((est["interaction"] < 0).sum()), src,
+    d = sp.interaction_detail(k)
+    r.interaction_negative_points = as_count(d["negative_points"], src,
                                              "specifications with a negative point estimate")
-    contra = est.loc[est["interaction_grade"] == "contradicts"]
-    r.min_complicity_obs = as_count(int(est["n_obs"].min()), src,
+    r.min_complicity_obs = as_count(d["min_obs"], src,
                                     "fewest observations in a complicity specification")
-    r.interaction_contra_small = as_count(int((contra["n_obs"] == est["n_obs"].min()).sum()), src,
+    r.interaction_contra_small = as_count(d["contra_at_min_obs"], src,
                                           "clearly positive specifications fitted on the fewest "
                                           "observations")
     base = k.loc[k["baseline"] & k["estimable"]]
