@@ -647,6 +647,28 @@ def _unique_fits(grid: pd.DataFrame) -> pd.DataFrame:
     return g.drop_duplicates(["estimator", "series", "drug", "comparison_set"])
 
 
+def premise_support(grid: pd.DataFrame) -> dict[str, int]:
+    """How many fitted models clearly support the drug premise ("supports"), and how many of
+    them are fitted on South America, where about ten countries make clustered intervals
+    optimistic. Keys: "supporting", "south_america"."""
+    fits = _unique_fits(grid)
+    backing = fits.loc[fits["drug_grade"] == "supports"]
+    return {"supporting": len(backing),
+            "south_america": int((backing["comparison_set"] == "south_america").sum())}
+
+
+def interaction_detail(grid: pd.DataFrame) -> dict[str, int]:
+    """What the complicity curve's interaction shows beyond its verdict: "negative_points"
+    (specifications whose point estimate is below zero, whatever the interval), "min_obs"
+    (the fewest observations in an estimable specification) and "contra_at_min_obs" (clearly
+    positive specifications fitted on that fewest number, e.g. one observation per country)."""
+    est = grid.loc[grid["estimable"]]
+    contra = est.loc[est["interaction_grade"] == "contradicts"]
+    fewest = int(est["n_obs"].min())
+    return {"negative_points": int((est["interaction"] < 0).sum()), "min_obs": fewest,
+            "contra_at_min_obs": int((contra["n_obs"] == fewest).sum())}
+
+
 def curve_verdicts(c: Curves, year: int, counts: dict[str, float] | None = None) -> dict[str, Verdict]:
     """Every verdict the book states, each from its curve by `analysis.verdicts`' one rule.
 
@@ -654,8 +676,13 @@ def curve_verdicts(c: Curves, year: int, counts: dict[str, float] | None = None)
     - "peru_outlier": Peru's published rate is a low outlier (specifications of `year`);
     - "peru_outlier_all_years": the same over every year from FIRST_YEAR;
     - "drug_premise": drug intensity raises homicide (one outcome per fitted model);
+    - "peru_outlier_without_modelled": the same for `year`, leaving out IHME's modelled series
+      (the published series only);
+    - "peru_outlier_latest": the same for the latest year with an estimable specification;
     - "<figure>_clears" for each of `counts` (e.g. peru_counts): the count is at or above the
       break-even (Peru would not be an outlier) in the specifications of `year`;
+      "<figure>_clears_ci": at or above even the top of the break-even's 95% CI (the honest
+      share: the point break-even ignores the uncertainty of Peru's expected count);
     - "interaction": corruption weakens the drug-violence link (negative interaction);
     - "corruption_effect": more corrupt countries have more homicides (positive main effect);
     - "peru_more_corrupt_world": Peru below the world median (WGI percentile), years from
@@ -666,9 +693,14 @@ def curve_verdicts(c: Curves, year: int, counts: dict[str, float] | None = None)
     this_year = m.loc[m["year"] == year]
     out = {"peru_outlier": verdict_from_flags(this_year["outlier"]),
            "peru_outlier_all_years": verdict_from_flags(m["outlier"]),
-           "drug_premise": verdict(_unique_fits(c.misreading)["drug_grade"])}
+           "drug_premise": verdict(_unique_fits(c.misreading)["drug_grade"]),
+           "peru_outlier_without_modelled": verdict_from_flags(
+               this_year.loc[this_year["series"] != "modelled_all_violence", "outlier"]),
+           "peru_outlier_latest": verdict_from_flags(
+               m.loc[m["year"] == m["year"].max(), "outlier"])}
     for name, count in (counts or {}).items():
         out[f"{name}_clears"] = verdict_from_flags(count >= this_year["break_even"])
+        out[f"{name}_clears_ci"] = verdict_from_flags(count >= this_year["break_even_high"])
     k = c.complicity.loc[c.complicity["estimable"]]
     out["interaction"] = verdict(k["interaction_grade"])
     out["corruption_effect"] = verdict(k["corruption_grade"])

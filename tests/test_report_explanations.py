@@ -40,19 +40,26 @@ def grid():
 FULL = {
     "outlier_verdict": "Fragile: whether Peru's published rate makes it an unusually peaceful "
                        "outlier depends on the analyst's choices, and the specifications split.",
-    "misreading_verdict": "Possible but unproven: Peru looks unusually peaceful in only some "
-                          "specifications, the police's own published count would make it "
-                          "ordinary in most of them, and the yardstick rests on a drug measure "
-                          "that barely predicts homicide. Whether violence goes unrecorded by "
-                          "every official figure, the article's point, no public series can show.",
-    "complicity_verdict": "Unproven: in hardly any specification does corruption weaken the link "
-                          "between drugs and violence, as the complicity explanation predicts. "
-                          "More corrupt countries do have more homicides, in most specifications "
-                          "clearly so. Peru is more corrupt than the world's median country but "
-                          "sits in the cleaner half of South America. Corruption indices cannot "
+    "misreading_verdict": "Untestable with public data: the paradox itself is \"fragile\" across "
+                          "the specifications, and whether the UNODC police count makes Peru "
+                          "ordinary is \"robust\" against the point break-evens but \"fragile\" "
+                          "against the upper ends of their intervals. Whether violence between producers, "
+                          "dealers and exporters escapes every count, the article's point, no "
+                          "public series can show.",
+    "complicity_verdict": "Unproven: in hardly any specification is the interaction clearly "
+                          "negative (its interval below zero), as the complicity explanation "
+                          "predicts; the intervals are wide, so the data can neither show that "
+                          "corruption weakens the link between drugs and violence nor rule it "
+                          "out. More corrupt countries do have more homicides, in most "
+                          "specifications clearly so. In 2012 Peru was more corrupt than the "
+                          "world's median country but in the cleaner half of South America on "
+                          "the World Bank index. Corruption indices cannot "
                           "test the article's mechanism, a pact between traffickers and "
                           "officials, at all: they measure perceived corruption in general.",
-    "misreading_head": "Possible but unproven",
+    "misreading_head": "Untestable with public data",
+    "break_even_vs_published": "That median is below both published counts for the year: at the "
+                               "median specification Peru's published figures already make it "
+                               "an ordinary country.",
     "complicity_head": "Unproven",
 }
 
@@ -64,6 +71,18 @@ def test_verdict_sentences_on_the_full_data(chapter):
     assert (str(chapter.interaction_share), str(chapter.interaction_contra),
             str(chapter.n_complicity_specs)) == ("0%", "3", "36")
     assert str(chapter.break_even_range) == "1,832 homicides (range across specifications 297–9,706)"
+    # review 2, worked from the grid with plain pandas (tests/test_specifications.py): the
+    # police count 2,865 clears 98 of 108 point break-evens but 55 of 108 interval tops; the
+    # World Bank's 1,968 clears 61 and 13; 33 of the 54 outliers are on IHME's series, 21 of
+    # the other 72 specifications; 1 of 36 in 2021.
+    assert [str(getattr(chapter, k)) for k in (
+        "police_clears", "police_clears_ci", "wb_clears", "wb_clears_ci", "n_outliers_ihme",
+        "n_outliers", "n_outliers_published", "n_specs_published", "outlier_share_published",
+        "outlier_share_latest", "latest_curve_year", "outlier_latest_word")] == [
+        "91%", "51%", "56%", "12%", "33", "54", "21", "72", "29%", "3%", "2021", "not shown"]
+    # 14 of 20 index-years (WGI 2013-2019, CPI 2016-2022) in South America's more corrupt half
+    assert [str(chapter.sa_years_more_corrupt), str(chapter.sa_index_years),
+            str(chapter.sa_corrupt_word)] == ["14", "20", "mostly"]
 
 
 def test_the_summary_and_appendix_b_refer_to_the_same_verdicts(book_bundles, chapter):
@@ -103,7 +122,12 @@ def test_verdict_sentences_on_the_data_cut_at_2013(tmp_path, monkeypatch):
 
     monkeypatch.setenv("PARADOX_DATA", str(cut_folder(ROOT / "data", tmp_path / "data")))
     r = explanations.bundle()
-    assert {k: str(getattr(r, k)) for k in FULL} == FULL
+    # the same verdicts, but on the cut the police count clears "mostly" (82%), not "robust"
+    cut = {**FULL, "misreading_verdict": FULL["misreading_verdict"].replace(
+        '"robust" against', '"mostly" against')}
+    assert {k: str(getattr(r, k)) for k in FULL} == cut
+    assert [str(r.police_clears_ci), str(r.outlier_share_latest), str(r.latest_curve_year),
+            str(r.outlier_latest_word)] == ["51%", "65%", "2013", "mostly"]
     assert (str(r.outlier_share), str(r.n_specs), str(r.n_specs_all)) == ("51%", "108", "288")
     assert str(r.curve_years) == "2011–2013"
     assert str(r.break_even_range) == "1,826 homicides (range across specifications 293–10,317)"
@@ -288,20 +312,22 @@ def _v(word: str) -> Verdict:
     return Verdict(word, 1, 0, 1)
 
 
-@pytest.mark.parametrize("outlier, police, premise, label", [
+@pytest.mark.parametrize("outlier, police, police_ci, label", [
     ("not shown", "robust", "robust", "mis_not_needed"),
-    ("fragile", "robust", "fragile", "mis_possible_weak"),   # the full data and the 2013 cut
-    ("fragile", "mostly", "robust", "mis_possible"),
-    ("robust", "robust", "robust", "mis_plausible"),
-    ("robust", "fragile", "fragile", "mis_unlikely"),
-    ("mostly", "not shown", "robust", "mis_unlikely"),
+    ("fragile", "robust", "fragile", "mis_untestable"),   # the full data and the 2013 cut
+    ("robust", "robust", "robust", "mis_untestable"),
+    ("mostly", "not shown", "not shown", "mis_untestable"),
 ])
-def test_every_misreading_verdict_branch(outlier, police, premise, label):
+def test_every_misreading_verdict_branch(outlier, police, police_ci, label):
     from types import SimpleNamespace
 
-    x = SimpleNamespace(verdicts={"peru_outlier": _v(outlier), "police_published_clears": _v(police),
-                                  "drug_premise": _v(premise)})
+    x = SimpleNamespace(year=2012, verdicts={
+        "peru_outlier": _v(outlier), "police_published_clears": _v(police),
+        "police_published_clears_ci": _v(police_ci), "drug_premise": _v("fragile")})
     got, head, rest = explanations._misreading(x)
     assert got == label
-    # the sentence never claims more footing than the premise's verdict gives
-    assert ("barely predicts" in rest) == (label == "mis_possible_weak")
+    if label == "mis_untestable":
+        # the verdict words come from the rule, both police shares when they differ
+        assert f'is "{outlier}" across the specifications' in rest and f'"{police}"' in rest
+        assert f'"{police_ci}"' in rest
+        assert ("but" in rest.split("intervals")[0]) == (police != police_ci)

@@ -355,3 +355,49 @@ def test_outlier_by_year_compares_years_on_the_same_series(curves):
     assert every.loc[2012, "n"] == 108 and every.loc[2021, "n"] == 36
     assert list(sp.outlier_by_year(g, ["no_such_series"]).columns) == [
         "year", "outliers", "n", "share", "verdict"]
+
+
+def test_curve_verdicts_honest_shares_on_the_real_grid(curves):
+    """The shares review 2 asked to print, worked from the grid with plain pandas: the police
+    count against the top of each break-even's 95% CI, the outlier share without IHME's
+    modelled series, and the latest year's outlier share."""
+    v = sp.curve_verdicts(curves, 2012, {"police_published": 2865.0, "world_bank": 1968.0})
+    g = curves.misreading
+    y = g.loc[g["estimable"] & (g["year"] == 2012)]
+    assert v["police_published_clears_ci"].supporting == int((y["break_even_high"] <= 2865).sum())
+    assert v["world_bank_clears_ci"].supporting == int((y["break_even_high"] <= 1968).sum())
+    published = y.loc[y["series"] != "modelled_all_violence"]
+    assert v["peru_outlier_without_modelled"].n == len(published)
+    assert v["peru_outlier_without_modelled"].supporting == int((published["z"] <= -1.645).sum())
+    last = g.loc[g["estimable"], "year"].max()
+    latest = g.loc[g["estimable"] & (g["year"] == last)]
+    assert v["peru_outlier_latest"].supporting == int((latest["z"] <= -1.645).sum())
+
+
+def test_premise_support_and_interaction_detail_known_answers():
+    """Worked by hand on a small grid: two fits support the premise (one South American, the
+    other fit repeats across yardsticks and counts once); three estimable complicity rows, two
+    negative points, fewest 9 observations, one clearly positive row on 9."""
+    mis = pd.DataFrame({"estimable": [True, True, True, True, False],
+                        "estimator": ["poisson", "poisson", "ols", "negbin", "poisson"],
+                        "series": ["wdi_series"] * 5,
+                        "drug": ["seizures", "seizures", "seizures", "seizures", "seizures"],
+                        "comparison_set": ["south_america", "south_america", "latin_america",
+                                           "latin_america", "latin_america"],
+                        "drug_grade": ["supports", "supports", "supports", "inconclusive", None]})
+    assert sp.premise_support(mis) == {"supporting": 2, "south_america": 1}
+    com = pd.DataFrame({"estimable": [True, True, True, False],
+                        "interaction": [-0.1, -0.01, 0.03, np.nan],
+                        "interaction_grade": ["inconclusive", "inconclusive", "contradicts", None],
+                        "n_obs": [20, 9, 9, np.nan]})
+    assert sp.interaction_detail(com) == {"negative_points": 2, "min_obs": 9,
+                                          "contra_at_min_obs": 1}
+
+
+def test_interaction_detail_on_the_real_grid(curves):
+    # Table A.7 by hand: 7 negative point estimates (4 print as -0.0x, 3 as 0.00); the fewest
+    # observations are 9 (UNODC police x CPI, South America), where 2 of 3 fits contradict.
+    k = curves.complicity.loc[curves.complicity["estimable"]]
+    d = sp.interaction_detail(curves.complicity)
+    assert d["negative_points"] == int((k["interaction"] < 0).sum()) == 7
+    assert d["min_obs"] == 9 and d["contra_at_min_obs"] == 2

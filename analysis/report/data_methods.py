@@ -205,9 +205,10 @@ def complicity_table(x=None) -> pd.DataFrame:
         _ci(b, lo, hi) if e else _reader(str(reason)) for b, lo, hi, e, reason in
         zip(g["interaction"], g["interaction_low"], g["interaction_high"], g["estimable"], g["reason"])]
     t["Interaction"] = g["interaction_grade"].fillna("")
-    t["Corruption effect (95% CI)"] = [_ci(b, lo, hi) for b, lo, hi in
+    # an association across countries, not corruption's causal effect (review 2, item 20)
+    t["Corruption's association with homicide, average drug intensity (95% CI)"] = [_ci(b, lo, hi) for b, lo, hi in
                                        zip(g["corruption_effect"], g["corruption_low"], g["corruption_high"])]
-    t["Effect"] = g["corruption_grade"].fillna("")
+    t["Association"] = g["corruption_grade"].fillna("")
     return t
 
 

@@ -22,7 +22,7 @@ from analysis import specifications as sp
 from analysis import violence
 from analysis.data import data_dir, load
 from analysis.estimate import Branch, Estimate, choose, format_number, year_span
-from analysis.report import theme
+from analysis.report import counting_the_dead, theme
 from analysis.report.markdown import Table
 from analysis.report.values import (ARTICLE_SOURCE, FOCUS, PERU, Bundle, as_count, as_year,
                                     branch, country_names, join, missing)
@@ -136,8 +136,10 @@ INTERACTION_SENTENCES = {
               "as the complicity explanation predicts.",
     "fragile": "The specifications split on whether corruption weakens the link between drugs "
                "and violence.",
-    "not shown": "In hardly any specification does corruption weaken the link between drugs and "
-                 "violence, as the complicity explanation predicts.",
+    "not shown": "In hardly any specification is the interaction clearly negative (its interval "
+                 "below zero), as the complicity explanation predicts; the intervals are wide, "
+                 "so the data can neither show that corruption weakens the link between drugs "
+                 "and violence nor rule it out.",
     "mostly contradicted": "In most specifications corruption strengthens the link between drugs "
                            "and violence, the opposite of what the complicity explanation "
                            "predicts.",
@@ -160,32 +162,29 @@ def _at_least_mostly(v: Verdict) -> bool:
 
 
 def _misreading(x: Reading) -> tuple[str, str, str]:
-    """(label, head word, rest) of the verdict on the first explanation."""
+    """(label, head, rest) of the verdict on the first explanation.
+
+    The article's first explanation is violence that analysts miss; its evidence, the
+    ministry's count, has no published series, so no curve can test it: the head says so, and
+    the rest gives the verdict words (analysis/verdicts.py) on what the published data can show.
+    """
     v = x.verdicts
-    out, premise = v["peru_outlier"], v["drug_premise"]
-    police = v.get("police_published_clears")
-    police_clears = police is not None and _at_least_mostly(police)
+    out = v["peru_outlier"]
     if out.word == "not shown":
         return ("mis_not_needed", "Not needed",
                 "on the published figures Peru is not an outlier in most specifications, so there "
                 "is little for the first explanation to explain.")
-    if police_clears and (not _at_least_mostly(out) or not _at_least_mostly(premise)):
-        how = ("in only some specifications" if not _at_least_mostly(out)
-               else "in most specifications")
-        footing = ("the yardstick rests on a drug measure that barely predicts homicide"
-                   if not _at_least_mostly(premise) else "the drug measure does predict homicide")
-        return ("mis_possible_weak" if not _at_least_mostly(premise) else "mis_possible",
-                "Possible but unproven",
-                f"Peru looks unusually peaceful {how}, the police's own published count would "
-                f"make it ordinary in most of them, and {footing}. Whether violence goes "
-                f"unrecorded by every official figure, the article's point, no public series "
-                f"can show.")
-    if police_clears:
-        return ("mis_plausible", "Plausible",
-                "the police's own published count would be enough to make Peru an ordinary "
-                "country in most specifications.")
-    return ("mis_unlikely", "Unlikely on the published figures",
-            "only a count far above any published one would remove the paradox.")
+    police, police_ci = v.get("police_published_clears"), v.get("police_published_clears_ci")
+    on_police = ("" if police is None or police_ci is None else
+                 f', and whether the UNODC police count makes Peru ordinary is "{police.word}" '
+                 f'against the point break-evens but "{police_ci.word}" against the upper ends '
+                 f'of their intervals' if police.word != police_ci.word else
+                 f', and whether the UNODC police count makes Peru ordinary is "{police.word}", '
+                 f'against the point break-evens and the upper ends of their intervals alike')
+    return ("mis_untestable", "Untestable with public data",
+            f'the paradox itself is "{out.word}" across the specifications{on_police}. Whether '
+            f"violence between producers, dealers and exporters escapes every count, the "
+            f"article's point, no public series can show.")
 
 
 def _corruption_position(x: Reading) -> tuple[str, str]:
@@ -198,14 +197,18 @@ def _corruption_position(x: Reading) -> tuple[str, str]:
         return "position_unknown", "Peru's corruption position for that year is not in the data."
     w, s = bool(world["more_corrupt_than_half"].iloc[0]), bool(sa["more_corrupt_than_half"].iloc[0])
     return {
-        (True, False): ("corrupt_world_clean_region", "Peru is more corrupt than the world's "
-                        "median country but sits in the cleaner half of South America."),
-        (True, True): ("corrupt_world_and_region", "Peru is more corrupt than the world's median "
-                       "country and sits in the more corrupt half of South America."),
-        (False, True): ("clean_world_corrupt_region", "Peru is cleaner than the world's median "
-                        "country but sits in the more corrupt half of South America."),
-        (False, False): ("clean_world_and_region", "Peru is cleaner than the world's median "
-                         "country and sits in the cleaner half of South America."),
+        (True, False): ("corrupt_world_clean_region", f"In {x.year} Peru was more corrupt than "
+                        "the world's median country but in the cleaner half of South America on "
+                        "the World Bank index."),
+        (True, True): ("corrupt_world_and_region", f"In {x.year} Peru was more corrupt than the "
+                       "world's median country and in the more corrupt half of South America on "
+                       "the World Bank index."),
+        (False, True): ("clean_world_corrupt_region", f"In {x.year} Peru was cleaner than the "
+                        "world's median country but in the more corrupt half of South America on "
+                        "the World Bank index."),
+        (False, False): ("clean_world_and_region", f"In {x.year} Peru was cleaner than the "
+                         "world's median country and in the cleaner half of South America on "
+                         "the World Bank index."),
     }[(w, s)]
 
 
@@ -229,7 +232,7 @@ def _complicity(x: Reading) -> tuple[str, str, str]:
 
 
 def verdict_branches(x: Reading) -> dict[str, Branch]:
-    """The two verdicts, as heads ("Possible but unproven") and full sentences, data-chosen."""
+    """The two verdicts, as heads ("Untestable with public data") and full sentences, data-chosen."""
     src_m = sp.grid_sources(x.curves.misreading) + (ARTICLE_SOURCE,)
     src_c = sp.grid_sources(x.curves.complicity) + ("wb_wgi",)
     out = {}
@@ -249,43 +252,59 @@ def _rows(x: Reading, f, r: Bundle) -> list[tuple]:
     settle = f.evidence.drop_duplicates("explanation").set_index("explanation")["would_settle"]
     old = f.evidence.set_index("prediction")
     gap_row = old.loc[[p for p in old.index if p.startswith("Counts disagree")][0]]
+    c = counting_the_dead.bundle()  # the police-to-model ratio split at the break (chapter 4)
     pardon_row = old.loc[[p for p in old.index if p.startswith("Traffickers")][0]]
     y = x.year
     return [
         ("Misreading", "Peru records far fewer homicides than its neighbours predict (an outlier)",
-         f"An outlier in {r.outlier_share} of the specifications for {y} and "
-         f"{r.outlier_share_all} of those for {r.curve_years}; the headline model's gap is "
-         f"{r.peru_z} between-country SDs", f"{r.n_specs} specifications ({y})",
-         v["peru_outlier"].word, settle["Misreading"]),
+         f"An outlier in {r.outlier_share} of the specifications for {y} ({r.n_outliers_ihme} of "
+         f"the {r.n_outliers} on IHME's modelled series; {r.outlier_share_published} without "
+         f"it), {r.outlier_share_latest} for {r.latest_curve_year} and {r.outlier_share_all} of "
+         f"those for {r.curve_years}; the headline model's gap is {r.peru_z} between-country SDs",
+         f"{r.n_specs} specifications ({y})", v["peru_outlier"].word, settle["Misreading"]),
         ("Misreading", "Drug intensity drives homicide across the region (the yardstick's premise)",
          f"Headline coefficient {r.drug_effect}; clearly positive in {r.premise_share} of the "
-         f"fitted models", f"{r.n_fits} fitted models", v["drug_premise"].word,
-         settle["Misreading"]),
-        ("Misreading", "A fuller count would bring Peru back into line",
-         f"Break-even {r.break_even_range}; the World Bank count ({r.wb_count}) clears it in "
-         f"{r.wb_clears} of specifications, the UNODC police count ({r.police_count}) in "
-         f"{r.police_clears}; the ministry's {r.ministry_count} is {r.ministry_position}",
+         f"fitted models, {r.premise_support_sa} of the {r.premise_support} supporting fits "
+         f"South American (few clusters)",
+         f"{r.n_fits} fitted models", v["drug_premise"].word, settle["Misreading"]),
+        ("Misreading", "A fuller count would make Peru ordinary",
+         f"Median break-even {r.break_even_median} (range {r.break_even_range.with_(point=None)}, "
+         f"counting only the uncertainty of Peru's expected count); the "
+         f"World Bank count ({r.wb_count}) clears it in {r.wb_clears} of specifications "
+         f"({r.wb_clears_ci} against the top of each interval), the UNODC police count "
+         f"({r.police_count}) in {r.police_clears} ({r.police_clears_ci}); the ministry's "
+         f"{r.ministry_count} is {r.ministry_position}",
          f"{r.n_specs} specifications ({y})",
-         f"police count: {v['police_published_clears'].word}" if "police_published_clears" in v
-         else "no police count", settle["Misreading"]),
-        ("Misreading", gap_row.name, gap_row["data_show"],
+         f"police count: {v['police_published_clears'].word} on point estimates, "
+         f"{v['police_published_clears_ci'].word} against the intervals"
+         if "police_published_clears_ci" in v else "no police count", settle["Misreading"]),
+        ("Misreading", gap_row.name,
+         f"Police / modelled deaths: Peru {c.peru_gap_since} from {c.gap_split_year}, "
+         f"{c.peru_gap_before} before; neighbours' median {c.peer_gap}",
          f"{len(f.gap_table)} South American countries, "
          f"{year_span(int(f.gap_table['first_year'].min()), int(f.gap_table['last_year'].max()))}",
-         gap_row["strength"], settle["Misreading"]),
+         "a break in Peru's police series or an IHME undercount: the data cannot say which"
+         if c.gap_sentence.branch == "agree_before_break_apart_since" else gap_row["strength"],
+         settle["Misreading"]),
         ("Complicity", "Corruption weakens the drug-violence link (negative interaction)",
          f"Negative and clear of zero in {r.interaction_share} of specifications; clearly "
          f"positive in {r.interaction_contra}; headline {r.interaction_coef}",
          f"{r.n_complicity_specs} specifications", v["interaction"].word, settle["Complicity"]),
-        ("Complicity", "More corrupt countries are more violent (corruption's own effect)",
+        ("Complicity", "More corrupt countries are more violent (association with homicide at "
+                       "average drug intensity)",
          f"Headline {r.corruption_effect}; positive and clear of zero in "
          f"{r.corruption_effect_share} of specifications", f"{r.n_complicity_specs} specifications",
          v["corruption_effect"].word, settle["Complicity"]),
         ("Complicity", "Peru is among the more corrupt countries",
          f"World: {r.wgi_world_percentile} percentile of the World Bank index in {y}; South "
          f"America: {r.peru_corruption_rank} of {r.corruption_n} (1 = most corrupt; "
-         f"{r.rank_range} within one standard error)", f"{r.corruption_n} countries",
-         str(r.position_sentence).rstrip("."), settle["Complicity"]),
-        ("Complicity", pardon_row.name, pardon_row["data_show"].replace("Garcia", "García"),
+         f"{r.rank_range} within one standard error); in the more corrupt half in "
+         f"{r.sa_years_more_corrupt} of {r.sa_index_years} index-years (World Bank and TI)",
+         f"{r.corruption_n} countries", f"more corrupt half of South America: {r.sa_corrupt_word}",
+         settle["Complicity"]),
+        ("Complicity", "Traffickers are let off (pardons, which the article reports under "
+                       "impunity; this report reads them as a possible sign of complicity)",
+         pardon_row["data_show"].replace("Garcia", "García"),
          pardon_row["n"], pardon_row["strength"], settle["Complicity"]),
     ]
 
@@ -347,10 +366,27 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
         "but within the usual spread between countries.",
         labels=("baseline_outlier", "baseline_not_outlier"), sources=model_src,
         method=f"z = log(observed / predicted) / between-country SD; outlier below -{ex.Z_OUTLIER}.")
+    police = x.counts.get("police_published")
+    r.headline_break_even = f.break_even
+    r.baseline_police_sentence = choose(
+        police is not None and police >= f.break_even.point,
+        "On the same model, though, the UNODC police count is above the break-even count, the "
+        "count at which Peru would stop being an outlier: on the police's published figure "
+        "Peru is not an outlier.",
+        "On the same model even the UNODC police count is below the break-even count, the "
+        "count at which Peru would stop being an outlier: on every published figure Peru is "
+        "an outlier.",
+        labels=("baseline_police_clears", "baseline_police_below"), sources=model_src,
+        method="UNODC police count against the headline model's break-even")
     r.drug_effect = f.drug_effect
     r.premise_sentence = worded(v["drug_premise"], PREMISE_SENTENCES, "premise", src)
     r.premise_share = share(v["drug_premise"], src, "drug measure positive, 95% CI above zero")
     r.n_fits = as_count(v["drug_premise"].n, src, "fitted models with a drug measure")
+    backing = sp.premise_support(g)
+    r.premise_support = as_count(backing["supporting"], src,
+                                 "fitted models with the drug measure clearly positive")
+    r.premise_support_sa = as_count(backing["south_america"], src,
+                                    "of them fitted on South America (about ten clusters)")
     peers = ex.peer_gaps(mis)
     names = country_names(load("countries"))
     out = [names[i] for i in peers.loc[peers["outlier"], "iso3"]]
@@ -385,6 +421,7 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
             setattr(r, name, missing(key[1].replace("_", " "), name))
 
     r.break_even_range = x.break_even
+    r.break_even_limits = x.break_even.with_(point=None)
     r.break_even_points = Estimate(None, float(g.loc[g["estimable"] & (g["year"] == y), "break_even"].min()),
                                    float(g.loc[g["estimable"] & (g["year"] == y), "break_even"].max()),
                                    unit="homicides", year=y, sources=src,
@@ -403,6 +440,52 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
         (True, "not a figure for this year", "ministry_no_figure"),
     ], src + article, "specifications.counts_against_break_even")
     r.misreading_summary = _misreading_summary(x, src + article)
+    _honest_values(r, x, src, years)
+
+
+def _honest_values(r: Bundle, x: Reading, src, years: list[int]) -> None:
+    """The shares that keep the misreading verdict honest (review 2): the counts against the
+    top of each break-even's interval, the outlier share without IHME's modelled series and in
+    the latest year, and where the median break-even sits against the published counts."""
+    v, y = x.verdicts, x.year
+    for name, key in (("police_clears_ci", "police_published"), ("wb_clears_ci", "world_bank")):
+        k = f"{key}_clears_ci"
+        setattr(r, name, share(v[k], src, f"the {key.replace('_', ' ')} count is at or above the "
+                                          f"top of the break-even's 95% CI") if k in v
+                else missing(key.replace("_", " "), name))
+    for name, key in (("police_clears_word", "police_published_clears"),
+                      ("police_clears_ci_word", "police_published_clears_ci"),
+                      ("outlier_word", "peru_outlier"),
+                      ("outlier_published_word", "peru_outlier_without_modelled"),
+                      ("outlier_latest_word", "peru_outlier_latest")):
+        setattr(r, name, Branch(text=v[key].word, branch=f"{key}:{v[key].word}", sources=src,
+                                method=f"{v[key]} (analysis/verdicts.py)") if key in v
+                else missing(key.replace("_", " "), name))
+    out, pub, last = v["peru_outlier"], v["peru_outlier_without_modelled"], v["peru_outlier_latest"]
+    r.n_outliers = as_count(out.supporting, src, f"specifications for {y} with Peru an outlier")
+    r.n_outliers_ihme = as_count(out.supporting - pub.supporting, src,
+                                 f"of them on IHME's modelled series")
+    r.n_outliers_published = as_count(pub.supporting, src, "outliers on the published series")
+    r.n_specs_published = as_count(pub.n, src, f"specifications for {y} without IHME")
+    r.outlier_share_published = share(pub, src, f"Peru a low outlier in {y}, IHME left out")
+    r.latest_curve_year = as_year(years[-1], src)
+    r.n_specs_latest = as_count(last.n, src, f"estimable specifications for {years[-1]}")
+    r.outlier_share_latest = share(last, src, f"Peru a low outlier in {years[-1]}")
+    be = x.break_even
+    r.break_even_median = Estimate(be.point, unit="homicides", digits=0, year=y, sources=src,
+                                   method="specifications.break_even_range: median break-even")
+    counts = [x.counts.get(k) for k in ("world_bank", "police_published")]
+    below = [c for c in counts if c is not None and be.point <= c]
+    r.break_even_vs_published = branch([
+        (len(below) == 2, "That median is below both published counts for the year: at the "
+                          "median specification Peru's published figures already make it an "
+                          "ordinary country.", "median_below_both"),
+        (len(below) == 1, "That median lies between the two published counts for the year: at "
+                          "the median specification one published figure makes Peru ordinary "
+                          "and the other does not.", "median_between"),
+        (True, "That median is above every published count for the year: at the median "
+               "specification Peru is an outlier on every published figure.", "median_above"),
+    ], src, "median break-even against the World Bank and UNODC police counts")
 
 
 def _misreading_summary(x: Reading, sources) -> Branch:
@@ -417,10 +500,18 @@ def _misreading_summary(x: Reading, sources) -> Branch:
         (police is not None and _at_least_mostly(police) and wb is not None
          and not _at_least_mostly(wb),
          "So the published series disagree with each other: on the UNODC police count Peru is an "
-         "ordinary country in most specifications, on the World Bank's rate only in some. That "
-         "is a question of which published figure to believe. It is not the article's first "
-         "explanation, which is that violence no official figure captures goes uncounted, and "
-         "no published series can test that.", "published_series_disagree"),
+         "ordinary country in most specifications on point estimates, on the World Bank's rate "
+         "only in some. That is a question of which published figure to believe. The article's "
+         "first explanation is that there may be considerable violence between producers, "
+         "dealers and exporters that analysts miss, and its evidence is that official counts "
+         "disagree, the ministry's against the police's. "
+         + ("The ministry's figure, if right, would end the paradox in every specification, "
+            if ministry is not None and ministry.share == 100 else
+            "The ministry's figure, if right, would end the paradox in most specifications, "
+            if ministry is not None and _at_least_mostly(ministry) else
+            "Even the ministry's figure would not end the paradox in most specifications, ")
+         + "but it has no published series; whether violence escapes all counts, no public "
+           "series can show.", "published_series_disagree"),
         (police is not None and _at_least_mostly(police),
          "Every published count clears the break-even in most specifications, so on the "
          "published figures there is little paradox to explain.", "published_counts_clear"),
@@ -463,6 +554,12 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
                                branch="world_years", sources=("wb_wgi",))
     label, clause = _corruption_position(x)
     r.position_sentence = Branch(text=clause, branch=label, sources=("wb_wgi",))
+    sv = v["peru_more_corrupt_south_america"]
+    r.sa_years_more_corrupt = as_count(sv.supporting, ("wb_wgi",), "index-years (WGI and CPI) "
+                                       "with Peru in the more corrupt half of South America")
+    r.sa_index_years = as_count(sv.n, ("wb_wgi",), "index-years, WGI and CPI")
+    r.sa_corrupt_word = Branch(text=sv.word, branch=f"sa_more_corrupt:{sv.word}",
+                               sources=("wb_wgi",), method=f"{sv} (analysis/verdicts.py)")
     if f.corruption_cpi is not None and ex.PERU in set(f.corruption_cpi["iso3"]):
         cpi = f.corruption_cpi.set_index("iso3").loc[ex.PERU]
         r.peru_cpi_rank = Estimate(int(cpi["rank"]), unit="rank", year=y, sources=(cpi["source_id"],))
@@ -476,6 +573,14 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
     r.interaction_share = share(v["interaction"], src, "interaction negative, 95% CI below zero")
     r.interaction_contra = as_count(v["interaction"].contradicting, src,
                                     "specifications with the interaction clearly positive")
+    d = sp.interaction_detail(k)
+    r.interaction_negative_points = as_count(d["negative_points"], src,
+                                             "specifications with a negative point estimate")
+    r.min_complicity_obs = as_count(d["min_obs"], src,
+                                    "fewest observations in a complicity specification")
+    r.interaction_contra_small = as_count(d["contra_at_min_obs"], src,
+                                          "clearly positive specifications fitted on the fewest "
+                                          "observations")
     base = k.loc[k["baseline"] & k["estimable"]]
     r.corruption_effect = (Estimate(float(base["corruption_effect"].iloc[0]),
                                     float(base["corruption_low"].iloc[0]),

@@ -29,6 +29,13 @@ def bundle() -> Bundle:
          "Peru was the largest grower of coca when the article was written, and still is.", "still_largest"),
         (True, "Peru was not the largest grower of coca even when the article was written.", "never_largest"),
     ], p.peru_area_latest.sources)
+    r.lead_sentence = p.lead_article_year_sentence
+    hangs = p.seen_margin_sentence.branch in ("seen_lead_hangs_on_measure", "seen_net_peru_only")
+    r.seen_lead_sentence = branch([
+        (hangs, "In the latest survey the authors could have seen, which country led depends on "
+                "the measure read.", "seen_hangs_on_measure"),
+        (True, "", "seen_one_leader"),
+    ], p.seen_margin_sentence.sources, "paradox: the lead in the latest survey seen (both measures)")
     r.safety_sentence = p.safety_summary
     r.peru_area_latest = p.peru_area_latest
     r.colombia_area_latest = p.colombia_area_latest
@@ -39,16 +46,32 @@ def bundle() -> Bundle:
     r.sa_median_latest = p.sa_median_latest
     r.ministry_count, r.police_count = c.ministry_count, c.police_count
     r.ministry_rate, r.police_rate = c.ministry_rate, c.police_rate
-    r.break_even_range = x.break_even_range
+    r.break_even_median, r.break_even_vs_published = x.break_even_median, x.break_even_vs_published
+    r.break_even_limits = x.break_even_range.with_(point=None)
     r.total_stated = e.total_stated
+    r.drugs_read, r.drugs_stated = e.drugs_read, e.drugs_stated
     r.residual_interval = e.residual_interval
     r.us_bound_volume = m.us_bound_volume
     # The verdicts are stated in full once, in chapter 5 (sec-verdicts); the page names them and
     # the shares behind them.
     r.misreading_head, r.complicity_head = x.misreading_head, x.complicity_head
     r.outlier_share, r.n_specs, r.verdict_year = x.outlier_share, x.n_specs, x.peru_model_year
-    r.police_clears = x.police_clears
+    r.police_clears, r.police_clears_ci = x.police_clears, x.police_clears_ci
+    r.police_clears_word, r.police_clears_ci_word = x.police_clears_word, x.police_clears_ci_word
+    r.outlier_word, r.n_outliers, r.n_outliers_ihme = x.outlier_word, x.n_outliers, x.n_outliers_ihme
+    r.outlier_share_published = x.outlier_share_published
+    r.outlier_share_latest, r.n_specs_latest = x.outlier_share_latest, x.n_specs_latest
+    r.latest_curve_year, r.outlier_latest_word = x.latest_curve_year, x.outlier_latest_word
+    word = str(x.outlier_latest_word)
+    r.latest_lead = branch([
+        (word == "not shown", "On the latest data there is little paradox left:", "latest_little_left"),
+        (word in ("robust", "mostly"), "On the latest data the paradox holds:", "latest_holds"),
+        (True, "On the latest data the paradox is no clearer:", "latest_unclear"),
+    ], x.outlier_share_latest.sources, "verdict on Peru as an outlier in the latest year")
     r.interaction_share, r.n_complicity_specs = x.interaction_share, x.n_complicity_specs
+    r.interaction_sentence, r.interaction_contra = x.interaction_sentence, x.interaction_contra
+    r.interaction_contra_small = x.interaction_contra_small
+    r.min_complicity_obs = x.min_complicity_obs
     return r
 
 
