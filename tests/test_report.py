@@ -349,3 +349,11 @@ def test_the_2013_lead_is_set_against_the_gap_between_the_two_2011_measures():
     assert b.branch == "lead_within_measure_gap" and "1,800 hectares" in b.text and "1,900 hectares" in b.text
     wide = {**lead, "margin_ha": lead["margin_ha"].with_(point=2500.0)}
     assert paradox.lead_vs_measure_sentence(wide, 2013, coca, 2011).branch == "lead_beyond_measure_gap"
+
+
+def test_near_the_median_when_every_neighbour_reports_zero():
+    # A vintage where all neighbours report 0 must not crash chapter 1 (it did, dividing by
+    # the median): only a rate of 0 is "about" a median of 0; 8.6 vs 8.8 is within 10%.
+    from analysis.report.paradox import _near_median
+    assert _near_median(0.0, 0.0) and not _near_median(6.7, 0.0)
+    assert _near_median(8.6, 8.8) and not _near_median(6.7, 8.8)  # 0.2/8.8 = 2%; 2.1/8.8 = 24%

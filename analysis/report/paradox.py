@@ -38,8 +38,14 @@ ABOUT_MEDIAN = 0.10
 
 
 def _near_median(rate: float, median: float) -> bool:
-    """Is a rate within ABOUT_MEDIAN of the median (the middle of the continent)?"""
-    return abs(rate / median - 1) <= ABOUT_MEDIAN
+    """Is a rate within ABOUT_MEDIAN of the median (the middle of the continent)?
+
+    A median of zero (a vintage where every neighbour reports none) is only "near" a rate of
+    zero: the relative distance is undefined, and no rate above zero is about it.
+    """
+    if median == 0:
+        return rate == 0
+    return abs(rate - median) <= ABOUT_MEDIAN * abs(median)
 
 
 def _rank_place(rank: int, n: int, sources: Iterable[str], label: str,

@@ -79,12 +79,19 @@ def reads_in_order(sentence: str, pages: list[str]) -> bool:
     return False
 
 
+def unhyphenated(text: str) -> str:
+    """The text with hyphens inside words removed: poppler drops the hyphen of a compound
+    broken at the line end ("satellite-" newline "interpreted" -> "satelliteinterpreted")."""
+    return re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", plain(text))
+
+
 def test_pdf_has_every_data_chosen_sentence_of_the_ledger(book_pdf, claims):
-    pages = [plain(normalise(page)) for page in
+    pages = [unhyphenated(normalise(page)) for page in
              subprocess.run(["pdftotext", "-enc", "UTF-8", str(book_pdf), "-"], capture_output=True,
                             text=True, check=True).stdout.split("\f")]
     branches = [c for c in claims if c.get("kind") == "branch"]
-    missing = sorted({c["text"] for c in branches if not reads_in_order(c["text"], pages)})
+    missing = sorted({c["text"] for c in branches
+                      if not reads_in_order(unhyphenated(c["text"]), pages)})
     assert missing == []
 
 
