@@ -196,20 +196,12 @@ def _corruption_position(x: Reading) -> tuple[str, str]:
     if world.empty or sa.empty:
         return "position_unknown", "Peru's corruption position for that year is not in the data."
     w, s = bool(world["more_corrupt_than_half"].iloc[0]), bool(sa["more_corrupt_than_half"].iloc[0])
-    return {
-        (True, False): ("corrupt_world_clean_region", f"In {x.year} Peru was more corrupt than "
-                        "the world's median country but in the cleaner half of South America on "
-                        "the World Bank index."),
-        (True, True): ("corrupt_world_and_region", f"In {x.year} Peru was more corrupt than the "
-                       "world's median country and in the more corrupt half of South America on "
-                       "the World Bank index."),
-        (False, True): ("clean_world_corrupt_region", f"In {x.year} Peru was cleaner than the "
-                        "world's median country but in the more corrupt half of South America on "
-                        "the World Bank index."),
-        (False, False): ("clean_world_and_region", f"In {x.year} Peru was cleaner than the "
-                         "world's median country and in the cleaner half of South America on "
-                         "the World Bank index."),
-    }[(w, s)]
+    world_side, region_side = ("corrupt" if w else "clean"), ("corrupt" if s else "clean")
+    label = f"{world_side}_world_" + ("and_region" if w == s else f"{region_side}_region")
+    return label, (f"In {x.year} Peru was {'more corrupt' if w else 'cleaner'} than the world's "
+                   f"median country {'and' if w == s else 'but'} in the "
+                   f"{'more corrupt' if s else 'cleaner'} half of South America on the World "
+                   "Bank index.")
 
 
 PACT = ("Corruption indices cannot test the article's mechanism, a pact between traffickers and "
