@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from analysis.data.cells import FORBIDDEN
 from renderer.outputs import escape_markdown
 
 __all__ = ["Change", "Diff", "diff_ledgers", "format_diff", "read_ledger", "ledger_of",
@@ -52,7 +53,6 @@ _EDITION_PATTERNS = {  # field: (pattern, what the message says is expected)
     "edition_date": (re.compile(r"\d{4}-\d{2}-\d{2}"), "a date such as 2026-11-30"),
     "edition_commit": (re.compile(r"[0-9a-f]{4,40}(\+dirty)?|unknown"), "a git commit id or 'unknown'"),
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 
 
 class DiffInputError(ValueError):
@@ -349,7 +349,10 @@ def _entry_problems(entry: dict) -> list[str]:
 
 def _plain_text(value: Any) -> bool:
     """A string of bounded length without control characters or non-characters."""
-    return isinstance(value, str) and len(value) <= MAX_TEXT and not _CONTROL.search(value.replace("\n", " ").replace("\t", " "))
+    # the data layer's rule for text (control characters, non-characters), and one line per
+    # text: a carriage return is refused too, as it always was here
+    return (isinstance(value, str) and len(value) <= MAX_TEXT and "\r" not in value
+            and FORBIDDEN.search(value) is None)
 
 
 def _shown(value: Any) -> str:
