@@ -42,5 +42,5 @@ def test_environment_is_conda_forge_with_python_and_quarto():
     conda = {Requirement(d).name: str(Requirement(d).specifier) for d in env["dependencies"] if isinstance(d, str)}
     assert conda["python"] == ">=3.11"
     assert tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["requires-python"] == ">=3.11"
-    assert conda["quarto"] == ">=1.4"
+    assert conda["quarto"] == ">=1.8"  # QUARTO_EXECUTE_INFO (format-aware charts) arrived in 1.8
     assert "pip" in conda
