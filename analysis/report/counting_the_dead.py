@@ -19,7 +19,7 @@ from analysis.estimate import Estimate, choose, year_span
 from analysis.report import theme
 from analysis.report.markdown import Table, cell
 from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, as_count, as_year, branch,
-                                    country_name, country_names, join, missing, or_missing)
+                                    country_name, country_names, join, missing, or_missing, year_named)
 
 
 SERIES_LABEL = {
@@ -134,7 +134,8 @@ def bundle() -> Bundle:
     r.ministry_count = _count_claim(claims, "homicides_interior_ministry")
     r.police_count = _count_claim(claims, "homicides_national_police")
     r.count_year = as_year(year, (ARTICLE_SOURCE,))
-    r.ministry_rate, r.police_rate = claimed["interior"], claimed["police"]
+    # "Divided by Peru's population in 2012, ... a rate of 33.8 per 100,000": the sentence names the year
+    r.ministry_rate, r.police_rate = (year_named(claimed[k], year) for k in ("interior", "police"))
     r.ministry_rank = Estimate(int(scen.loc["interior", "rank"]), unit="rank", year=year, sources=wdi_src)
     r.police_rank = Estimate(int(scen.loc["police", "rank"]), unit="rank", year=year, sources=wdi_src)
     r.sa_count = as_count(n, wdi_src)

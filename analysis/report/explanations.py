@@ -25,7 +25,7 @@ from analysis.estimate import Branch, Estimate, choose, format_number, year_span
 from analysis.report import counting_the_dead, theme
 from analysis.report.markdown import Table
 from analysis.report.values import (ARTICLE_SOURCE, FOCUS, PERU, Bundle, as_count, as_year,
-                                    branch, country_names, join, missing)
+                                    branch, country_names, join, missing, year_named)
 from analysis.verdicts import MOSTLY as RULE_MOSTLY, ROBUST, SPLIT, STRENGTH, Verdict
 
 
@@ -346,8 +346,9 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
     r.model_countries = as_count(mis.n_countries, model_src, mis.describe())
     r.model_first_year, r.model_last_year = (as_year(yr, model_src) for yr in mis.years)
     r.peru_model_year = as_year(y, model_src)
-    r.peru_predicted = f.prediction["predicted_rate"]
-    r.peru_observed = f.prediction["observed_rate"]
+    # "The model's expected rate for Peru in 2012 is 29.1 per 100,000": the sentence names the year
+    r.peru_predicted = year_named(f.prediction["predicted_rate"], y)
+    r.peru_observed = year_named(f.prediction["observed_rate"], y)
     r.peru_ratio = f.prediction["ratio"]
     r.peru_z = f.prediction["z"]
     r.baseline_sentence = choose(

@@ -304,10 +304,10 @@ def bundle() -> Bundle:
     r.mexico_rate_latest = or_missing(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
                                 "Mexico's rate", "mexico_rate_latest")
     # The same rates for sentences that name the year ("In 2021 ... 8.6 per 100,000"): no "(2021)".
-    r.peru_rate_latest_no_year = year_named(r.peru_rate_latest)
-    r.sa_median_latest_no_year = year_named(r.sa_median_latest)
-    r.colombia_rate_latest = year_named(r.colombia_rate_latest)
-    r.mexico_rate_latest = year_named(r.mexico_rate_latest)
+    r.peru_rate_latest_no_year = year_named(r.peru_rate_latest, h_year)
+    r.sa_median_latest_no_year = year_named(r.sa_median_latest, h_year)
+    r.colombia_rate_latest = year_named(r.colombia_rate_latest, h_year)
+    r.mexico_rate_latest = year_named(r.mexico_rate_latest, h_year)
     wdi_years = violence.rates(homicide, [PERU], "wdi_series").dropna(subset=["rate_per_100k"])["year"]
     r.peru_wdi_first_year = as_year(int(wdi_years.min()), ("wdi_homicide",))
 
@@ -343,7 +343,9 @@ def bundle() -> Bundle:
         r.world_rate_latest = missing("the world rate", "world_rate")
         r.peru_vs_world_sentence = missing("the world rate", "peru_vs_world")
     else:
-        r.world_rate_latest = violence.rate(homicide, "WLD", h_year, "wdi_series")
+        # "at 8.6 per 100,000 (2021) against a world rate of 5.5 per 100,000": Peru's tag names the year
+        r.world_rate_latest = year_named(violence.rate(homicide, "WLD", h_year, "wdi_series"),
+                                         r.peru_rate_latest.year)
         above = r.peru_rate_latest.point > r.world_rate_latest.point
         median = r.sa_median_latest.point
         r.peru_vs_world_sentence = branch([
