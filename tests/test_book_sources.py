@@ -43,6 +43,7 @@ INLINE_EXPR = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)`")
 CODE_SPAN = re.compile(r"`[^`\n]+`")
 CITE_KEY = re.compile(r"(?<![\w.])@(?P<key>[A-Za-z_][\w:.-]*[\w])")
 XREF = re.compile(r"(?<![\w.])@(?P<label>(?:fig|tbl|sec)-[\w-]*[\w])")
+XREF_DIV = re.compile(r"^:{3,}\s*\{#(?P<label>(fig|tbl)-[\w-]+)[^}]*\}\s*$")
 HEADING_ID = re.compile(r"\{#(?P<label>sec-[\w-]+)[^}]*\}")
 HEADING_ATTRS = re.compile(r"\{[#.][^}]*\}")
 URL = re.compile(r"https?://\S+")
@@ -72,10 +73,12 @@ class Chapter:
         return str(self.path.relative_to(ROOT))
 
     def labels(self) -> set[str]:
-        """Every cross-reference target this chapter defines (cell labels, heading ids)."""
+        """Every cross-reference target this chapter defines (cell labels, heading ids, and the
+        ids of Quarto's cross-reference divs: `::: {#tbl-x}`)."""
         found = {str(c.options["label"]) for c in self.cells if "label" in c.options}
         for _, line in self.prose:
             found |= {m.group("label") for m in HEADING_ID.finditer(line)}
+            found |= {m.group("label") for m in XREF_DIV.finditer(line)}
         return found
 
     def text_for_refs(self) -> list[tuple[int, str]]:
