@@ -105,6 +105,27 @@ def _seizure_timing(series: pd.DataFrame, sources: pd.DataFrame,
     ], seizure_sources, f"markets.since_peak; a fall of {SEIZURE_FALL_PCT}% or more = fallen")
 
 
+def _seizures_finding(series: pd.DataFrame, faster: bool, separated: bool, sources) -> Branch:
+    """The finding that opens the caption of the seizures figure, chosen by the data: whether
+    Brazil's trend is the steeper (and clearly so), and whether its seizures are still the
+    smaller in the latest year both markets report."""
+    kg = series.loc[series["kilograms"] > 0].pivot_table(index="year", columns="market", values="kilograms")
+    both = kg[["Brazil", "United States"]].dropna() if {"Brazil", "United States"} <= set(kg.columns) else kg.iloc[0:0]
+    trend = ("Brazil's cocaine seizures have grown faster than those of the United States"
+             + ("" if separated else " on the fitted trends, though the two intervals overlap")) if faster \
+        else "Brazil's cocaine seizures have not grown faster than those of the United States"
+    if both.empty:
+        return Branch(trend + ".", f"{'faster' if faster else 'not_faster'}:no_common_year", sources=tuple(sources))
+    last = both.iloc[-1]
+    smaller = bool(last["Brazil"] < last["United States"])
+    size = ("they remain smaller" if smaller else "they are now larger")
+    joint = ", though " if smaller == bool(faster) else ", and "
+    return Branch(trend + joint + size + ".", f"{'faster' if faster else 'not_faster'}:"
+                  f"{'separated' if separated else 'overlap'}:{'smaller' if smaller else 'larger'}",
+                  sources=tuple(sources),
+                  method="markets.seizure_growth trends; kilograms in the latest year both markets report")
+
+
 def bundle() -> Bundle:
     """Chapter 2: the article's US arithmetic, Brazil in the seizure and use records, value chain."""
     claims, countries = load("article_claims"), load("countries")
@@ -138,6 +159,7 @@ def bundle() -> Bundle:
         labels=("brazil_faster", "brazil_not_faster"), sources=seizure_sources)
     separated = have and r.brazil_growth.low is not None and r.usa_growth.high is not None \
         and r.brazil_growth.low > r.usa_growth.high
+    r.seizures_finding = _seizures_finding(series, faster, separated, seizure_sources)
     splices = mk.splice_years(series)
     limits = ("They come from a straight-line trend fitted to the logarithm of each series, with "
               "Newey-West errors that allow for correlation between neighbouring years but not "
