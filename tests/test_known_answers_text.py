@@ -24,6 +24,9 @@ SENTENCES = {
     ('01-paradox', 'claim_status_sentence'): (
         'On this measure the article’s claim no longer holds: Colombia has overtaken Peru.',
         'On this measure the article’s claim still holds in the latest data.'),
+    ('01-paradox', 'coca_area_finding'): (
+        'Peru grew about as much coca as Colombia in the article’s year; Colombia now grows far more than any other country.',
+        'Peru grew about as much coca as Colombia in the article’s year, the latest year in the data.'),
     ('01-paradox', 'gsh_coverage_note'): (
         '(for Suriname the study gives only a public-health figure, from death registrations, which is used)',
         '(for Suriname the study gives only a public-health figure, from death registrations, which is used)'),
@@ -93,18 +96,30 @@ SENTENCES = {
     ('02-markets', 'peru_survey_note'): (
         ', a figure UNODC takes from a school survey, not a household survey of adults',
         ''),
+    ('02-markets', 'seizures_finding'): (
+        'Brazil’s cocaine seizures have grown faster than those of the United States, though they remain smaller.',
+        'Brazil’s cocaine seizures have grown faster than those of the United States, though they remain smaller.'),
     ('02-markets', 'splice_sentence'): (
         'The series is also spliced: up to 2018 it is UNODC’s long-run table of seizures, from 2019 the World Drug Report’s annex, and the two need not count alike.',
         'The series comes from a single UNODC table throughout.'),
     ('02-markets', 'usa_jump_sentence'): (
         'And some changes look too sudden to be the trade alone: United States seizures went from 86 tonnes in 2014 to 185 tonnes in 2015, 2.1 times as many in one year, which may reflect a change in enforcement or reporting rather than in what crossed the border.',
         'The United States’ seizures show no jump from one year to the next large enough to suggest a break in reporting.'),
+    ('02-markets', 'use_finding'): (
+        'In their latest surveys, taken years apart, cocaine use was of the same order in Brazil as in the United States, and more common in both than in Peru.',
+        'In their latest surveys, taken years apart, cocaine use was of the same order in Brazil as in the United States, and more common in both than in Peru.'),
     ('02-markets', 'use_levels_sentence'): (
         'Past-year use in Brazil (2012) is of the same order as in the United States (2023), but the surveys were taken in different years, so the two levels are not of the same time.',
         'Past-year use in Brazil (2012) is of the same order as in the United States (2013), but the surveys were taken in different years, so the two levels are not of the same time.'),
+    ('02-markets', 'value_chain_finding'): (
+        'What the article’s cocaine is worth in London depends on which value its ‘tenfold’ multiplies.',
+        'What the article’s cocaine is worth in London depends on which value its ‘tenfold’ multiplies.'),
     ('03-criminal-economy', 'assumption_sentence'): (
         'They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.',
         'They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.'),
+    ('03-criminal-economy', 'economy_finding'): (
+        'Drugs and gold alone can take up the article’s whole criminal economy, leaving little or nothing for trafficking, timber and antiquities.',
+        'Drugs and gold alone can take up the article’s whole criminal economy, leaving little or nothing for trafficking, timber and antiquities.'),
     ('03-criminal-economy', 'fit_sensitivity_sentence'): (
         'The share is a consequence of that assumption, not a finding about the article: the article gives no upper end, and the share moves with the one assumed.',
         'The share is a consequence of that assumption, not a finding about the article: the article gives no upper end, and the share moves with the one assumed.'),
@@ -129,6 +144,12 @@ SENTENCES = {
     ('04-counting-the-dead', 'series_rank_sentence'): (
         'Ranked against its neighbours, the yardstick of this chapter, every published series puts Peru in the safer half of South America; only the ministry’s unpublished figure would move it into the more violent half.',
         'Ranked against its neighbours, the yardstick of this chapter, every published series puts Peru in the safer half of South America; only the ministry’s unpublished figure would move it into the more violent half.'),
+    ('04-counting-the-dead', 'source_gap_finding'): (
+        'Averaged over years that straddle the break in Peru’s police count, Peru’s police record more homicides, relative to the modelled deaths from violence, than the police of any other South American country.',
+        'Averaged over years that straddle the break in Peru’s police count, Peru’s police record more homicides, relative to the modelled deaths from violence, than the police of any other South American country.'),
+    ('04-counting-the-dead', 'sources_finding'): (
+        'The ministry’s count in the article implies a homicide rate far above every published series, while the police count sits on the police series.',
+        'The ministry’s count in the article implies a homicide rate far above every published series, while the police count sits on the police series.'),
     ('05-explanations', 'baseline_police_sentence'): (
         'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier.',
         'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier.'),
@@ -144,6 +165,9 @@ SENTENCES = {
     ('05-explanations', 'complicity_verdict'): (
         'Unproven: in hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article’s mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general.',
         'Unproven: in hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article’s mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general.'),
+    ('05-explanations', 'corruption_finding'): (
+        'In 2019 Peru’s control of corruption sat close to the South American median, not at the bottom of the range.',
+        'In 2013 Peru’s control of corruption sat close to the South American median, not at the bottom of the range.'),
     ('05-explanations', 'curve_years'): (
         '2011–2021',
         '2011–2013'),
@@ -168,6 +192,9 @@ SENTENCES = {
     ('05-explanations', 'misreading_verdict'): (
         'Untestable with public data: the paradox itself is “fragile” across the specifications, and whether the UNODC police count makes Peru ordinary is “robust” against the point break-evens but “fragile” against the upper ends of their intervals. Whether violence between producers, dealers and exporters escapes every count, the article’s point, no public series can show.',
         'Untestable with public data: the paradox itself is “fragile” across the specifications, and whether the UNODC police count makes Peru ordinary is “mostly” against the point break-evens but “fragile” against the upper ends of their intervals. Whether violence between producers, dealers and exporters escapes every count, the article’s point, no public series can show.'),
+    ('05-explanations', 'model_fit_finding'): (
+        'Peru’s recorded homicide rate lies far below the headline model’s line, but so do most of the other countries’ points.',
+        'Peru’s recorded homicide rate lies far below the headline model’s line, but so do most of the other countries’ points.'),
     ('05-explanations', 'outlier_latest_word'): (
         'not shown',
         'mostly'),
@@ -210,6 +237,9 @@ SENTENCES = {
     ('05-explanations', 'sa_corrupt_word'): (
         'mostly',
         'fragile'),
+    ('05-explanations', 'spec_curve_finding'): (
+        'Whether Peru counts as unusually peaceful depends on the analyst’s choices: its gap from the yardstick crosses the outlier line part of the way along the curve.',
+        'Whether Peru counts as unusually peaceful depends on the analyst’s choices: its gap from the yardstick crosses the outlier line part of the way along the curve.'),
     ('05-explanations', 'world_year_span'): (
         '2011–2019',
         '2011–2013'),
@@ -225,6 +255,9 @@ SENTENCES = {
     ('06-outlook', 'domestic_market_sentence'): (
         'The surveys differ in method or ages, so no change can be read from them as growth of the market.',
         'The surveys differ in method or ages, so no change can be read from them as growth of the market.'),
+    ('06-outlook', 'eradication_finding'): (
+        'Peru’s coca area shrank while eradication was at its height and has since climbed far above its earlier level.',
+        'Peru’s eradication campaign reached its height at the end of the data, so what followed cannot be seen.'),
     ('06-outlook', 'eradication_sentence'): (
         'Within a few years the area under coca was larger than in the year of the campaign.',
         'The data end with that campaign, so what followed cannot be seen.'),
