@@ -21,7 +21,7 @@ import vl_convert
 from renderer import pandoc
 from renderer.cache import OutputCache
 from renderer.crossref import walk
-from renderer.pandoc import meta_value, stringify
+from renderer.pandoc import meta_value, smart_text, stringify
 from renderer.project import Chapter, Project
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -167,7 +167,7 @@ def write_page(out: Path, page: Page, pages: list[Page], project: Project, editi
     values = {
         "lang": html.escape(project.lang), "root": root, "scripts": scripts,
         "page_title": html.escape(page_label(page) if page.title else project.title),
-        "book_title": html.escape(project.title),
+        "book_title": html.escape(smart_text(project.title)),
         "sidebar": sidebar(page, pages, project),
         "downloads": downloads(page, site),
         "body": (title_block(project) if index == 0 else "") + shell_body(page.body),
@@ -344,9 +344,9 @@ def _toc_label(page: Page) -> str:
 
 def title_block(project: Project) -> str:
     """Title, subtitle, authors and date on the home page."""
-    parts = [f'<header class="title-block"><p class="book-title">{html.escape(project.title)}</p>']
+    parts = [f'<header class="title-block"><p class="book-title">{html.escape(smart_text(project.title))}</p>']
     if project.subtitle:
-        parts.append(f'<p class="subtitle">{html.escape(project.subtitle)}</p>')
+        parts.append(f'<p class="subtitle">{html.escape(smart_text(project.subtitle))}</p>')
     if project.authors:
         parts.append(f'<p class="author">{html.escape(", ".join(project.authors))}</p>')
     if project.date:
@@ -356,7 +356,7 @@ def title_block(project: Project) -> str:
 
 def footer(project: Project, edition: dict | None) -> str:
     """The page footer: book title and, if given, the edition fields."""
-    text = html.escape(project.title)
+    text = html.escape(smart_text(project.title))
     if edition and edition.get("stamp"):
         text += f' &middot; <span class="edition-stamp">{html.escape(str(edition["stamp"]))}</span>'
     elif edition:

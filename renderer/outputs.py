@@ -21,6 +21,12 @@ from renderer.project import Chapter
 from renderer.qmd import Cell, Document
 
 PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# Fenced divs in a chapter's Markdown: a figure div (Quarto's div syntax, `::: {#fig-x}`, whose
+# last paragraph is the caption: the way to give a chart a caption computed by inline values),
+# any other opening fence, and a closing fence.
+FIG_DIV = re.compile(r"^:{3,}\s*\{#(fig-[\w-]+)[^}]*\}\s*$")
+DIV_OPEN = re.compile(r"^:{3,}\s*(\{[^}]*\}|[\w-]+)\s*:*\s*$")
+DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 VEGALITE = re.compile(r"application/vnd\.vegalite\.v(\d+)\+json")
 DEFAULTS = {"echo": True, "output": True, "include": True, "warning": True}
 
@@ -45,6 +51,7 @@ class ChapterMarkdown:
     claims: list[dict] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)  # path under the book root -> bytes
+    divs: list = field(default_factory=list)  # open divs while assembling: figure id or None
 
 
 def escape_markdown(text: str) -> str:
@@ -71,6 +78,7 @@ def assemble(doc: Document, nb, chapter: Chapter, defaults: dict, claim_ids: set
         if cell.kind == "markdown":
             inline = by_index.get(index, {}).get("inline")
             parts.append(_markdown(cell, inline, chapter, claim_ids, out))
+            _figure_divs(cell, inline, out)
         else:
             code = by_index[index]["code"]
             parts.append(_code(cell, code, {**options, **cell.options}, chapter, out))
@@ -100,6 +108,29 @@ def _markdown(cell: Cell, inline_cell, chapter: Chapter, claim_ids: set, out: Ch
     for expr, value in reversed(list(zip(cell.inline, values))):  # from the end: offsets stay valid
         text = text[:expr.start] + value + text[expr.end:]
     return text
+
+
+def _figure_divs(cell: Cell, inline_cell, out: ChapterMarkdown) -> None:
+    """Follow the fenced divs of a markdown cell. When a figure div closes, its caption (the
+    last paragraph before the fence, inline values as their text, citations kept as written:
+    what a `fig-cap` option holds) becomes the caption of the chart drawn inside it, for its
+    figure card."""
+    text = cell.text
+    if cell.inline:
+        results = _inline_results(inline_cell)
+        for expr, result in reversed(list(zip(cell.inline, results))):
+            text = text[:expr.start] + " ".join(str(result["text"]).split()) + text[expr.end:]
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if DIV_CLOSE.match(line):
+            if out.divs and (fig := out.divs.pop()):
+                caption = re.split(r"\n\s*\n", "\n".join(lines[:i]).strip())[-1]
+                for chart in out.charts:
+                    if chart.id == fig and not chart.caption:
+                        chart.caption = " ".join(caption.split())
+        elif DIV_OPEN.match(line):
+            match = FIG_DIV.match(line)
+            out.divs.append(match.group(1) if match else None)
 
 
 def _inline_results(inline_cell) -> list[dict]:
@@ -230,6 +261,8 @@ def _typst_raw_text(text) -> str:
 def _chart(spec: dict, major: str, cell: Cell, chapter: Chapter, out: ChapterMarkdown) -> str:
     """A Vega-Lite chart: a vega-embed target + its spec (HTML) and an SVG image (Typst)."""
     label = str(cell.options.get("label") or "")
+    if not label.startswith("fig-"):  # a chart inside a figure div takes the div's id
+        label = next((d for d in reversed(out.divs) if d), "")
     chart_id = label if label.startswith("fig-") and not any(c.id == label for c in out.charts) \
         else f"{chapter.stem}-chart-{len(out.charts) + 1}"
     alt = str(cell.options.get("fig-alt") or cell.options.get("fig-cap") or "Chart")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from pathlib import Path
@@ -31,6 +32,20 @@ def run(args: list[str], stdin: bytes, cache: OutputCache, files: list[Path] = (
         return proc.stdout
 
     return cache.get_or_make("pandoc", key, make)
+
+
+@functools.lru_cache(maxsize=64)
+def smart_text(text: str) -> str:
+    """A one-line Markdown string from the project file (the book's title, subtitle) as plain
+    text, read as Quarto reads it (`READER`: curly quotes and apostrophes): the title block is
+    built outside pandoc, so without this it would keep the straight quotes typed in YAML."""
+    if not text or not any(q in text for q in "'\""):
+        return text
+    proc = subprocess.run([pandoc_path(), "-f", READER, "-t", "plain", "--wrap=none"],
+                          input=text.encode(), capture_output=True)
+    if proc.returncode != 0:
+        raise RenderError(f"the title {text!r}: pandoc failed: {proc.stderr.decode(errors='replace').strip()}")
+    return " ".join(proc.stdout.decode().split())
 
 
 def markdown_to_ast(markdown: str, cache: OutputCache, what: str) -> dict:

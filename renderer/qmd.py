@@ -169,14 +169,30 @@ def _check_markdown_line(path: Path, lineno: int, line: str) -> None:
         raise UnsupportedSyntaxError(path, lineno, "heading class '.unlisted'")
 
 
+CONDITIONAL_CLASS = ("content-visible", "content-hidden")
+CONDITIONAL_ATTR = re.compile(r'^(when|unless)-format\s*=\s*"(html|typst|pdf)"$')
+
+
 def _check_div(path: Path, lineno: int, attrs: str) -> None:
-    """Callouts of the five kinds (with an optional title) are fine; other Quarto divs are not."""
+    """Callouts of the five kinds (with an optional title) are fine, and conditional content
+    (`.content-visible` / `.content-hidden` with one `when-format` or `unless-format` of html,
+    typst or pdf: the filter keeps or drops it per writer); other Quarto divs are not."""
     attrs = attrs.strip("{} ")
+    conditional = False
     for match in QUARTO_DIV_CLASS.finditer(attrs):
         name = match.group(1)
         if name.startswith("callout-") and name[len("callout-"):] in CALLOUTS:
             continue
+        if name in CONDITIONAL_CLASS:
+            conditional = True
+            continue
         raise UnsupportedSyntaxError(path, lineno, f"div class '.{name}'")
+    if conditional:
+        rest = re.sub(r"\.content-(visible|hidden)\b", "", attrs).strip()
+        if not CONDITIONAL_ATTR.match(rest):
+            raise UnsupportedSyntaxError(path, lineno, "conditional content other than one "
+                                         "when-format/unless-format of html, typst or pdf")
+        return
     attr = QUARTO_DIV_ATTR.search(attrs)
     if attr:
         raise UnsupportedSyntaxError(path, lineno, f"div attribute '{attr.group(1)}'")

@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from analysis.report import book
-from analysis.report.captions import CITATION_GROUP, split_options
+from analysis.report.captions import CITATION_GROUP, div_caption, split_options
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +43,7 @@ INLINE_EXPR = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)`")
 CODE_SPAN = re.compile(r"`[^`\n]+`")
 CITE_KEY = re.compile(r"(?<![\w.])@(?P<key>[A-Za-z_][\w:.-]*[\w])")
 XREF = re.compile(r"(?<![\w.])@(?P<label>(?:fig|tbl|sec)-[\w-]*[\w])")
+XREF_DIV = re.compile(r"^:{3,}\s*\{#(?P<label>(fig|tbl)-[\w-]+)[^}]*\}\s*$")
 HEADING_ID = re.compile(r"\{#(?P<label>sec-[\w-]+)[^}]*\}")
 HEADING_ATTRS = re.compile(r"\{[#.][^}]*\}")
 URL = re.compile(r"https?://\S+")
@@ -72,10 +73,12 @@ class Chapter:
         return str(self.path.relative_to(ROOT))
 
     def labels(self) -> set[str]:
-        """Every cross-reference target this chapter defines (cell labels, heading ids)."""
+        """Every cross-reference target this chapter defines (cell labels, heading ids, and the
+        ids of Quarto's cross-reference divs: `::: {#tbl-x}`)."""
         found = {str(c.options["label"]) for c in self.cells if "label" in c.options}
         for _, line in self.prose:
             found |= {m.group("label") for m in HEADING_ID.finditer(line)}
+            found |= {m.group("label") for m in XREF_DIV.finditer(line)}
         return found
 
     def text_for_refs(self) -> list[tuple[int, str]]:
@@ -92,6 +95,7 @@ def parse(path: Path) -> Chapter:
     i = 0
     if lines and lines[0].strip() == "---":
         i = next(j for j in range(1, len(lines)) if lines[j].strip() == "---") + 1
+    divs: list[tuple[str | None, int]] = []  # open fenced divs: (figure id or None, line index)
     while i < len(lines):
         fence = FENCE.match(lines[i])
         if fence:
@@ -100,9 +104,21 @@ def parse(path: Path) -> Chapter:
             body = lines[i + 1:end]
             if fence.group(2) == "{python}":
                 opts, code = split_options(body)
+                fig = next(((d, k) for d, k in reversed(divs) if d and d.startswith("fig-")), None)
+                if fig and "label" not in opts:
+                    # Quarto's figure div: the cell inside takes the div's id, its caption is the
+                    # div's last paragraph (a caption whose finding is computed inline)
+                    opts = {**opts, "label": fig[0], "fig-cap": div_caption(lines[fig[1] + 1:])}
                 chapter.cells.append(CodeCell(opts, "\n".join(code), i + 1))
             i = end + 1
             continue
+        if re.match(r"^:{3,}", lines[i]):
+            if lines[i].strip(": ") == "":
+                if divs:
+                    divs.pop()
+            else:
+                match = XREF_DIV.match(lines[i])
+                divs.append((match.group("label") if match else None, i))
         chapter.prose.append((i + 1, lines[i]))
         for m in INLINE_EXPR.finditer(lines[i]):
             chapter.inline.append((i + 1, m.group("expr").strip()))

@@ -30,10 +30,45 @@ def test_every_cell_of_the_book_has_the_same_options_on_both_sides():
         assert ours == theirs, path.name
 
 
+def _renderer_div_captions(path, bundle) -> dict:
+    """{figure id: card caption} of the figure divs of a chapter, as the renderer's assembly
+    finds them (renderer.outputs._figure_divs), with each inline value `r.x` shown as the
+    chapter's bundle prints it (what the kernel returns)."""
+    from renderer.kernel import INLINE_MIME
+    from renderer.outputs import Chart, ChapterMarkdown, _figure_divs
+
+    out = ChapterMarkdown(markdown="")
+    for cell in parse_qmd(path).cells:
+        if cell.kind == "code" and out.divs and out.divs[-1]:
+            out.charts.append(Chart(out.divs[-1], {}, "6", "alt", "", path.stem))
+        if cell.kind != "markdown":
+            continue
+        values = [{"text": str(getattr(bundle, e.expr.strip().removeprefix("r.")))} for e in cell.inline]
+        _figure_divs(cell, {"outputs": [{"data": {INLINE_MIME: values}}]}, out)
+    return {c.id: renderer_plain_caption(c.caption) for c in out.charts}
+
+
+def test_a_computed_caption_is_quoted_as_the_figure_card_quotes_it(book_bundles):
+    """A figure div's caption (its finding an inline value): the How to cite appendix's reading
+    (captions.figure_caption) and the renderer's (the figure card) agree, and the finding is
+    the bundle's data-chosen sentence."""
+    found = {}
+    for path in captions.book_sources():
+        stem = "index.qmd" if path.name == "index.qmd" else path.stem
+        bundle = book_bundles.get(stem)
+        if bundle is None or "::: {#fig-" not in path.read_text(encoding="utf-8"):
+            continue
+        for fig, caption in _renderer_div_captions(path, bundle).items():
+            found[fig] = caption
+            assert captions.figure_caption(fig, bundle) == caption
+            assert "[@" not in caption and "{python}" not in caption
+    assert {"fig-coca-area", "fig-seizures"} <= set(found)
+    assert found["fig-coca-area"].startswith(str(book_bundles["01-paradox"].coca_area_finding))
+
+
 def test_every_figure_caption_is_quoted_as_the_figure_card_quotes_it():
     figures = [(o["label"], o["fig-cap"]) for p in captions.book_sources()
                for _, o in analysis_cells(p) if str(o.get("label", "")).startswith("fig-")]
-    assert len(figures) >= 8
     for label, caption in figures:
         assert captions.figure_caption(label) == renderer_plain_caption(caption)
         assert "[@" not in captions.figure_caption(label)
@@ -52,3 +87,61 @@ def test_options_are_the_leading_bar_lines_only():
     options, code = captions.split_options(["#| label: fig-a", "#|fig-cap: A", "x = 1", "#| echo: false"])
     assert options == {"label": "fig-a", "fig-cap": "A"} and code == ["x = 1", "#| echo: false"]
     assert captions.split_options(["x = 1"]) == ({}, ["x = 1"])
+
+
+def test_every_figure_caption_opens_with_a_finding_the_data_choose(book_bundles, cut_bundles):
+    """Issue 12: a caption's finding is a data-chosen sentence (a Branch of the chapter's
+    bundle), so a new vintage re-chooses it; on the data cut at 2013 it is chosen again."""
+    from analysis.estimate import Branch
+
+    opened = {}
+    for path in captions.book_sources():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            div = captions.FIG_DIV.match(line)
+            if div:
+                first = captions.BUNDLE_VALUE.match(captions.div_caption(lines[i + 1:]))
+                assert first, f"{div.group('id')}: the caption must open with a bundle value"
+                opened[div.group("id")] = (path.stem, first.group("name"))
+    labelled = [o["label"] for p in captions.book_sources() for _, o in analysis_cells(p)
+                if str(o.get("label", "")).startswith("fig-")]
+    assert labelled == [], "every figure states its finding through a figure div"
+    assert len(opened) >= 12
+    for fig, (stem, name) in opened.items():
+        for bundles in (book_bundles, cut_bundles):
+            value = getattr(bundles[stem], name)
+            assert isinstance(value, Branch) and value.text.endswith("."), (fig, value)
+
+
+def test_the_coca_area_finding_known_answers(book_bundles, cut_bundles):
+    import pandas as pd
+
+    from tests.test_book_datacut import ROOT
+
+    coca = pd.read_csv(ROOT / "data" / "coca_cultivation.csv")
+    head = coca.loc[coca["headline"]].pivot_table(index="year", columns="iso3", values="hectares")
+    # 2013: Peru 49,800 ha, Colombia 48,000 ha: 4% apart, within 10%: "about as much"
+    assert abs(head.loc[2013, "PER"] - head.loc[2013, "COL"]) / head.loc[2013, "PER"] < 0.10
+    # 2023: Colombia 252,600 ha, 2.7 times Peru's 92,800: "far more than any other country"
+    assert head.loc[2023, "COL"] >= 2 * head.loc[2023].drop("COL").max()
+    assert str(book_bundles["01-paradox"].coca_area_finding) == (
+        "Peru grew about as much coca as Colombia in the article\u2019s year; Colombia now grows far "
+        "more than any other country.")
+    # cut at 2013, the article's year is the latest
+    assert str(cut_bundles["01-paradox"].coca_area_finding).endswith(", the latest year in the data.")
+
+
+def test_the_seizures_finding_known_answers(book_bundles):
+    import pandas as pd
+
+    from tests.test_book_datacut import ROOT
+
+    kg = pd.read_csv(ROOT / "data" / "cocaine_seizures.csv")
+    kg = kg.loc[kg["iso3"].isin(["BRA", "USA"]) & (kg["kilograms"] > 0)].pivot_table(
+        index="year", columns="iso3", values="kilograms").dropna()
+    # the latest year both report: Brazil's kilograms below the United States': "remain smaller"
+    assert kg.iloc[-1]["BRA"] < kg.iloc[-1]["USA"]
+    m = book_bundles["02-markets"]
+    assert m.brazil_growth.low > m.usa_growth.high  # trends clearly apart: no "intervals overlap"
+    assert str(m.seizures_finding) == ("Brazil\u2019s cocaine seizures have grown faster than those of "
+                                       "the United States, though they remain smaller.")

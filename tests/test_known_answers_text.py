@@ -22,17 +22,20 @@ SENTENCES = {
         'Either way Peru sits in the safer half of South America, not among its most violent countries.',
         'Either way Peru sits in the safer half of South America, not among its most violent countries.'),
     ('01-paradox', 'claim_status_sentence'): (
-        "On this measure the article's claim no longer holds: Colombia has overtaken Peru.",
-        "On this measure the article's claim still holds in the latest data."),
+        'On this measure the article’s claim no longer holds: Colombia has overtaken Peru.',
+        'On this measure the article’s claim still holds in the latest data.'),
+    ('01-paradox', 'coca_area_finding'): (
+        'Peru grew about as much coca as Colombia in the article’s year; Colombia now grows far more than any other country.',
+        'Peru grew about as much coca as Colombia in the article’s year, the latest year in the data.'),
     ('01-paradox', 'gsh_coverage_note'): (
         '(for Suriname the study gives only a public-health figure, from death registrations, which is used)',
         '(for Suriname the study gives only a public-health figure, from death registrations, which is used)'),
     ('01-paradox', 'lead_article_year_sentence'): (
-        "Peru's lead over Colombia was 1,800 hectares, 4% of Colombia's area.",
-        "Peru's lead over Colombia was 1,800 hectares, 4% of Colombia's area."),
+        'Peru’s lead over Colombia was 1,800 hectares, 4% of Colombia’s area.',
+        'Peru’s lead over Colombia was 1,800 hectares, 4% of Colombia’s area.'),
     ('01-paradox', 'lead_vs_measure_sentence'): (
-        "The lead of 2013, 1,800 hectares, is smaller than the 1,900 hectares by which UNODC's two measures of Peru's own area differ for 2011: a lead that size is within what the choice of measure alone can move.",
-        "The lead of 2013, 1,800 hectares, is smaller than the 1,900 hectares by which UNODC's two measures of Peru's own area differ for 2011: a lead that size is within what the choice of measure alone can move."),
+        'The lead of 2013, 1,800 hectares, is smaller than the 1,900 hectares by which UNODC’s two measures of Peru’s own area differ for 2011: a lead that size is within what the choice of measure alone can move.',
+        'The lead of 2013, 1,800 hectares, is smaller than the 1,900 hectares by which UNODC’s two measures of Peru’s own area differ for 2011: a lead that size is within what the choice of measure alone can move.'),
     ('01-paradox', 'leader_article_year_sentence'): (
         'Peru grew more coca than any other country.',
         'Peru grew more coca than any other country.'),
@@ -40,8 +43,8 @@ SENTENCES = {
         'Colombia grew more coca than Peru.',
         'Peru grew more coca than any other country.'),
     ('01-paradox', 'measure_note_sentence'): (
-        "For 2011–2020, where an edition's label or a second measure differs, the report uses the net area. For 2009–2010 only the satellite-interpreted area is published for Peru, so in those years the ranking sets Peru's satellite figure against Colombia's net area, and the table's column of Peru's measure marks them.",
-        "For 2011–2013, where an edition's label or a second measure differs, the report uses the net area. For 2009–2010 only the satellite-interpreted area is published for Peru, so in those years the ranking sets Peru's satellite figure against Colombia's net area, and the table's column of Peru's measure marks them."),
+        'For 2011–2020, where an edition’s label or a second measure differs, the report uses the net area. For 2009–2010 only the satellite-interpreted area is published for Peru, so in those years the ranking sets Peru’s satellite figure against Colombia’s net area, and the table’s column of Peru’s measure marks them.',
+        'For 2011–2013, where an edition’s label or a second measure differs, the report uses the net area. For 2009–2010 only the satellite-interpreted area is published for Peru, so in those years the ranking sets Peru’s satellite figure against Colombia’s net area, and the table’s column of Peru’s measure marks them.'),
     ('01-paradox', 'other_seen_name'): (
         'Colombia',
         'Colombia'),
@@ -58,8 +61,8 @@ SENTENCES = {
         'Its homicide rate puts it about at the South American median: neither among the safest countries of the continent nor among its most violent.',
         'Its homicide rate puts it among the safest third of the continent.'),
     ('01-paradox', 'seen_labels_sentence'): (
-        "The earlier edition prints that same figure but labels it as interpreted on satellite imagery, not as net area, and UNODC's own global total for that year used the satellite figure.",
-        "The earlier edition prints that same figure but labels it as interpreted on satellite imagery, not as net area, and UNODC's own global total for that year used the satellite figure."),
+        'The earlier edition prints that same figure but labels it as interpreted on satellite imagery, not as net area, and UNODC’s own global total for that year used the satellite figure.',
+        'The earlier edition prints that same figure but labels it as interpreted on satellite imagery, not as net area, and UNODC’s own global total for that year used the satellite figure.'),
     ('01-paradox', 'seen_margin_sentence'): (
         'On the satellite figure Peru led by 400 hectares; on the net area Colombia led by 1,500 hectares. Whether Peru or Colombia led in the latest survey the authors could have seen depends on which measure is read.',
         'On the satellite figure Peru led by 400 hectares; on the net area Colombia led by 1,500 hectares. Whether Peru or Colombia led in the latest survey the authors could have seen depends on which measure is read.'),
@@ -67,8 +70,8 @@ SENTENCES = {
         ', and in the latest survey its authors could have seen the leader depends on the measure',
         ', and in the latest survey its authors could have seen the leader depends on the measure'),
     ('01-paradox', 'sensitivity_sentence'): (
-        "The ranking depends on which of UNODC's measures of Peru's area is read in 2011.",
-        "The ranking depends on which of UNODC's measures of Peru's area is read in 2011."),
+        'The ranking depends on which of UNODC’s measures of Peru’s area is read in 2011.',
+        'The ranking depends on which of UNODC’s measures of Peru’s area is read in 2011.'),
     ('01-paradox', 'verdict_sentence'): (
         'Neither half of the paradox survives unqualified.',
         'The safety half of the paradox survives; the coca half needs qualifying.'),
@@ -76,74 +79,95 @@ SENTENCES = {
         'They have fallen since that peak, so the rise has not continued to the latest year; seizures alone cannot say whether less cocaine crossed Brazil or less of it was found.',
         'The latest year is the peak: the rise has not reversed.'),
     ('02-markets', 'brazil_rank_sentence'): (
-        'That is consistent with the article\'s "second-biggest market", though the data cannot rank Brazil against Europe as a whole or the rest of the world.',
-        'That is consistent with the article\'s "second-biggest market", though the data cannot rank Brazil against Europe as a whole or the rest of the world.'),
+        'That is consistent with the article’s “second-biggest market”, though the data cannot rank Brazil against Europe as a whole or the rest of the world.',
+        'That is consistent with the article’s “second-biggest market”, though the data cannot rank Brazil against Europe as a whole or the rest of the world.'),
     ('02-markets', 'brazil_seizure_sentence'): (
-        "Brazil's seizures have grown faster than those of the United States.",
-        "Brazil's seizures have grown faster than those of the United States."),
+        'Brazil’s seizures have grown faster than those of the United States.',
+        'Brazil’s seizures have grown faster than those of the United States.'),
     ('02-markets', 'catchup_timing_sentence'): (
-        "Most of Brazil's catch-up, then, came before the article was written, not after it.",
-        "The seizure data end in the article's year, so whether the catch-up went on after it cannot be seen."),
+        'Most of Brazil’s catch-up, then, came before the article was written, not after it.',
+        'The seizure data end in the article’s year, so whether the catch-up went on after it cannot be seen.'),
     ('02-markets', 'direction_sentence'): (
-        "The seizure record is consistent with Brazil's growing weight, mostly before 2013, but no public series traces Peruvian cocaine to either market.",
-        "The seizure record is consistent with Brazil's growing weight, but no public series traces Peruvian cocaine to either market."),
+        'The seizure record is consistent with Brazil’s growing weight, mostly before 2013, but no public series traces Peruvian cocaine to either market.',
+        'The seizure record is consistent with Brazil’s growing weight, but no public series traces Peruvian cocaine to either market.'),
     ('02-markets', 'growth_comparison_sentence'): (
         'The two confidence intervals do not overlap. They come from a straight-line trend fitted to the logarithm of each series, with Newey-West errors that allow for correlation between neighbouring years but not for a bent trend, a change of source (the series is spliced in 2019) or a break in reporting, so they understate the uncertainty.',
         'The two confidence intervals do not overlap. They come from a straight-line trend fitted to the logarithm of each series, with Newey-West errors that allow for correlation between neighbouring years but not for a bent trend, a change of source or a break in reporting, so they understate the uncertainty.'),
     ('02-markets', 'peru_survey_note'): (
         ', a figure UNODC takes from a school survey, not a household survey of adults',
         ''),
+    ('02-markets', 'seizures_finding'): (
+        'Brazil’s cocaine seizures have grown faster than those of the United States, though they remain smaller.',
+        'Brazil’s cocaine seizures have grown faster than those of the United States, though they remain smaller.'),
     ('02-markets', 'splice_sentence'): (
-        "The series is also spliced: up to 2018 it is UNODC's long-run table of seizures, from 2019 the World Drug Report's annex, and the two need not count alike.",
+        'The series is also spliced: up to 2018 it is UNODC’s long-run table of seizures, from 2019 the World Drug Report’s annex, and the two need not count alike.',
         'The series comes from a single UNODC table throughout.'),
     ('02-markets', 'usa_jump_sentence'): (
         'And some changes look too sudden to be the trade alone: United States seizures went from 86 tonnes in 2014 to 185 tonnes in 2015, 2.1 times as many in one year, which may reflect a change in enforcement or reporting rather than in what crossed the border.',
-        "The United States' seizures show no jump from one year to the next large enough to suggest a break in reporting."),
+        'The United States’ seizures show no jump from one year to the next large enough to suggest a break in reporting.'),
+    ('02-markets', 'use_finding'): (
+        'In their latest surveys, taken years apart, cocaine use was of the same order in Brazil as in the United States, and more common in both than in Peru.',
+        'In their latest surveys, taken years apart, cocaine use was of the same order in Brazil as in the United States, and more common in both than in Peru.'),
     ('02-markets', 'use_levels_sentence'): (
         'Past-year use in Brazil (2012) is of the same order as in the United States (2023), but the surveys were taken in different years, so the two levels are not of the same time.',
         'Past-year use in Brazil (2012) is of the same order as in the United States (2013), but the surveys were taken in different years, so the two levels are not of the same time.'),
+    ('02-markets', 'value_chain_finding'): (
+        'What the article’s cocaine is worth in London depends on which value its ‘tenfold’ multiplies.',
+        'What the article’s cocaine is worth in London depends on which value its ‘tenfold’ multiplies.'),
     ('03-criminal-economy', 'assumption_sentence'): (
-        "They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report's readings of the article's hedges, not the article's own figures.",
-        "They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report's readings of the article's hedges, not the article's own figures."),
+        'They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.',
+        'They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.'),
+    ('03-criminal-economy', 'economy_finding'): (
+        'Drugs and gold alone can take up the article’s whole criminal economy, leaving little or nothing for trafficking, timber and antiquities.',
+        'Drugs and gold alone can take up the article’s whole criminal economy, leaving little or nothing for trafficking, timber and antiquities.'),
     ('03-criminal-economy', 'fit_sensitivity_sentence'): (
         'The share is a consequence of that assumption, not a finding about the article: the article gives no upper end, and the share moves with the one assumed.',
         'The share is a consequence of that assumption, not a finding about the article: the article gives no upper end, and the share moves with the one assumed.'),
     ('03-criminal-economy', 'fit_sentence'): (
-        'Taken at face value the parts can fit: drugs and gold leave room inside the total as long as drug earnings stay below a ceiling of $1.25–1.97 billion a year, depending on where in its range the total lies and on how much less than three times "almost" allows.',
-        'Taken at face value the parts can fit: drugs and gold leave room inside the total as long as drug earnings stay below a ceiling of $1.25–1.97 billion a year, depending on where in its range the total lies and on how much less than three times "almost" allows.'),
+        'Taken at face value the parts can fit: drugs and gold leave room inside the total as long as drug earnings stay below a ceiling of $1.25–1.97 billion a year, depending on where in its range the total lies and on how much less than three times “almost” allows.',
+        'Taken at face value the parts can fit: drugs and gold leave room inside the total as long as drug earnings stay below a ceiling of $1.25–1.97 billion a year, depending on where in its range the total lies and on how much less than three times “almost” allows.'),
     ('03-criminal-economy', 'residual_sign_sentence'): (
-        "The range runs below zero: if drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total. A negative residual is not a possible earning; it marks readings, this report's as much as the article's, on which the parts and the total cannot all hold.",
-        "The range runs below zero: if drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total. A negative residual is not a possible earning; it marks readings, this report's as much as the article's, on which the parts and the total cannot all hold."),
+        'The range runs below zero: if drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total. A negative residual is not a possible earning; it marks readings, this report’s as much as the article’s, on which the parts and the total cannot all hold.',
+        'The range runs below zero: if drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total. A negative residual is not a possible earning; it marks readings, this report’s as much as the article’s, on which the parts and the total cannot all hold.'),
     ('04-counting-the-dead', 'gap_sentence'): (
-        "Before the break the two series agreed about as well as the neighbours' do; since it the police count has sat further above the model than any neighbour's. Either the police series widened its definition in 2005 or the model undercounts Peru's violent deaths from then on; the data cannot say which, and deaths that reach neither source are missing from both.",
-        "Before the break the two series agreed about as well as the neighbours' do; since it the police count has sat further above the model than any neighbour's. Either the police series widened its definition in 2005 or the model undercounts Peru's violent deaths from then on; the data cannot say which, and deaths that reach neither source are missing from both."),
+        'Before the break the two series agreed about as well as the neighbours’ do; since it the police count has sat further above the model than any neighbour’s. Either the police series widened its definition in 2005 or the model undercounts Peru’s violent deaths from then on; the data cannot say which, and deaths that reach neither source are missing from both.',
+        'Before the break the two series agreed about as well as the neighbours’ do; since it the police count has sat further above the model than any neighbour’s. Either the police series widened its definition in 2005 or the model undercounts Peru’s violent deaths from then on; the data cannot say which, and deaths that reach neither source are missing from both.'),
     ('04-counting-the-dead', 'ihme_sentence'): (
         'The broader measure gives the lower number, so at least one of the two is wrong for Peru.',
         'The broader measure gives the lower number, so at least one of the two is wrong for Peru.'),
     ('04-counting-the-dead', 'ministry_rank_sentence'): (
-        'On the ministry\'s figure, taken as the count for 2012 (the article says only "each year", so the year is this report\'s assumption), Peru would be in the more violent half of the continent, and the paradox would largely disappear.',
-        'On the ministry\'s figure, taken as the count for 2012 (the article says only "each year", so the year is this report\'s assumption), Peru would be in the more violent half of the continent, and the paradox would largely disappear.'),
+        'On the ministry’s figure, taken as the count for 2012 (the article says only “each year”, so the year is this report’s assumption), Peru would be in the more violent half of the continent, and the paradox would largely disappear.',
+        'On the ministry’s figure, taken as the count for 2012 (the article says only “each year”, so the year is this report’s assumption), Peru would be in the more violent half of the continent, and the paradox would largely disappear.'),
     ('04-counting-the-dead', 'public_health_sentence'): (
-        "The Global Study sheet used here gives one source per country, chosen by UNODC, and reports Peru only from police sources (in South America it gives a public-health figure only for Suriname); no public-health figure for Peru is in this report's data.",
-        "The Global Study sheet used here gives one source per country, chosen by UNODC, and reports Peru only from police sources (in South America it gives a public-health figure only for Suriname); no public-health figure for Peru is in this report's data."),
+        'The Global Study sheet used here gives one source per country, chosen by UNODC, and reports Peru only from police sources (in South America it gives a public-health figure only for Suriname); no public-health figure for Peru is in this report’s data.',
+        'The Global Study sheet used here gives one source per country, chosen by UNODC, and reports Peru only from police sources (in South America it gives a public-health figure only for Suriname); no public-health figure for Peru is in this report’s data.'),
     ('04-counting-the-dead', 'series_rank_sentence'): (
-        "Ranked against its neighbours, the yardstick of this chapter, every published series puts Peru in the safer half of South America; only the ministry's unpublished figure would move it into the more violent half.",
-        "Ranked against its neighbours, the yardstick of this chapter, every published series puts Peru in the safer half of South America; only the ministry's unpublished figure would move it into the more violent half."),
+        'Ranked against its neighbours, the yardstick of this chapter, every published series puts Peru in the safer half of South America; only the ministry’s unpublished figure would move it into the more violent half.',
+        'Ranked against its neighbours, the yardstick of this chapter, every published series puts Peru in the safer half of South America; only the ministry’s unpublished figure would move it into the more violent half.'),
+    ('04-counting-the-dead', 'source_gap_finding'): (
+        'Averaged over years that straddle the break in Peru’s police count, Peru’s police record more homicides, relative to the modelled deaths from violence, than the police of any other South American country.',
+        'Averaged over years that straddle the break in Peru’s police count, Peru’s police record more homicides, relative to the modelled deaths from violence, than the police of any other South American country.'),
+    ('04-counting-the-dead', 'sources_finding'): (
+        'The ministry’s count in the article implies a homicide rate far above every published series, while the police count sits on the police series.',
+        'The ministry’s count in the article implies a homicide rate far above every published series, while the police count sits on the police series.'),
     ('05-explanations', 'baseline_police_sentence'): (
-        "On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police's published figure Peru is not an outlier.",
-        "On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police's published figure Peru is not an outlier."),
+        'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier.',
+        'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier.'),
     ('05-explanations', 'baseline_sentence'): (
         'On this one model Peru would be an outlier: its recorded rate is further below the expected one than the usual spread between countries allows.',
         'On this one model Peru would be an outlier: its recorded rate is further below the expected one than the usual spread between countries allows.'),
     ('05-explanations', 'break_even_vs_published'): (
-        "That median is below both published counts for the year: at the median specification Peru's published figures already make it an ordinary country.",
-        "That median is below both published counts for the year: at the median specification Peru's published figures already make it an ordinary country."),
+        'That median is below both published counts for the year: at the median specification Peru’s published figures already make it an ordinary country.',
+        'That median is below both published counts for the year: at the median specification Peru’s published figures already make it an ordinary country.'),
     ('05-explanations', 'complicity_head'): (
         'Unproven',
         'Unproven'),
     ('05-explanations', 'complicity_verdict'): (
-        "Unproven: in hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world's median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article's mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general.",
-        "Unproven: in hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world's median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article's mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general."),
+        'Unproven: in hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article’s mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general.',
+        'Unproven: in hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article’s mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general.'),
+    ('05-explanations', 'corruption_finding'): (
+        'In 2019 Peru’s control of corruption sat close to the South American median, not at the bottom of the range.',
+        'In 2013 Peru’s control of corruption sat close to the South American median, not at the bottom of the range.'),
     ('05-explanations', 'curve_years'): (
         '2011–2021',
         '2011–2013'),
@@ -163,11 +187,14 @@ SENTENCES = {
         'Untestable with public data',
         'Untestable with public data'),
     ('05-explanations', 'misreading_summary'): (
-        "So the published series disagree with each other: on the UNODC police count Peru is an ordinary country in most specifications on point estimates, on the World Bank's rate only in some. That is a question of which published figure to believe. The article's first explanation is that there may be considerable violence between producers, dealers and exporters that analysts miss, and its evidence is that official counts disagree, the ministry's against the police's. The ministry's figure, if right, would end the paradox in every specification, but it has no published series; whether violence escapes all counts, no public series can show.",
-        "So the published series disagree with each other: on the UNODC police count Peru is an ordinary country in most specifications on point estimates, on the World Bank's rate only in some. That is a question of which published figure to believe. The article's first explanation is that there may be considerable violence between producers, dealers and exporters that analysts miss, and its evidence is that official counts disagree, the ministry's against the police's. The ministry's figure, if right, would end the paradox in every specification, but it has no published series; whether violence escapes all counts, no public series can show."),
+        'So the published series disagree with each other: on the UNODC police count Peru is an ordinary country in most specifications on point estimates, on the World Bank’s rate only in some. That is a question of which published figure to believe. The article’s first explanation is that there may be considerable violence between producers, dealers and exporters that analysts miss, and its evidence is that official counts disagree, the ministry’s against the police’s. The ministry’s figure, if right, would end the paradox in every specification, but it has no published series; whether violence escapes all counts, no public series can show.',
+        'So the published series disagree with each other: on the UNODC police count Peru is an ordinary country in most specifications on point estimates, on the World Bank’s rate only in some. That is a question of which published figure to believe. The article’s first explanation is that there may be considerable violence between producers, dealers and exporters that analysts miss, and its evidence is that official counts disagree, the ministry’s against the police’s. The ministry’s figure, if right, would end the paradox in every specification, but it has no published series; whether violence escapes all counts, no public series can show.'),
     ('05-explanations', 'misreading_verdict'): (
-        'Untestable with public data: the paradox itself is "fragile" across the specifications, and whether the UNODC police count makes Peru ordinary is "robust" against the point break-evens but "fragile" against the upper ends of their intervals. Whether violence between producers, dealers and exporters escapes every count, the article\'s point, no public series can show.',
-        'Untestable with public data: the paradox itself is "fragile" across the specifications, and whether the UNODC police count makes Peru ordinary is "mostly" against the point break-evens but "fragile" against the upper ends of their intervals. Whether violence between producers, dealers and exporters escapes every count, the article\'s point, no public series can show.'),
+        'Untestable with public data: the paradox itself is “fragile” across the specifications, and whether the UNODC police count makes Peru ordinary is “robust” against the point break-evens but “fragile” against the upper ends of their intervals. Whether violence between producers, dealers and exporters escapes every count, the article’s point, no public series can show.',
+        'Untestable with public data: the paradox itself is “fragile” across the specifications, and whether the UNODC police count makes Peru ordinary is “mostly” against the point break-evens but “fragile” against the upper ends of their intervals. Whether violence between producers, dealers and exporters escapes every count, the article’s point, no public series can show.'),
+    ('05-explanations', 'model_fit_finding'): (
+        'Peru’s recorded homicide rate lies far below the headline model’s line, but so do most of the other countries’ points.',
+        'Peru’s recorded homicide rate lies far below the headline model’s line, but so do most of the other countries’ points.'),
     ('05-explanations', 'outlier_latest_word'): (
         'not shown',
         'mostly'),
@@ -175,8 +202,8 @@ SENTENCES = {
         'fragile',
         'fragile'),
     ('05-explanations', 'outlier_verdict'): (
-        "Fragile: whether Peru's published rate makes it an unusually peaceful outlier depends on the analyst's choices, and the specifications split.",
-        "Fragile: whether Peru's published rate makes it an unusually peaceful outlier depends on the analyst's choices, and the specifications split."),
+        'Fragile: whether Peru’s published rate makes it an unusually peaceful outlier depends on the analyst’s choices, and the specifications split.',
+        'Fragile: whether Peru’s published rate makes it an unusually peaceful outlier depends on the analyst’s choices, and the specifications split.'),
     ('05-explanations', 'outlier_word'): (
         'fragile',
         'fragile'),
@@ -193,8 +220,8 @@ SENTENCES = {
         'robust',
         'mostly'),
     ('05-explanations', 'position_sentence'): (
-        "In 2012 Peru was more corrupt than the world's median country but in the cleaner half of South America on the World Bank index.",
-        "In 2012 Peru was more corrupt than the world's median country but in the cleaner half of South America on the World Bank index."),
+        'In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index.',
+        'In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index.'),
     ('05-explanations', 'premise_sentence'): (
         'In most fitted models the drug measure cannot be told from zero, so the yardstick is in effect the regional average for the year: Peru is compared with its neighbours, not with what its drug economy would predict.',
         'In most fitted models the drug measure cannot be told from zero, so the yardstick is in effect the regional average for the year: Peru is compared with its neighbours, not with what its drug economy would predict.'),
@@ -210,6 +237,9 @@ SENTENCES = {
     ('05-explanations', 'sa_corrupt_word'): (
         'mostly',
         'fragile'),
+    ('05-explanations', 'spec_curve_finding'): (
+        'Whether Peru counts as unusually peaceful depends on the analyst’s choices: its gap from the yardstick crosses the outlier line part of the way along the curve.',
+        'Whether Peru counts as unusually peaceful depends on the analyst’s choices: its gap from the yardstick crosses the outlier line part of the way along the curve.'),
     ('05-explanations', 'world_year_span'): (
         '2011–2019',
         '2011–2013'),
@@ -220,20 +250,23 @@ SENTENCES = {
         'Compared over the same years, from 2013 to 2019 coca area changed by 10% and the homicide rate by 9%; to 2020 coca area changed by 24% and the homicide rate by −14%. The comparison depends on the end year chosen, so the data cannot say whether the trade, as far as coca area measures it, outgrew the violence.',
         'There are no later coca surveys in this data vintage either.'),
     ('06-outlook', 'coverage_sentence'): (
-        "Part of that rise is coverage, not planting: from 2021 UNODC's survey of Peru includes newly monitored areas, so the later figures measure more ground. On the ground surveyed throughout, the area went from 49,800 hectares to 61,800 hectares in 2020, a change of 24%, against 86% to the latest survey. How much of the later rise in coca is new planting rather than new coverage the national totals cannot tell.",
-        "The coca survey's coverage does not change over these years."),
+        'Part of that rise is coverage, not planting: from 2021 UNODC’s survey of Peru includes newly monitored areas, so the later figures measure more ground. On the ground surveyed throughout, the area went from 49,800 hectares to 61,800 hectares in 2020, a change of 24%, against 86% to the latest survey. How much of the later rise in coca is new planting rather than new coverage the national totals cannot tell.',
+        'The coca survey’s coverage does not change over these years.'),
     ('06-outlook', 'domestic_market_sentence'): (
         'The surveys differ in method or ages, so no change can be read from them as growth of the market.',
         'The surveys differ in method or ages, so no change can be read from them as growth of the market.'),
+    ('06-outlook', 'eradication_finding'): (
+        'Peru’s coca area shrank while eradication was at its height and has since climbed far above its earlier level.',
+        'Peru’s eradication campaign reached its height at the end of the data, so what followed cannot be seen.'),
     ('06-outlook', 'eradication_sentence'): (
         'Within a few years the area under coca was larger than in the year of the campaign.',
         'The data end with that campaign, so what followed cannot be seen.'),
     ('06-outlook', 'escalation_sentence'): (
-        "By the latest year the rate had risen, by less than the rise of 50% or more that this report reads into 'dangerous escalation' (the article gives no number). Whether and how much it rose depends on the end year: measured to each year since, the change runs from −14 to 27%.",
-        "The data end in the article's year, so its forecast cannot be checked yet."),
+        'By the latest year the rate had risen, by less than the rise of 50% or more that this report reads into ‘dangerous escalation’ (the article gives no number). Whether and how much it rose depends on the end year: measured to each year since, the change runs from −14 to 27%.',
+        'The data end in the article’s year, so its forecast cannot be checked yet.'),
     ('06-outlook', 'outlier_trend_sentence'): (
-        'On the latest data the outlier finding is weaker. On the World Bank series (the only series that reaches 2021), Peru is an outlier in 1 of 36 specifications for 2021 (3%: "not shown" by the report\'s rule), against 18 of 36 on the same series for 2012 (50%: "fragile"); in the years between, the share ran from 8 to 36%.',
-        'On the latest data the outlier verdict is unchanged. On the World Bank series and IHME\'s modelled series (the series that reach 2013), Peru is an outlier in 47 of 72 specifications for 2013 (65%: "mostly" by the report\'s rule), against 52 of 72 on the same series for 2012 (72%: "mostly").'),
+        'On the latest data the outlier finding is weaker. On the World Bank series (the only series that reaches 2021), Peru is an outlier in 1 of 36 specifications for 2021 (3%: “not shown” by the report’s rule), against 18 of 36 on the same series for 2012 (50%: “fragile”); in the years between, the share ran from 8 to 36%.',
+        'On the latest data the outlier verdict is unchanged. On the World Bank series and IHME’s modelled series (the series that reach 2013), Peru is an outlier in 47 of 72 specifications for 2013 (65%: “mostly” by the report’s rule), against 52 of 72 on the same series for 2012 (72%: “mostly”).'),
     ('06-outlook', 'paradox_status_sentence'): (
         'The data say Peru grew more coca than any other country in 2012–2013, with a published homicide rate below the South American median. Colombia has since overtaken Peru as the largest grower. Whether that is a paradox still depends on the homicide count.',
         'The data say Peru grew more coca than any other country in 2012–2013, with a published homicide rate below the South American median. Whether that is a paradox still depends on the homicide count.'),
@@ -241,8 +274,8 @@ SENTENCES = {
         '0.5% (2006; range 0.3–0.6%) in a household survey of ages 15–64, 0.4% (2010) in a household survey of ages 12–65 and 1.0% (2017; range 0.2–1.8%) in a school survey of ages 15–64',
         '0.5% (2006; range 0.3–0.6%) in a household survey of ages 15–64 and 0.4% (2010) in a household survey of ages 12–65'),
     ('06-outlook', 'police_sentence'): (
-        "UNODC's police series put Peru's rate at 9.6 per 100,000 (2012); it ends there and counts differently from the World Bank's, so it cannot measure the change, but the latest World Bank rate is below it.",
-        "UNODC's police series put Peru's rate at 9.6 per 100,000 (2012); it ends there and counts differently from the World Bank's, so it cannot measure the change, but the latest World Bank rate is below it."),
+        'UNODC’s police series put Peru’s rate at 9.6 per 100,000 (2012); it ends there and counts differently from the World Bank’s, so it cannot measure the change, but the latest World Bank rate is below it.',
+        'UNODC’s police series put Peru’s rate at 9.6 per 100,000 (2012); it ends there and counts differently from the World Bank’s, so it cannot measure the change, but the latest World Bank rate is below it.'),
     ('a1-data-methods', 'coca_rule_sentence'): (
         'Peru has both measures for 2011–2020.',
         'Peru has both measures for 2011–2013.'),
@@ -250,8 +283,8 @@ SENTENCES = {
         '95%',
         '95%'),
     ('a1-data-methods', 'mc_readings'): (
-        'drug earnings uniform between the stated floor and 2 times it ("well over"); the gold-to-drugs multiple uniform between 0.85 times the stated multiple and the multiple itself ("almost"); the total uniform over its stated range.',
-        'drug earnings uniform between the stated floor and 2 times it ("well over"); the gold-to-drugs multiple uniform between 0.85 times the stated multiple and the multiple itself ("almost"); the total uniform over its stated range.'),
+        'drug earnings uniform between the stated floor and 2 times it (“well over”); the gold-to-drugs multiple uniform between 0.85 times the stated multiple and the multiple itself (“almost”); the total uniform over its stated range.',
+        'drug earnings uniform between the stated floor and 2 times it (“well over”); the gold-to-drugs multiple uniform between 0.85 times the stated multiple and the multiple itself (“almost”); the total uniform over its stated range.'),
     ('a1-data-methods', 'model_spec_sentence'): (
         'The headline model is a Poisson GLM (homicides ~ x_drugs + C(year)), log population offset, errors clustered by country; n = 715 country-years, 34 countries, 1995–2023; Peru excluded from the fit. The complicity model adds corruption and its interaction with drug intensity: Poisson GLM (homicides ~ xd * xc + C(year)), log population offset, errors clustered by country; n = 520 country-years, 34 countries, 1996–2019; Peru excluded from the fit.',
         'The headline model is a Poisson GLM (homicides ~ x_drugs + C(year)), log population offset, errors clustered by country; n = 504 country-years, 33 countries, 1995–2013; Peru excluded from the fit. The complicity model adds corruption and its interaction with drug intensity: Poisson GLM (homicides ~ xd * xc + C(year)), log population offset, errors clustered by country; n = 392 country-years, 33 countries, 1996–2013; Peru excluded from the fit.'),
@@ -262,14 +295,14 @@ SENTENCES = {
         'Unproven',
         'Unproven'),
     ('a2-claims', 'encoding_note'): (
-        'Each hedge bounds the value the way the claims table\'s encoding column states: "almost"; "as little as"; "as many as"; "at least ... perhaps closer to"; "dangerous escalation"; "estimated"; "just"; "more than"; "one of the safest"; "single largest"; "some"; "well over" are kept as hedges on the number, never dropped to a bare point.',
-        'Each hedge bounds the value the way the claims table\'s encoding column states: "almost"; "as little as"; "as many as"; "at least ... perhaps closer to"; "dangerous escalation"; "estimated"; "just"; "more than"; "one of the safest"; "single largest"; "some"; "well over" are kept as hedges on the number, never dropped to a bare point.'),
+        'Each hedge bounds the value the way the claims table’s encoding column states: “almost”; “as little as”; “as many as”; “at least ... perhaps closer to”; “dangerous escalation”; “estimated”; “just”; “more than”; “one of the safest”; “single largest”; “some”; “well over” are kept as hedges on the number, never dropped to a bare point.',
+        'Each hedge bounds the value the way the claims table’s encoding column states: “almost”; “as little as”; “as many as”; “at least ... perhaps closer to”; “dangerous escalation”; “estimated”; “just”; “more than”; “one of the safest”; “single largest”; “some”; “well over” are kept as hedges on the number, never dropped to a bare point.'),
     ('a2-claims', 'misreading_head'): (
         'Untestable with public data',
         'Untestable with public data'),
     ('index.qmd', 'break_even_vs_published'): (
-        "That median is below both published counts for the year: at the median specification Peru's published figures already make it an ordinary country.",
-        "That median is below both published counts for the year: at the median specification Peru's published figures already make it an ordinary country."),
+        'That median is below both published counts for the year: at the median specification Peru’s published figures already make it an ordinary country.',
+        'That median is below both published counts for the year: at the median specification Peru’s published figures already make it an ordinary country.'),
     ('index.qmd', 'complicity_head'): (
         'Unproven',
         'Unproven'),
@@ -280,8 +313,8 @@ SENTENCES = {
         'On the latest data there is little paradox left:',
         'On the latest data the paradox holds:'),
     ('index.qmd', 'lead_sentence'): (
-        "Peru's lead over Colombia was 1,800 hectares, 4% of Colombia's area.",
-        "Peru's lead over Colombia was 1,800 hectares, 4% of Colombia's area."),
+        'Peru’s lead over Colombia was 1,800 hectares, 4% of Colombia’s area.',
+        'Peru’s lead over Colombia was 1,800 hectares, 4% of Colombia’s area.'),
     ('index.qmd', 'misreading_head'): (
         'Untestable with public data',
         'Untestable with public data'),
@@ -339,7 +372,7 @@ def test_the_overtaking_sentence_names_the_latest_leader(book_bundles):
     assert leader == "Colombia"
     p = book_bundles["01-paradox"]
     assert p.claim_status_sentence.text == (
-        f"On this measure the article's claim no longer holds: {leader} has overtaken Peru.")
+        f"On this measure the article\u2019s claim no longer holds: {leader} has overtaken Peru.")
     assert p.leader_latest_sentence.text == f"{leader} grew more coca than Peru."
 
 

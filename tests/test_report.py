@@ -19,7 +19,7 @@ from analysis import violence
 from analysis.data import load
 from analysis.estimate import Branch, Estimate
 from analysis.report import book, captions, citation, index, outlook, paradox, values
-from analysis.report.markdown import Markdown, Table, md_escape, register_markdown_formatters
+from analysis.report.markdown import curly_quotes, Markdown, Table, md_escape, register_markdown_formatters
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = re.compile(r"^from analysis\.report import (?P<module>\w+)\n\nr = (?P=module)\.bundle\(\)$", re.M)
@@ -140,8 +140,12 @@ def test_known_answers_from_the_unodc_table(bundles):
 def test_known_answers_for_the_two_counts(bundles):
     # 10,000 / 29.55 million people (Peru 2012) x 100,000 = 33.8; 3,000 -> 10.2.
     r = bundles["04-counting-the-dead"]
-    assert str(r.ministry_rate) == "33.8 per 100,000 (2012)"
-    assert str(r.police_rate) == "10.2 per 100,000 (2012)"
+    # the sentence names the year ("Divided by Peru's population in 2012, ..."): no "(2012)" tag,
+    # the ledger keeps the year
+    assert str(r.count_year) == "2012"
+    assert str(r.ministry_rate) == "33.8 per 100,000"
+    assert str(r.police_rate) == "10.2 per 100,000"
+    assert r.ministry_rate._repr_claim_()["year"] == r.police_rate._repr_claim_()["year"] == 2012
     # UNODC GSH police counts: 1,526 (2004) -> 3,057 (2005) = 2.0 times, the largest jump.
     assert (str(r.gsh_jump_before), str(r.gsh_jump_after)) == ("1,526 homicides", "3,057 homicides")
     assert str(r.gsh_jump_year_after) == "2005" and str(r.gsh_jump_ratio) == "2.0 times"
@@ -252,13 +256,17 @@ def test_escalation_names_the_end_year_dependence():
 
 def test_how_to_cite_quotes_a_real_figure_caption_and_the_index_number(bundles):
     # the example number is the index page's homicide rate, under the fixed ledger id the
-    # renderer takes from the claim dict; the example figure's caption is chapter 1's fig-cap
+    # renderer takes from the claim dict; the example figure's caption is chapter 1's, its
+    # finding chosen by the data
     md = bundles["a3-cite"].how_to_cite
     rate = bundles["index.qmd"].peru_rate_latest
     assert rate._repr_claim_()["id"] == citation.EXAMPLE_CLAIM_ID
     assert f"\u201c{md_escape(str(rate))}\u201d" in md and f"`{citation.EXAMPLE_CLAIM_ID}`" in md
-    caption = captions.figure_caption(citation.EXAMPLE_FIGURE_ID)
-    assert caption and "figures/fig-coca-area.zip" in md
+    caption = captions.figure_caption(citation.EXAMPLE_FIGURE_ID, bundles["01-paradox"])
+    assert caption.startswith(str(bundles["01-paradox"].coca_area_finding))
+    assert md_escape(curly_quotes(caption)) in md and "figures/fig-coca-area.zip" in md
+    with pytest.raises(ValueError, match="pass the chapter's bundle"):
+        captions.figure_caption(citation.EXAMPLE_FIGURE_ID)
     with pytest.raises(KeyError, match="fig-nowhere"):
         captions.figure_caption("fig-nowhere")
 

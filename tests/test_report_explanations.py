@@ -38,13 +38,13 @@ def grid():
 # --- exact-text pins: the verdicts as rendered on the full data ---------------------------------
 
 FULL = {
-    "outlier_verdict": "Fragile: whether Peru's published rate makes it an unusually peaceful "
-                       "outlier depends on the analyst's choices, and the specifications split.",
-    "misreading_verdict": "Untestable with public data: the paradox itself is \"fragile\" across "
+    "outlier_verdict": "Fragile: whether Peru’s published rate makes it an unusually peaceful "
+                       "outlier depends on the analyst’s choices, and the specifications split.",
+    "misreading_verdict": "Untestable with public data: the paradox itself is “fragile” across "
                           "the specifications, and whether the UNODC police count makes Peru "
-                          "ordinary is \"robust\" against the point break-evens but \"fragile\" "
+                          "ordinary is “robust” against the point break-evens but “fragile” "
                           "against the upper ends of their intervals. Whether violence between producers, "
-                          "dealers and exporters escapes every count, the article's point, no "
+                          "dealers and exporters escapes every count, the article’s point, no "
                           "public series can show.",
     "complicity_verdict": "Unproven: in hardly any specification is the interaction clearly "
                           "negative (its interval below zero), as the complicity explanation "
@@ -52,19 +52,20 @@ FULL = {
                           "corruption weakens the link between drugs and violence nor rule it "
                           "out. More corrupt countries do have more homicides, in most "
                           "specifications clearly so. In 2012 Peru was more corrupt than the "
-                          "world's median country but in the cleaner half of South America on "
+                          "world’s median country but in the cleaner half of South America on "
                           "the World Bank index. Corruption indices cannot "
-                          "test the article's mechanism, a pact between traffickers and "
+                          "test the article’s mechanism, a pact between traffickers and "
                           "officials, at all: they measure perceived corruption in general.",
     "misreading_head": "Untestable with public data",
     "break_even_vs_published": "That median is below both published counts for the year: at the "
-                               "median specification Peru's published figures already make it "
+                               "median specification Peru’s published figures already make it "
                                "an ordinary country.",
     "complicity_head": "Unproven",
 }
 
 
 def test_verdict_sentences_on_the_full_data(chapter):
+    # as printed: curly quotes and apostrophes (a Bundle stores its sentences typeset)
     assert {k: str(getattr(chapter, k)) for k in FULL} == FULL
     # the shares behind them, as printed: 54 of 108 specifications; 0 of 36 (3 the other way)
     assert (str(chapter.outlier_share), str(chapter.n_specs)) == ("50%", "108")
@@ -124,7 +125,7 @@ def test_verdict_sentences_on_the_data_cut_at_2013(tmp_path, monkeypatch):
     r = explanations.bundle()
     # the same verdicts, but on the cut the police count clears "mostly" (82%), not "robust"
     cut = {**FULL, "misreading_verdict": FULL["misreading_verdict"].replace(
-        '"robust" against', '"mostly" against')}
+        '“robust” against', '“mostly” against')}
     assert {k: str(getattr(r, k)) for k in FULL} == cut
     assert [str(r.police_clears_ci), str(r.outlier_share_latest), str(r.latest_curve_year),
             str(r.outlier_latest_word)] == ["51%", "65%", "2013", "mostly"]

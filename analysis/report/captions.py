@@ -15,11 +15,16 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["CITATION_GROUP", "split_options", "plain_caption", "book_sources", "figure_caption"]
+__all__ = ["CITATION_GROUP", "split_options", "plain_caption", "book_sources", "figure_caption",
+           "div_caption"]
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON_FENCE = re.compile(r"^`{3,}\{python\}\s*$")
 CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")  # "[@a; @b, p. 3]" in a caption or sentence
+FIG_DIV = re.compile(r"^:{3,}\s*\{#(?P<id>fig-[\w-]+)[^}]*\}\s*$")  # Quarto's figure div
+DIV_OPEN = re.compile(r"^:{3,}\s*(\{[^}]*\}|[\w-]+)\s*:*\s*$")
+DIV_CLOSE = re.compile(r"^:{3,}\s*$")
+BUNDLE_VALUE = re.compile(r"`\{python\}\s+r\.(?P<name>\w+)`")  # an inline value of the chapter's bundle
 
 
 def split_options(body: list[str]) -> tuple[dict, list[str]]:
@@ -46,10 +51,33 @@ def book_sources() -> list[Path]:
     return [REPO / "index.qmd", *sorted((REPO / "chapters").glob("*.qmd"))]
 
 
-def figure_caption(fig_id: str) -> str:
-    """The caption a chapter gives figure `fig_id` (the `fig-cap` of the cell so labelled),
-    read from the chapter sources so an example citation quotes the caption as printed;
-    Markdown citations ("[@key]") are dropped, the source line's words stay."""
+def div_caption(lines: list[str]) -> str:
+    """The caption of a figure div whose opening fence was just before `lines`: its last
+    paragraph (Quarto's rule), as written in the source (inline expressions kept)."""
+    depth, code, body = 1, None, []
+    for line in lines:
+        fence = re.match(r"^(`{3,}|~{3,})", line)
+        if code is None and fence:
+            code = fence.group(1)
+        elif code is not None and line.startswith(code):
+            code = None
+        elif code is None and DIV_CLOSE.match(line):
+            depth -= 1
+            if depth == 0:
+                break
+        elif code is None and DIV_OPEN.match(line):
+            depth += 1
+        body.append(line if code is None and not fence else "")
+    paragraphs = [p for p in re.split(r"\n\s*\n", "\n".join(body)) if p.strip()]
+    return " ".join(paragraphs[-1].split()) if paragraphs else ""
+
+
+def figure_caption(fig_id: str, values=None) -> str:
+    """The caption a chapter gives figure `fig_id`, as printed, read from the chapter sources so
+    an example citation quotes the caption as printed: the `fig-cap` of the cell so labelled,
+    or the last paragraph of the `::: {#fig_id}` div, its inline values (`r.name`) filled in
+    from `values`, the chapter's bundle. Markdown citations ("[@key]") are dropped, the
+    source line's words stay."""
     for path in book_sources():
         lines = path.read_text(encoding="utf-8").splitlines()
         for i, line in enumerate(lines):
@@ -57,4 +85,11 @@ def figure_caption(fig_id: str) -> str:
                 options, _ = split_options(lines[i + 1:])
                 if options.get("label") == fig_id:
                     return plain_caption(str(options.get("fig-cap", "")))
+            div = FIG_DIV.match(line)
+            if div and div.group("id") == fig_id:
+                caption = div_caption(lines[i + 1:])
+                if values is None and BUNDLE_VALUE.search(caption):
+                    raise ValueError(f"{fig_id}: its caption computes values; pass the chapter's bundle")
+                caption = BUNDLE_VALUE.sub(lambda m: str(getattr(values, m.group("name"))), caption)
+                return plain_caption(caption)
     raise KeyError(f"no chapter has a figure labelled {fig_id}")

@@ -30,7 +30,7 @@ import yaml
 
 from analysis.data import data_dir, project_root
 from analysis.report.edition import edition_info
-from analysis.report.markdown import md_escape
+from analysis.report.markdown import curly_quotes, md_escape
 
 __all__ = [
     "CITATION_FILE",
@@ -195,13 +195,14 @@ _BIB_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "
 
 
 def _esc(text: str, markdown: bool) -> str:
-    """Text escaped for Markdown, or unchanged for plain text (metadata files, tooltips)."""
-    return md_escape(text) if markdown else text
+    """Text typeset (curly quotes) and escaped for Markdown, or unchanged for plain text
+    (metadata files, tooltips)."""
+    return md_escape(curly_quotes(text)) if markdown else text
 
 
 def _ital(text: str, markdown: bool) -> str:
     """Italics in Markdown (titles in APA style); plain text has no italics."""
-    return f"*{md_escape(text)}*" if markdown else text
+    return f"*{md_escape(curly_quotes(text))}*" if markdown else text
 
 
 def _link(url: str, markdown: bool) -> str:

@@ -19,10 +19,11 @@ def bundle() -> Bundle:
     """Appendix C: how to cite the report, a figure and a number, generated from CITATION.cff
     and the render's edition; the examples are a real figure and a real ledger entry."""
     cff, edition = citation.load_citation(), citation.edition_from_env()
-    example = replace(paradox.bundle().peru_rate_latest, id=citation.EXAMPLE_CLAIM_ID)
+    chapter_one = paradox.bundle()  # the example figure's caption reads its finding from it
+    example = replace(chapter_one.peru_rate_latest, id=citation.EXAMPLE_CLAIM_ID)
     fig_id = citation.EXAMPLE_FIGURE_ID
     r = Bundle()
     r.how_to_cite = Markdown(citation.how_to_cite_markdown(
-        cff, edition, figure=(fig_id, figure_caption(fig_id)),
+        cff, edition, figure=(fig_id, figure_caption(fig_id, chapter_one)),
         claim=(citation.EXAMPLE_CLAIM_ID, str(example)), level=2))
     return r

@@ -18,7 +18,7 @@ from analysis.estimate import Branch
 from analysis.report import explanations
 from analysis.report.markdown import Table, cell
 from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, article_year, as_count,
-                                    country_name, latest_at_or_before, year_ranges)
+                                    country_name, latest_at_or_before, year_named, year_ranges)
 
 CLOSE_SHARE = 0.10  # a claimed count within 10% of a published one is "consistent" with it
 
@@ -70,7 +70,7 @@ def _claim_evidence(claims: pd.DataFrame) -> dict[str, tuple[str, str]]:
         out["homicides_national_police"] = (
             f"UNODC police count for {police['year']}: {cell(police['police_count'], 'count')} "
             f"homicides ({cell(police['police_rate'], '', 1)} per 100,000 as published); the claim is "
-            f"{rates['police']}.",
+            f"{year_named(rates['police'], police['year'])}.",
             "consistent" if police["police_gap_share"] <= CLOSE_SHARE else "partly")
         out["homicides_interior_ministry"] = _ministry_evidence(rates, police)
     users = mk.users_table(load("cocaine_use"), population)

@@ -15,11 +15,11 @@ import pandas as pd
 from analysis import violence
 from analysis.claims import claim, claim_estimate
 from analysis.data import load
-from analysis.estimate import Estimate, choose, year_span
+from analysis.estimate import Branch, Estimate, choose, year_span
 from analysis.report import theme
 from analysis.report.markdown import Table, cell
 from analysis.report.values import (ARTICLE_SOURCE, PERU, Bundle, as_count, as_year, branch,
-                                    country_name, country_names, join, missing, or_missing)
+                                    country_name, country_names, join, missing, or_missing, year_named)
 
 
 SERIES_LABEL = {
@@ -119,6 +119,38 @@ def _gap_sentence(homicide, countries, gap: dict, split: int, r: Bundle):
                             "(violence.peru_gap_vs_peers)")
 
 
+PUBLISHED = ("criminal_justice", "wdi_series", "modelled_all_violence")
+ON_SERIES = 0.10  # a claimed rate within 10% of the police series' rate "sits on" it
+FAR_ABOVE = 2.0  # at least twice the highest published rate: "far above"
+
+
+def _sources_finding(homicide: pd.DataFrame, claimed: dict, year: int, sources) -> Branch:
+    """The finding that opens the caption of the homicide-sources figure, chosen by the data:
+    the ministry's implied rate against every published series in the claims' year, the
+    police count's against the police series."""
+    rates = {}
+    for s in PUBLISHED:
+        t = violence.rates(homicide, [PERU], s)
+        v = t.loc[t["year"] == year, "rate_per_100k"].dropna()
+        if len(v):
+            rates[s] = float(v.iloc[0])
+    if not rates:
+        return missing(f"a published series for {year}", "sources_finding", sources)
+    ministry, police, top = claimed["interior"].point, claimed["police"].point, max(rates.values())
+    where = ("far above every published series" if ministry >= FAR_ABOVE * top else
+             "above every published series" if ministry > top else "within the published series")
+    cj = rates.get("criminal_justice")
+    on = cj is not None and abs(police - cj) <= ON_SERIES * cj
+    tail = ("while the police count sits on the police series" if on else
+            "while the police count does not match the police series" if cj is not None else
+            "and the police series has no figure for that year")
+    return Branch(f"The ministry's count in the article implies a homicide rate {where}, {tail}.",
+                  f"ministry_{where.split(' every')[0].replace(' ', '_')}:police_{'on' if on else 'off'}",
+                  sources=tuple(sources),
+                  method=f"violence.rates in {year}; 'far above' at {FAR_ABOVE:g} times the highest "
+                         f"published rate, 'sits on' within {ON_SERIES:.0%} of the police series")
+
+
 def bundle() -> Bundle:
     """Chapter 4: the ministry's and the police's counts against every published series."""
     claims, population = load("article_claims"), load("population")
@@ -134,7 +166,8 @@ def bundle() -> Bundle:
     r.ministry_count = _count_claim(claims, "homicides_interior_ministry")
     r.police_count = _count_claim(claims, "homicides_national_police")
     r.count_year = as_year(year, (ARTICLE_SOURCE,))
-    r.ministry_rate, r.police_rate = claimed["interior"], claimed["police"]
+    # "Divided by Peru's population in 2012, ... a rate of 33.8 per 100,000": the sentence names the year
+    r.ministry_rate, r.police_rate = (year_named(claimed[k], year) for k in ("interior", "police"))
     r.ministry_rank = Estimate(int(scen.loc["interior", "rank"]), unit="rank", year=year, sources=wdi_src)
     r.police_rank = Estimate(int(scen.loc["police", "rank"]), unit="rank", year=year, sources=wdi_src)
     r.sa_count = as_count(n, wdi_src)
@@ -148,6 +181,7 @@ def bundle() -> Bundle:
         f"half of the continent.",
         labels=("ministry_violent_half", "ministry_safer_half"), sources=wdi_src)
     r.counts_table = Table(_counts_display(homicide, population, countries, claims))
+    r.sources_finding = _sources_finding(homicide, claimed, year, wdi_src)
 
     jump = violence.largest_count_jump(homicide)
     r.gsh_jump_before = Estimate(jump["before"], unit="homicides", sources=("unodc_gsh2013",))
@@ -188,6 +222,19 @@ def bundle() -> Bundle:
 
     gap = violence.peru_gap_vs_peers(homicide, countries)
     r.peru_gap, r.peer_gap = gap["peru"], gap["peers_median"]
+    lo, hi = (gap["peers_median"].low or 0), (gap["peers_median"].high or float("inf"))
+    mean = gap["peru"].point
+    r.source_gap_finding = branch([
+        (mean > hi, "Averaged over years that straddle the break in Peru's police count, Peru's police "
+                    "record more homicides, relative to the modelled deaths from violence, than the "
+                    "police of any other South American country.", "above_every_neighbour"),
+        (mean < lo, "Averaged over years that straddle the break in Peru's police count, Peru's police "
+                    "record fewer homicides, relative to the modelled deaths from violence, than the "
+                    "police of any other South American country.", "below_every_neighbour"),
+        (True, "Averaged over years that straddle the break in Peru's police count, Peru's police "
+               "record about as many homicides, relative to the modelled deaths from violence, as the "
+               "police of other South American countries.", "within_neighbours"),
+    ], gap["peru"].sources, "violence.peru_gap_vs_peers: Peru's mean ratio against the neighbours' range")
     r.peru_gap_rank = gap["peru_rank"]
     gap_table = violence.source_gap_table(homicide, countries)
     r.gap_neighbours = as_count(int((gap_table["iso3"] != PERU).sum()), gap["peru"].sources,

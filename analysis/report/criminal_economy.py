@@ -141,6 +141,16 @@ def bundle() -> Bundle:
                                     unit="times", digits=2, sources=rng.sources,
                                     method="'almost three times', read as almost_floor x 3 to 3.")
     r.residual_sign_sentence = _residual_sign(raw, rng.sources, r.drugs_read, r.total_top)
+    r.economy_finding = branch([
+        (raw["negative_high"], "Drugs and gold alone exceed the article's whole criminal economy on "
+                               "every reading, leaving nothing for trafficking, timber and antiquities.",
+         "all_negative"),
+        (raw["negative_low"], "Drugs and gold alone can take up the article's whole criminal economy, "
+                              "leaving little or nothing for trafficking, timber and antiquities.",
+         "partly_negative"),
+        (True, "Drugs and gold leave room in the article's criminal economy for trafficking, timber "
+               "and antiquities on every reading.", "positive"),
+    ], rng.sources, "criminal_economy.residual_raw, as residual_sign_sentence")
     r.residual_simulated_all = rows.loc["residual", "simulated_all"]
     r.residual_simulated = rows.loc["residual", "simulated_fit"]
     r.fit_sentence = ce.consistency_verdict(claims)

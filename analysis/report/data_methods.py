@@ -66,6 +66,25 @@ def dictionary_table(folder: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def dictionary_compact(folder: Path | None = None) -> pd.DataFrame:
+    """The data dictionary as the PDF prints it: one row per table, its fields named in order
+    (the primary key first), from the same schemas as `dictionary_table`.
+
+    Why: the full dictionary (a row per field with type, unit, meaning and constraints) runs
+    to several printed pages of one-word lines; the HTML book and the data package keep it in
+    full, and the printed page names the fields and says where the rest is."""
+    folder = Path(folder) if folder is not None else data_dir()
+    rows = []
+    for res in data_package(folder)["resources"]:
+        schema = _schema(folder, res)
+        names = [fld["name"] for fld in schema.get("fields", [])]
+        key = schema.get("primaryKey") or []
+        key = [key] if isinstance(key, str) else list(key)
+        rows.append({"Table": res["path"], "Fields (key first)": ", ".join(
+            [n for n in key if n in names] + [n for n in names if n not in key])})
+    return pd.DataFrame(rows)
+
+
 def files_table(folder: Path | None = None) -> pd.DataFrame:
     """The curated tables: rows, years covered, checksum (from the data package)."""
     folder = Path(folder) if folder is not None else data_dir()
@@ -233,6 +252,7 @@ def bundle() -> Bundle:
     r.provenance_table = Table(provenance_table(folder))
     r.files_table = Table(files_table(folder))
     r.dictionary_table = Table(dictionary_table(folder))
+    r.dictionary_compact = Table(dictionary_compact(folder))
     coca = load("coca_cultivation")
     two = producers.years_with_both_measures(coca, PERU)
     r.coca_rule_sentence = choose(

@@ -25,7 +25,7 @@ from analysis.estimate import Branch, Estimate, choose, format_number, year_span
 from analysis.report import counting_the_dead, theme
 from analysis.report.markdown import Table
 from analysis.report.values import (ARTICLE_SOURCE, FOCUS, PERU, Bundle, as_count, as_year,
-                                    branch, country_names, join, missing)
+                                    branch, country_names, join, missing, year_named)
 from analysis.verdicts import MOSTLY as RULE_MOSTLY, ROBUST, SPLIT, STRENGTH, Verdict
 
 
@@ -346,8 +346,9 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
     r.model_countries = as_count(mis.n_countries, model_src, mis.describe())
     r.model_first_year, r.model_last_year = (as_year(yr, model_src) for yr in mis.years)
     r.peru_model_year = as_year(y, model_src)
-    r.peru_predicted = f.prediction["predicted_rate"]
-    r.peru_observed = f.prediction["observed_rate"]
+    # "The model's expected rate for Peru in 2012 is 29.1 per 100,000": the sentence names the year
+    r.peru_predicted = year_named(f.prediction["predicted_rate"], y)
+    r.peru_observed = year_named(f.prediction["observed_rate"], y)
     r.peru_ratio = f.prediction["ratio"]
     r.peru_z = f.prediction["z"]
     r.baseline_sentence = choose(
@@ -587,6 +588,76 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
                                       "corruption main effect positive, 95% CI above zero")
 
 
+FAR_BELOW = 0.5  # Peru's observed rate under half the model's: "far below" the line
+
+
+def _model_fit_finding(f, ratio) -> Branch:
+    """The finding that opens the caption of the model-fit figure, chosen by the data: where
+    Peru's observed rate sits against the model's line, and whether most of the other
+    countries' points sit below it too."""
+    d, _ = ex.observed_vs_predicted(f)
+    others = d.loc[~d["peru"]]
+    most_below = bool(len(others)) and bool((others["rate_per_100k"] < others["predicted"]).mean() > 0.5)
+    where = ("far below" if ratio.point < FAR_BELOW else "below" if ratio.point < 1 else "above")
+    peers = ("but so do most of the other countries' points" if most_below and where != "above" else
+             "as most of the other countries' points do" if where == "above" and not most_below else
+             "unlike most of the other countries' points" if where != "above" else
+             "though most of the other countries' points lie below it")
+    return Branch(f"Peru's recorded homicide rate lies {where} the headline model's line, {peers}.",
+                  f"{where.replace(' ', '_')}:{'most_below' if most_below else 'most_not_below'}",
+                  sources=tuple(ratio.sources),
+                  method=f"explanations.observed_vs_predicted; 'far below' under {FAR_BELOW:g} "
+                         f"times the expected rate; 'most' = more than half of the other points")
+
+
+def _spec_curve_finding(word) -> Branch:
+    """The finding that opens the caption of the specification-curve figure: the outlier
+    verdict's word (analysis/verdicts.py, the one rule), in the curve's terms."""
+    text = str(word)
+    sentences = {
+        "robust": "Peru counts as unusually peaceful in nearly every specification: its gap from "
+                  "the yardstick stays beyond the outlier line along almost the whole curve.",
+        "mostly": "Peru counts as unusually peaceful in most specifications: its gap from the "
+                  "yardstick crosses the outlier line only near one end of the curve.",
+        "fragile": "Whether Peru counts as unusually peaceful depends on the analyst's choices: its "
+                   "gap from the yardstick crosses the outlier line part of the way along the curve.",
+    }
+    return Branch(sentences.get(text, "Peru hardly ever counts as unusually peaceful: its gap from "
+                                      "the yardstick rarely reaches the outlier line along the curve."),
+                  f"outlier:{text}", sources=tuple(getattr(word, "sources", ())),
+                  method="the outlier verdict (outlier_word, analysis/verdicts.py)")
+
+
+NEAR_MEDIAN = 0.10  # within a tenth of the South American range of the median: "close to" it
+
+
+def _corruption_finding() -> Branch:
+    """The finding that opens the caption of the corruption figure, chosen by the data: Peru's
+    WGI estimate against the South American median and range the figure draws, in the latest
+    year Peru has one."""
+    corruption, countries = load("corruption"), load("countries")
+    sa = violence.south_america(countries)
+    w = corruption.loc[(corruption["indicator"] == "wgi_cc_est") & corruption["iso3"].isin(sa)].dropna(subset=["value"])
+    years = w.loc[w["iso3"] == PERU, "year"]
+    if years.empty:
+        return missing("Peru's WGI estimate", "corruption_finding", ("wb_wgi",))
+    year = int(years.max())
+    here = w.loc[w["year"] == year, ["iso3", "value"]].set_index("iso3")["value"]
+    peru, median, low, high = here[PERU], here.median(), here.min(), here.max()
+    if peru <= low:
+        place, label = "at the bottom of the South American range", "bottom"
+    elif abs(peru - median) <= NEAR_MEDIAN * (high - low):
+        place, label = "close to the South American median, not at the bottom of the range", "near_median"
+    elif peru < median:
+        place, label = "below the South American median, though not at the bottom of the range", "below_median"
+    else:
+        place, label = "above the South American median", "above_median"
+    return Branch(f"In {year} Peru's control of corruption sat {place}.", f"{label}:{year}",
+                  sources=("wb_wgi",),
+                  method=f"WGI control-of-corruption estimate against the South American median and "
+                         f"range; 'close' within {NEAR_MEDIAN:.0%} of the range")
+
+
 def bundle() -> Bundle:
     """Chapter 5: the yardstick, the specification curves, corruption, the evidence, verdicts."""
     f, x = findings(), reading()
@@ -597,6 +668,9 @@ def bundle() -> Bundle:
     for name, b in verdict_branches(x).items():
         setattr(r, name, b)
     r.evidence_table = Table(_evidence_display(x, f, r))
+    r.model_fit_finding = _model_fit_finding(f, r.peru_ratio)
+    r.spec_curve_finding = _spec_curve_finding(r.outlier_word)
+    r.corruption_finding = _corruption_finding()
     # Constants of the method, not data: shown through the formatter, labelled by where they live.
     for name, value, unit, digits, where in (
             ("rule_robust", 100 * ROBUST, "percent", 0, "verdicts.ROBUST"),

@@ -12,7 +12,7 @@ from dataclasses import replace
 from analysis.report import counting_the_dead, criminal_economy, explanations, markets, paradox
 from analysis.report.citation import EXAMPLE_CLAIM_ID, changes_from_env
 from analysis.report.markdown import Markdown
-from analysis.report.values import Bundle, branch
+from analysis.report.values import Bundle, branch, year_named
 
 
 def bundle() -> Bundle:
@@ -43,9 +43,12 @@ def bundle() -> Bundle:
     # The first time this number appears in the book; its fixed ledger id is the example of
     # "how to cite a number" in the How to cite appendix.
     r.peru_rate_latest = replace(p.peru_rate_latest, id=EXAMPLE_CLAIM_ID)
-    r.sa_median_latest = p.sa_median_latest
+    # "Peru's rate was 8.6 per 100,000 (2021), against a median of 8.8": Peru's tag names the year
+    r.sa_median_latest = year_named(p.sa_median_latest, p.peru_rate_latest.year)
     r.ministry_count, r.police_count = c.ministry_count, c.police_count
-    r.ministry_rate, r.police_rate = c.ministry_rate, c.police_rate
+    # "if taken as the count for 2012 ..., is a rate of 33.8 per 100,000": tagged only if the
+    # rate's year is not the year the sentence names
+    r.ministry_rate, r.police_rate = (year_named(v, x.peru_model_year) for v in (c.ministry_rate, c.police_rate))
     r.break_even_median, r.break_even_vs_published = x.break_even_median, x.break_even_vs_published
     r.break_even_limits = x.break_even_range.with_(point=None)
     r.total_stated = e.total_stated

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.estimate import Branch, Estimate, format_number
 
-__all__ = ["Table", "Markdown", "md_escape", "code_span", "en_dash_ranges", "cell",
+__all__ = ["Table", "Markdown", "md_escape", "code_span", "en_dash_ranges", "curly_quotes", "cell",
            "register_markdown_formatters"]
 
 # Every ASCII punctuation character (pandoc lets a backslash escape any of them), so no text
@@ -53,6 +53,35 @@ def en_dash_ranges(text: str) -> str:
     return _HYPHEN_RANGE.sub("\\1\u2013\\2", str(text))
 
 
+# Characters after which a quote opens (besides white space and the start of the text): the rule
+# pandoc's smart reader applies to what an author types, and renderer/filters/book.lua's `curl`
+# to literal text on the PDF path.
+_OPENERS = frozenset("([{/\u2014\u2013\u201c\u2018")
+
+
+def curly_quotes(text: str) -> str:
+    """Straight quotes and apostrophes as typographic ones ("Peru's" -> "Peru\u2019s").
+
+    Why here: text the chapter modules build (data-chosen sentences, table cells, citations)
+    reaches pandoc escaped, so its smart reader leaves those quotes straight, in the HTML and
+    under Quarto alike; curled at the source, the page and the claims ledger print the same
+    text. The rule: a quote opens at the start, after white space or an opening bracket or
+    dash, and closes (or is an apostrophe) elsewhere; "'s" not followed by a letter is a
+    possessive. Code spans are not passed through it: code keeps its straight quotes."""
+    text = str(text)
+    if "'" not in text and '"' not in text:
+        return text
+    out, prev = [], ""
+    for i, ch in enumerate(text):
+        if ch in "'\"":
+            possessive = ch == "'" and text[i + 1:i + 2] == "s" and not text[i + 2:i + 3].isalpha()
+            opening = (prev == "" or prev.isspace() or prev in _OPENERS) and not possessive
+            ch = ("\u2018" if opening else "\u2019") if ch == "'" else ("\u201c" if opening else "\u201d")
+        out.append(ch)
+        prev = ch
+    return "".join(out)
+
+
 def cell(value: float | None, unit: str, digits: int | None = None) -> str:
     """One table cell through the shared formatter ('' for a missing value)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
@@ -82,7 +111,7 @@ class Table:
         """The pipe table (header, alignment row, one line per row)."""
         cols = self.columns
         numeric = [bool(len(self.frame)) and all(_looks_numeric(v) for v in self.frame[c]) for c in cols]
-        lines = ["| " + " | ".join(md_escape(c) for c in cols) + " |",
+        lines = ["| " + " | ".join(md_escape(curly_quotes(c)) for c in cols) + " |",
                  "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
         for _, row in self.frame.iterrows():
             lines.append("| " + " | ".join(_table_cell(v) for v in row) + " |")
@@ -96,10 +125,11 @@ class Table:
 
 
 def _table_cell(value) -> str:
-    """One pipe-table cell: text escaped, a `Markdown` cell (code spans) kept as written."""
+    """One pipe-table cell: text typeset and escaped, a `Markdown` cell (code spans) kept as
+    written."""
     if isinstance(value, Markdown):
         return str(value).replace("\n", " ")
-    return md_escape("" if pd.isna(value) else value)
+    return md_escape(curly_quotes("" if pd.isna(value) else value))
 
 
 def _looks_numeric(value) -> bool:

@@ -105,6 +105,48 @@ def _seizure_timing(series: pd.DataFrame, sources: pd.DataFrame,
     ], seizure_sources, f"markets.since_peak; a fall of {SEIZURE_FALL_PCT}% or more = fallen")
 
 
+def _use_finding(bra, usa, peru, same: bool, apart: bool) -> Branch:
+    """The finding that opens the caption of the cocaine-use figure, chosen by the data: Brazil
+    against the United States (the chapter's rule for "the same order"), then Peru against both."""
+    src = ("unodc_wdr2025_prevalence",)
+    if not (isinstance(bra, Estimate) and isinstance(usa, Estimate)):
+        return Branch("Not every market has a survey of cocaine use to compare.", "use_missing", src)
+    lead = "In their latest surveys, taken years apart," if apart else "In their latest surveys"
+    pair = ("cocaine use was of the same order in Brazil as in the United States" if same else
+            "cocaine use was less common in Brazil than in the United States")
+    if not isinstance(peru, Estimate):
+        tail, label = "", "no_peru"
+    elif peru.point < min(bra.point, usa.point):
+        tail, label = ", and more common in both than in Peru", "peru_lowest"
+    elif peru.point > max(bra.point, usa.point):
+        tail, label = ", and less common in both than in Peru", "peru_highest"
+    else:
+        tail, label = ", with Peru in between", "peru_between"
+    return Branch(f"{lead} {pair}{tail}.", f"{'same' if same else 'smaller'}:{label}", src,
+                  method="latest surveys (markets.use_prevalence); same order as in use_levels_sentence")
+
+
+def _seizures_finding(series: pd.DataFrame, faster: bool, separated: bool, sources) -> Branch:
+    """The finding that opens the caption of the seizures figure, chosen by the data: whether
+    Brazil's trend is the steeper (and clearly so), and whether its seizures are still the
+    smaller in the latest year both markets report."""
+    kg = series.loc[series["kilograms"] > 0].pivot_table(index="year", columns="market", values="kilograms")
+    both = kg[["Brazil", "United States"]].dropna() if {"Brazil", "United States"} <= set(kg.columns) else kg.iloc[0:0]
+    trend = ("Brazil's cocaine seizures have grown faster than those of the United States"
+             + ("" if separated else " on the fitted trends, though the two intervals overlap")) if faster \
+        else "Brazil's cocaine seizures have not grown faster than those of the United States"
+    if both.empty:
+        return Branch(trend + ".", f"{'faster' if faster else 'not_faster'}:no_common_year", sources=tuple(sources))
+    last = both.iloc[-1]
+    smaller = bool(last["Brazil"] < last["United States"])
+    size = ("they remain smaller" if smaller else "they are now larger")
+    joint = ", though " if smaller == bool(faster) else ", and "
+    return Branch(trend + joint + size + ".", f"{'faster' if faster else 'not_faster'}:"
+                  f"{'separated' if separated else 'overlap'}:{'smaller' if smaller else 'larger'}",
+                  sources=tuple(sources),
+                  method="markets.seizure_growth trends; kilograms in the latest year both markets report")
+
+
 def bundle() -> Bundle:
     """Chapter 2: the article's US arithmetic, Brazil in the seizure and use records, value chain."""
     claims, countries = load("article_claims"), load("countries")
@@ -138,6 +180,7 @@ def bundle() -> Bundle:
         labels=("brazil_faster", "brazil_not_faster"), sources=seizure_sources)
     separated = have and r.brazil_growth.low is not None and r.usa_growth.high is not None \
         and r.brazil_growth.low > r.usa_growth.high
+    r.seizures_finding = _seizures_finding(series, faster, separated, seizure_sources)
     splices = mk.splice_years(series)
     limits = ("They come from a straight-line trend fitted to the logarithm of each series, with "
               "Newey-West errors that allow for correlation between neighbouring years but not "
@@ -223,12 +266,21 @@ def bundle() -> Bundle:
         (True, "Without both surveys the two markets' use cannot be compared.", "use_missing"),
     ], ("unodc_wdr2025_prevalence",), f"Brazil at least {SAME_ORDER:g} x the US rate = same order")
 
+    r.use_finding = _use_finding(bra_p, usa_p, r.peru_prevalence, bool(same), bool(apart))
+
     r.source_value = claim_estimate(claims, "drug_earnings_usd")
     rio = claim(claims, "rio_street_multiple")
     r.rio_multiple = Estimate(rio.value, unit="times", sources=(rio.source_id,))
     r.london_tenfold_rio = mk.london_value(claims, "tenfold_rio")
     r.london_tenfold_source = mk.london_value(claims, "tenfold_source")
     r.value_chain_table = Table(_value_chain_display(claims))
+    rio_reading, source_reading = r.london_tenfold_rio, r.london_tenfold_source
+    r.value_chain_finding = choose(
+        bool(rio_reading.point != source_reading.point),
+        "What the article's cocaine is worth in London depends on which value its 'tenfold' multiplies.",
+        "Both readings of the article's 'tenfold' give its cocaine the same value in London.",
+        labels=("readings_differ", "readings_agree"), sources=rio_reading.sources,
+        method="markets.london_value under both readings")
     return r
 
 

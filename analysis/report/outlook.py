@@ -263,6 +263,9 @@ def _outlier_trend(year: int) -> Branch:
                                   sp.grid_sources(g.loc[g["series"].isin(series)]))
 
 
+FAR_ABOVE_EARLIER = 1.25  # the latest area 25% above every area before the eradication peak
+
+
 def bundle() -> Bundle:
     """Chapter 6: what happened after the article (violence, coca, use, eradication); the
     claims no public data can check."""
@@ -317,6 +320,26 @@ def bundle() -> Bundle:
         (True, "The area under coca has stayed below its level in the year of the campaign.",
          "area_stayed_down"),
     ], (peak["source_id"], *sorted(set(h["source_id"]))))
+
+    at_level = float(at_peak.iloc[0]) if not at_peak.empty else None
+    earlier = h.loc[(h["iso3"] == PERU) & (h["year"] < peak["year"]), "hectares"]
+    last = float(later.sort_values("year")["hectares"].iloc[-1]) if not later.empty else None
+    shrank = last is not None and at_level is not None and not earlier.empty and at_level < earlier.max()
+    r.eradication_finding = branch([
+        (last is None or at_level is None, "Peru's eradication campaign reached its height at the end "
+                                           "of the data, so what followed cannot be seen.", "no_later_years"),
+        (shrank and last > FAR_ABOVE_EARLIER * earlier.max(),
+         "Peru's coca area shrank while eradication was at its height and has since climbed far "
+         "above its earlier level.", "shrank_then_far_above"),
+        (shrank and last > at_level,
+         "Peru's coca area shrank while eradication was at its height and has since grown again.",
+         "shrank_then_grew"),
+        (shrank, "Peru's coca area shrank while eradication was at its height and has stayed down since.",
+         "shrank_stayed_down"),
+        (True, "Peru's coca area did not shrink while eradication was at its height.", "did_not_shrink"),
+    ], (peak["source_id"], *sorted(set(h["source_id"]))),
+        f"headline areas before, in and after the year of most eradication; 'far above' at "
+        f"{FAR_ABOVE_EARLIER:g} times the largest area before it")
 
     conv = claim(claims, "cooperation_conventions")
     r.conventions = Estimate(conv.value, conv.low, None, unit="count", hedge="more than",

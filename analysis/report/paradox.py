@@ -218,6 +218,45 @@ def _verdict(flip_years: list[int], latest_leader: str, rank: int, n: int,
                 "longer leads; safety qualified: Peru not in the safest third.")
 
 
+NEAR_AREA = 0.10  # areas within 10% of each other: "about as much"
+FAR_MORE = 2.0  # a leader with at least twice the runner-up's area grows "far more"
+
+
+def _coca_area_finding(coca: pd.DataFrame, countries: pd.DataFrame, article: int, latest: int,
+                       sources: Iterable[str]) -> Branch:
+    """The finding that opens the caption of the coca-area figure, chosen by the data: Peru
+    against Colombia in the article's year, then who leads in the latest year and by how much."""
+    def area(iso3: str, year: int) -> float | None:
+        try:
+            return float(producers.area(coca, iso3, year).point)
+        except (KeyError, IndexError, ValueError):
+            return None
+
+    peru, col = area(PERU, article), area(COLOMBIA, article)
+    if peru is None or col is None:
+        return missing("Peru's or Colombia's area in the article's year", "coca_area_finding", sources)
+    if abs(peru - col) <= NEAR_AREA * max(peru, col):
+        then, label = "Peru grew about as much coca as Colombia in the article's year", "about_equal"
+    elif peru > col:
+        then, label = "Peru grew more coca than Colombia in the article's year", "peru_led"
+    else:
+        then, label = "Colombia grew more coca than Peru in the article's year", "colombia_led"
+    if latest == article:
+        return Branch(then + ", the latest year in the data.", f"{label}:latest_is_article_year",
+                      sources=tuple(sources))
+    leader = producers.leader(coca, latest)
+    lead_area = area(leader, latest)
+    others = [a for iso3 in FOCUS if iso3 != leader and (a := area(iso3, latest)) is not None]
+    far = bool(others) and lead_area >= FAR_MORE * max(others)
+    name = country_name(countries, leader)
+    now = (f"{name} now grows far more than any other country" if far else
+           f"{name} now grows the most") if leader != PERU else (
+           "Peru still grows far more than any other country" if far else "Peru still grows the most")
+    return Branch(f"{then}; {now}.", f"{label}:{'far' if far else 'lead'}:{leader}", sources=tuple(sources),
+                  method=f"Headline areas (producers.area, producers.leader); 'about as much' within "
+                         f"{NEAR_AREA:.0%}, 'far more' at {FAR_MORE:g} times the next grower.")
+
+
 def bundle() -> Bundle:
     """Chapter 1: Peru's rank as a coca grower by year; its homicide rate against South America."""
     sources, countries = load("sources"), load("countries")
@@ -281,6 +320,7 @@ def bundle() -> Bundle:
         labels=("claim_holds", "claim_lapsed"), sources=coca_sources,
         method="Leader of the latest year's headline areas (producers.leader).")
     r.rank_table = Table(_rank_table_display(coca, countries))
+    r.coca_area_finding = _coca_area_finding(coca, countries, coca_article, latest, coca_sources)
     r.measure_note_sentence = _measure_note(coca)
 
     # Homicide: the World Bank series, Peru's latest year.
@@ -304,10 +344,10 @@ def bundle() -> Bundle:
     r.mexico_rate_latest = or_missing(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
                                 "Mexico's rate", "mexico_rate_latest")
     # The same rates for sentences that name the year ("In 2021 ... 8.6 per 100,000"): no "(2021)".
-    r.peru_rate_latest_no_year = year_named(r.peru_rate_latest)
-    r.sa_median_latest_no_year = year_named(r.sa_median_latest)
-    r.colombia_rate_latest = year_named(r.colombia_rate_latest)
-    r.mexico_rate_latest = year_named(r.mexico_rate_latest)
+    r.peru_rate_latest_no_year = year_named(r.peru_rate_latest, h_year)
+    r.sa_median_latest_no_year = year_named(r.sa_median_latest, h_year)
+    r.colombia_rate_latest = year_named(r.colombia_rate_latest, h_year)
+    r.mexico_rate_latest = year_named(r.mexico_rate_latest, h_year)
     wdi_years = violence.rates(homicide, [PERU], "wdi_series").dropna(subset=["rate_per_100k"])["year"]
     r.peru_wdi_first_year = as_year(int(wdi_years.min()), ("wdi_homicide",))
 
@@ -343,7 +383,9 @@ def bundle() -> Bundle:
         r.world_rate_latest = missing("the world rate", "world_rate")
         r.peru_vs_world_sentence = missing("the world rate", "peru_vs_world")
     else:
-        r.world_rate_latest = violence.rate(homicide, "WLD", h_year, "wdi_series")
+        # "at 8.6 per 100,000 (2021) against a world rate of 5.5 per 100,000": Peru's tag names the year
+        r.world_rate_latest = year_named(violence.rate(homicide, "WLD", h_year, "wdi_series"),
+                                         r.peru_rate_latest.year)
         above = r.peru_rate_latest.point > r.world_rate_latest.point
         median = r.sa_median_latest.point
         r.peru_vs_world_sentence = branch([

@@ -10,6 +10,7 @@ the argument modules at `analysis/` top level).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable, Iterable
@@ -18,7 +19,7 @@ import pandas as pd
 
 from analysis.estimate import Branch, Estimate, year_span
 from analysis.report.display import register_chart_display
-from analysis.report.markdown import register_markdown_formatters
+from analysis.report.markdown import curly_quotes, register_markdown_formatters
 
 __all__ = ["Bundle", "ARTICLE_SOURCE", "PERU", "COLOMBIA", "BOLIVIA", "branch", "as_year",
            "as_count", "join", "FOCUS", "country_names", "year_list", "year_ranges", "country_name", "article_year",
@@ -30,7 +31,23 @@ FOCUS = (PERU, COLOMBIA, BOLIVIA)  # the three growers, in the order every chart
 
 
 class Bundle(SimpleNamespace):
-    """The named values of one chapter (attribute access: `r.peru_rate_latest`)."""
+    """The named values of one chapter (attribute access: `r.peru_rate_latest`).
+
+    A data-chosen sentence (a `Branch`) is stored as the book prints it, its quotes and
+    apostrophes curled (`markdown.curly_quotes`): the one typographic rule for every sentence a
+    chapter module builds, applied where every inline value passes, so the page, the claims
+    ledger and a `quarto render` all carry the same text.
+    """
+
+    def __init__(self, **values):
+        super().__init__()
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, Branch):
+            value = replace(value, text=curly_quotes(value.text))
+        super().__setattr__(name, value)
 
     def names(self) -> list[str]:
         """The value names, sorted (for tests and for a reader exploring in a notebook)."""
@@ -115,11 +132,21 @@ def missing(what: str, label: str, sources: Iterable[str] = ()) -> Branch:
                   sources=tuple(sources))
 
 
-def year_named(value: Estimate | Branch) -> Estimate | Branch:
+def year_named(value: Estimate | Branch, named: int | Estimate | None = None) -> Estimate | Branch:
     """A value for a sentence that already names its year ("In 2021 ... 8.6 per 100,000"): the
-    Estimate's own "(2021)" left out (`show_year=False`; the ledger keeps the year). A 'no
-    figure' fragment passes through."""
-    return value.with_(show_year=False) if isinstance(value, Estimate) else value
+    Estimate's own "(2021)" left out (`show_year=False`; the ledger keeps the year).
+
+    `named` is the year the sentence names (a number or the year Estimate it prints): the tag
+    is left out only if it is the value's own year, so on data where the two differ (a new
+    vintage, a series that ends earlier) the value keeps its tag. Without `named`, the caller
+    vouches that the sentence names the value's year. A 'no figure' fragment passes through."""
+    if not isinstance(value, Estimate):
+        return value
+    if named is None:
+        return value.with_(show_year=False)
+    year = named.point if isinstance(named, Estimate) else named
+    same = value.year is not None and year is not None and int(value.year) == int(year)
+    return value.with_(show_year=False if same else None)
 
 
 def or_missing(make: Callable[[], Estimate], what: str, label: str) -> Estimate | Branch:

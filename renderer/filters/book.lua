@@ -176,6 +176,26 @@ local function div(el)
   return nil
 end
 
+-- Quarto's conditional content: `::: {.content-visible when-format="html"}` (or unless-format,
+-- or .content-hidden) is kept or dropped for this writer; "pdf" names the Typst writer here,
+-- the renderer's one PDF route. Run first, so a figure or table div holding one variant per
+-- format numbers and captions the variant that stays.
+local function format_matches(name)
+  if name == "html" then return is_html end
+  if name == "typst" or name == "pdf" then return is_typst end
+  return false
+end
+
+local function conditional(el)
+  local visible = el.classes:includes("content-visible")
+  if not visible and not el.classes:includes("content-hidden") then return nil end
+  local when, unless = el.attributes["when-format"], el.attributes["unless-format"]
+  local shown
+  if when then shown = format_matches(when) elseif unless then shown = not format_matches(unless) else shown = true end
+  if not visible then shown = not shown end
+  return shown and el.content or {}
+end
+
 local function raw_block(el)
   -- HTML tables from cell outputs (e.g. pandas) become pandoc tables for both writers.
   if el.format == "html" and el.text:match("<table") then
@@ -388,7 +408,7 @@ local function typst_layout_div(el)
 end
 
 return {
-  {Meta = read_labels},
+  {Meta = read_labels, Div = conditional},
   {RawBlock = raw_block, Image = image},
   {Figure = figure, Table = tbl},
   {Div = div, Header = header, Cite = cite, Span = span},

@@ -17,6 +17,10 @@ import yaml
 HEADING = re.compile(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$")
 FIG_LABEL = re.compile(r"^#\|\s*label:\s*(fig-[\w-]+)\s*$")
 TBL_LABEL = re.compile(r"^#\|\s*label:\s*(tbl-[\w-]+)\s*$")
+# A cross-referenceable div (Quarto's div syntax: the last paragraph is the caption), e.g. a
+# figure whose caption computes its finding inline, or a table with one variant per format.
+XREF_DIV = re.compile(r"^:{3,}\s*\{#((fig|tbl)-[\w-]+)[^}]*\}\s*$")
+DIV_FENCE = re.compile(r"^:{3,}")
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,23 @@ def chapters(project: Path) -> list[Chapter]:
 
 def _read_chapter(project: Path, rel: Path) -> Chapter:
     title, figures, tables, in_code, options, alts = None, [], [], False, [], []
+    divs: list[str | None] = []  # open divs: the figure/table id, or None
     for line in (project / rel).read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
             if in_code:
-                alts += _fig_alt(options)
+                fig_div = next((d for d in reversed(divs) if d and d.startswith("fig-")), None)
+                alts += _fig_alt(options, fig_div)
             in_code, options = not in_code, []
+            continue
+        if not in_code and DIV_FENCE.match(line):
+            match = XREF_DIV.match(line)
+            if match:
+                (figures if match.group(2) == "fig" else tables).append(match.group(1))
+            if line.strip(": ") == "":
+                if divs:
+                    divs.pop()
+            else:
+                divs.append(match.group(1) if match else None)
             continue
         if in_code:
             if line.startswith("#|"):
@@ -75,11 +91,14 @@ def _read_chapter(project: Path, rel: Path) -> Chapter:
     return Chapter(source=rel, title=title, figures=tuple(figures), tables=tuple(tables), alts=tuple(alts))
 
 
-def _fig_alt(options: list[str]) -> list[tuple[str, str]]:
-    """[(label, fig-alt)] of one code cell whose `#|` options (YAML) give both, else []."""
+def _fig_alt(options: list[str], fig_div: str | None = None) -> list[tuple[str, str]]:
+    """[(label, fig-alt)] of one code cell whose `#|` options (YAML) give both (the label may
+    be the id of the figure div around the cell), else []."""
     parsed = yaml.safe_load("\n".join(options)) if options else None
-    if isinstance(parsed, dict) and str(parsed.get("label", "")).startswith("fig-") and parsed.get("fig-alt"):
-        return [(parsed["label"], str(parsed["fig-alt"]))]
+    label = str(parsed.get("label", "")) if isinstance(parsed, dict) else ""
+    label = label if label.startswith("fig-") else (fig_div or "")
+    if label and isinstance(parsed, dict) and parsed.get("fig-alt"):
+        return [(label, str(parsed["fig-alt"]))]
     return []
 
 

@@ -103,3 +103,36 @@ def test_no_pdf_page_is_blank(book_pdf):
 def test_every_pdf_font_is_embedded(book_pdf):
     assert fonts(book_pdf), "pdffonts lists no font at all"
     assert unembedded_fonts(book_pdf) == []
+
+
+def _section_pages(book_pdf, start: str, end: str) -> int:
+    """How many pages a section runs over: from the last page holding heading `start` (the
+    contents hold it first) to the first page after it holding the next heading, `end`."""
+    layer = subprocess.run(["pdftotext", "-enc", "UTF-8", str(book_pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    pages = [plain(normalise(p)) for p in layer.split("\f")]
+    first = max(i for i, p in enumerate(pages) if start in p)
+    last = next(i for i, p in enumerate(pages) if i >= first and end in p)
+    return last - first + 1
+
+
+def test_the_pdf_prints_a_compact_data_dictionary_and_says_where_the_full_one_is(book_pdf, text, good_book):
+    """Issue 12: the PDF names each table's fields (one row per table) and points to the full
+    dictionary; the HTML keeps a row per field with every column of the schema."""
+    from analysis.report.data_methods import dictionary_table
+
+    flat = plain(text)
+    assert "The full dictionary, with every field's type, unit, meaning and constraints, is in" in flat
+    assert "data-package.zip" in flat and "datapackage.json" in flat
+    full = dictionary_table(REPO / "data")
+    # one row per table in print: every table file, no per-field 'Constraints' column
+    assert all(f"{name}.csv" in flat for name in full["Table"].unique())
+    assert "Fields (key first)" in flat and "Constraints" not in flat.split("Data dictionary")[-1].split("Choices that")[0]
+    # the section runs over two pages at most (the full table took it over five)
+    assert _section_pages(book_pdf, "A.2 Data dictionary", "A.3 Choices that affect the numbers") <= 2
+    html = (good_book / "chapters" / "a1-data-methods.html").read_text(encoding="utf-8")
+    body = html[html.index('id="tbl-dictionary"'):]
+    body = body[:body.index("</table>")]
+    assert all(col in body for col in ("Field", "Type", "Unit", "Meaning", "Constraints"))
+    assert body.count("<tr") == len(full) + 1  # a header and a row per field
+    assert "printed edition names" not in html
