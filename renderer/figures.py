@@ -19,6 +19,7 @@ import vl_convert
 from renderer.cache import OutputCache
 from renderer.cards import caption_sources, card_files, plain_caption, write_figure_card
 from renderer.crossref import walk
+from renderer.pandoc import smart_text
 
 CARD_LINK_TEXT = "Figure card (PNG, SVG, data, citation)"
 DATA_LINK_TEXT = "Data (CSV)"
@@ -48,7 +49,8 @@ def write_cards(tmp: Path, charts: list, citation: str, edition: dict | None, ca
     """
     for chart in charts:
         sources = caption_sources(chart.caption)
-        caption = plain_caption(chart.caption)
+        # As a reader sees it printed: Markdown read with pandoc's smart quotes, as plain text.
+        caption = smart_text(plain_caption(chart.caption))
         text = citation.format(fig_id=chart.id, caption=caption)
         key = [vl_convert.__version__, json.dumps(chart.spec, sort_keys=True), caption, chart.alt,
                json.dumps(sources), text, json.dumps(edition or {}, sort_keys=True)]

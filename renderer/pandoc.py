@@ -36,15 +36,16 @@ def run(args: list[str], stdin: bytes, cache: OutputCache, files: list[Path] = (
 
 @functools.lru_cache(maxsize=64)
 def smart_text(text: str) -> str:
-    """A one-line Markdown string from the project file (the book's title, subtitle) as plain
-    text, read as Quarto reads it (`READER`: curly quotes and apostrophes): the title block is
-    built outside pandoc, so without this it would keep the straight quotes typed in YAML."""
+    """A one-line Markdown string (the book's title and subtitle, a figure card's caption) as
+    plain text, read as Quarto reads it (`READER`: curly quotes and apostrophes): the title
+    block and the cards are built outside pandoc's writers, so without this they would keep
+    the straight quotes typed in the sources."""
     if not text or not any(q in text for q in "'\""):
         return text
     proc = subprocess.run([pandoc_path(), "-f", READER, "-t", "plain", "--wrap=none"],
                           input=text.encode(), capture_output=True)
     if proc.returncode != 0:
-        raise RenderError(f"the title {text!r}: pandoc failed: {proc.stderr.decode(errors='replace').strip()}")
+        raise RenderError(f"{text!r}: pandoc failed: {proc.stderr.decode(errors='replace').strip()}")
     return " ".join(proc.stdout.decode().split())
 
 

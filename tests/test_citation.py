@@ -191,6 +191,15 @@ def test_figure_citation_template_fills_to_the_plain_citation():
                                        "A {literal} caption", EDITION, markdown=False)
 
 
+def test_plain_citations_are_typeset_as_printed():
+    # A card's metadata.json and a tooltip carry the plain text; a reader copies it into a
+    # briefing, so its quotes are the printed book's curly ones: "It's" -> "It\u2019s".
+    cff = make_cff(title='Peru\'s "paradox"')
+    assert "Peru\u2019s \u201cparadox\u201d" in c.report_apa(cff, markdown=False)
+    filled = c.figure_citation_template(cff, EDITION).format(fig_id="fig-a", caption="x")
+    assert "'" not in filled and '"' not in filled
+
+
 def test_number_citation_names_ledger_id():
     text = c.number_citation(make_cff(), "markets-drug-income", "well over $1 billion", EDITION)
     assert unescape(text).startswith("\u201cwell over $1 billion\u201d. Example team. (2026).")

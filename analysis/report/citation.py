@@ -195,14 +195,14 @@ _BIB_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "
 
 
 def _esc(text: str, markdown: bool) -> str:
-    """Text typeset (curly quotes) and escaped for Markdown, or unchanged for plain text
-    (metadata files, tooltips)."""
-    return md_escape(curly_quotes(text)) if markdown else text
+    """Text typeset (curly quotes), and escaped for Markdown; plain text (metadata files,
+    tooltips) is typeset the same way, so a citation copied from a card reads as printed."""
+    return md_escape(curly_quotes(text)) if markdown else curly_quotes(text)
 
 
 def _ital(text: str, markdown: bool) -> str:
     """Italics in Markdown (titles in APA style); plain text has no italics."""
-    return f"*{md_escape(curly_quotes(text))}*" if markdown else text
+    return f"*{md_escape(curly_quotes(text))}*" if markdown else curly_quotes(text)
 
 
 def _link(url: str, markdown: bool) -> str:

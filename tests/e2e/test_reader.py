@@ -240,3 +240,14 @@ def test_figure_cards_cite_the_edition_date_the_ledger_gives(good_book, claims):
              if (c := json.loads(card.read_text(encoding="utf-8"))["citation"]).count("(n.d.)")
              or f"({date[:4]})" not in c or f"edition of {date}" not in c]
     assert wrong == []
+
+
+def test_figure_cards_quote_as_the_page_prints(good_book):
+    """A card's caption and citation are what a reader pastes into a briefing: their quotes
+    and apostrophes are the printed book's curly ones ("UNODC’s", not "UNODC's")."""
+    import json
+
+    straight = {card.parent.name: [f for f in ("caption", "citation") if set("'\"") & set(meta[f])]
+                for card in sorted((good_book / "figures").glob("*/metadata.json"))
+                if (meta := json.loads(card.read_text(encoding="utf-8")))}
+    assert straight and not any(straight.values()), straight

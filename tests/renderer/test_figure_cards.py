@@ -11,6 +11,7 @@ import pytest
 from renderer.cards import card_files, read_card_csv, replot_spec
 from renderer.cards import plain_caption
 from renderer.figures import CARD_LINK_TEXT
+from renderer.pandoc import smart_text
 
 pytestmark = pytest.mark.slow
 
@@ -35,8 +36,9 @@ def test_card_data_replots_the_chart_drawn_in_the_book(rendered):
         meta = json.loads((card / "metadata.json").read_text(encoding="utf-8"))
         rows = read_card_csv(card / f"{fig['id']}.csv", meta["data"])
         assert replot_spec(fig["spec"], rows) == fig["spec"]
-        # caption as a reader quotes it: no "[@key]" syntax, the keys listed as sources
-        assert meta["caption"] == plain_caption(fig["caption"]) and "[@" not in meta["caption"]
+        # caption as a reader quotes it: no "[@key]" syntax (the keys are listed as sources),
+        # quotes typeset as on the page
+        assert meta["caption"] == smart_text(plain_caption(fig["caption"])) and "[@" not in meta["caption"]
         assert meta["alt"] == fig["alt"] and meta["alt"] != meta["caption"]
 
 
@@ -62,4 +64,4 @@ def test_figure_citation_template_is_filled_per_figure(book_copy, tmp_path):
                          figure_citation="Cite {fig_id}: {caption}")
     for fig in result.figures:
         meta = json.loads((tmp_path / "out" / "figures" / fig["id"] / "metadata.json").read_text())
-        assert meta["citation"] == f"Cite {fig['id']}: {plain_caption(fig['caption'])}"
+        assert meta["citation"] == f"Cite {fig['id']}: {smart_text(plain_caption(fig['caption']))}"
