@@ -361,7 +361,8 @@ local function identifier_cells(tbl, col)
   end
 end
 
--- A long token in a text cell (a file path, a source id) may break after _ / @ . and \.
+-- A long token in a text cell (a file path, a source id, plain or as code) may break after
+-- _ / @ . and \: a file name in code ran past the page's edge in table A.1.
 local function breakable_paths(tbl, col)
   local function str(el)
     if utf8.len(el.text) and utf8.len(el.text) >= 20 and el.text:find("[_/@%.\\]") then
@@ -371,7 +372,7 @@ local function breakable_paths(tbl, col)
   end
   for _, body in ipairs(tbl.bodies) do
     for _, row in ipairs(body.body) do
-      if row.cells[col] then row.cells[col].contents = row.cells[col].contents:walk({Str = str}) end
+      if row.cells[col] then row.cells[col].contents = row.cells[col].contents:walk({Str = str, Code = str}) end
     end
   end
 end

@@ -91,6 +91,18 @@ def overlapping_words(found: list[Word], tolerance: float = 1.0) -> list[tuple[W
     return pairs
 
 
+# The template's side margins (book.typ: `margin: (x: 2.4cm, ...)`), in points.
+SIDE_MARGIN = 2.4 / 2.54 * 72
+
+
+def words_past_the_margins(found: list[Word], sizes: list[tuple[float, float]],
+                           tolerance: float = 2.0) -> list[Word]:
+    """Words that stick out of the text area into a side margin or off the page (a token too
+    long for its table column runs on past the column and the page edge)."""
+    return [w for w in found
+            if w.x0 < SIDE_MARGIN - tolerance or w.x1 > sizes[w.page - 1][0] - SIDE_MARGIN + tolerance]
+
+
 def runs(pdf: Path) -> tuple[list[Run], ET.Element]:
     """Text runs with their fonts (`pdftohtml -xml`), and the document's outline element."""
     xml = _run("pdftohtml", "-xml", "-i", "-q", "-stdout", "-enc", "UTF-8", str(pdf))

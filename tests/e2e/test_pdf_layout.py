@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 from .conftest import ARTIFACTS
-from .pdf_layout import (Run, Word, chapter_starts, fill, hyphen_ranges, ink_rows, overlapping_words,
+from .pdf_layout import (Run, Word, chapter_starts, fill, hyphen_ranges, ink_rows, overlapping_words, words_past_the_margins,
                          runs, straight_quotes, words)
 
 PAGES = ARTIFACTS / "pdf-pages"
@@ -30,6 +30,13 @@ def test_overlap_detector_fires_on_words_set_over_each_other():
     neighbour = Word(1, "Atlantic", 166, 300, 190, 309)  # touches "The" only: not an overlap
     next_line = Word(1, "Monthly", 150, 310, 180, 319)   # the line below: not an overlap
     assert overlapping_words([a, b, neighbour, next_line]) == [(a, b)]
+
+
+def test_margin_detector_fires_on_a_word_past_the_text_area():
+    a4 = [(595.0, 842.0)]
+    inside = Word(1, "inside", 70.0, 100.0, 520.0, 110.0)
+    past = Word(1, "1.2_Prevalence_of_drug_use_in_the_general_population", 300.0, 120.0, 610.0, 130.0)
+    assert words_past_the_margins([inside, past], a4) == [past]
 
 
 def test_quote_and_range_detectors_ignore_code_and_dates():
@@ -82,6 +89,13 @@ def test_every_page_is_kept_as_an_image(page_images, layout):
 def test_no_two_words_overlap_on_any_page(layout):
     pairs = overlapping_words(layout["words"])
     assert [(a.page, a.text, b.text) for a, b in pairs] == []
+
+
+@pytest.mark.slow
+def test_no_word_runs_into_the_margins_or_off_the_page(layout):
+    # table A.1 once printed a long file name across its neighbour column and off the page
+    found = words_past_the_margins(layout["words"], layout["sizes"])
+    assert [(w.page, w.text) for w in found] == []
 
 
 @pytest.mark.slow
