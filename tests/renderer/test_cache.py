@@ -91,6 +91,17 @@ def test_chapter_that_runs_a_subprocess_is_never_reused(book_copy):
     assert set(second.reused) == set(ALL) - {"chapters/context.qmd"}
 
 
+def test_a_chapter_that_looks_up_a_system_library_is_reused(book_copy):
+    """ctypes.util.find_library runs `ldconfig -p` (threadpoolctl does, to find libc): its output
+    is the system's library cache, not an input of the project, so the chapter is still cached."""
+    chapter = book_copy / "chapters" / "context.qmd"
+    chapter.write_text(chapter.read_text().replace(
+        "import textwrap\n", "import ctypes.util, textwrap\nassert ctypes.util.find_library('c')\n"))
+    first = render(book_copy)
+    assert first.volatile == {} and "chapters/context.qmd" in first.executed
+    assert render(book_copy).executed == []
+
+
 def test_a_moved_project_does_not_reuse_runs_that_read_the_old_copy(book_copy, tmp_path):
     import shutil
 
