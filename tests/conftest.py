@@ -84,10 +84,40 @@ def figure_specs() -> dict:
         os.environ.update(saved)
 
 
+# Tests that render this checkout's book (`paradox render`, render_book of the repository) or
+# write the files its chapters read (.render-cache/edition.json, changes.md). The renderer lets
+# one render of a project run at a time (a lock in .render-cache), so under pytest-xdist they
+# share one worker, in collection order: spread over two they would wait on each other's lock,
+# and test_interrupt.py, which must see its own render hold the lock, could see another's.
+RENDER_THE_PROJECT = (
+    "tests/e2e/test_determinism.py", "tests/e2e/test_hostile_text.py", "tests/e2e/test_since.py",
+    "tests/e2e/test_datacut_render.py", "tests/e2e/test_update.py", "tests/e2e/test_interrupt.py",
+    "tests/test_render_command.py", "tests/renderer/test_paradox_render.py",
+)
+
+
+def renders_the_project(item) -> bool:
+    """Whether a test renders the repository's book (see RENDER_THE_PROJECT)."""
+    if item.nodeid.split("::")[0] in RENDER_THE_PROJECT:
+        return True
+    # test_bad_data.py: the faults met while chapters execute render; validation refusals do not
+    corruption = getattr(getattr(item, "callspec", None), "params", {}).get("corruption")
+    return bool(getattr(corruption, "at_execution", False))
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`-n 2 --dist loadgroup`) every slow test runs in one worker: the
-    e2e renders share session renders (good_book) and take the project's render lock, so
-    spreading them would render the book once per worker and then wait on the lock."""
-    for item in items:
-        if item.get_closest_marker("slow"):
-            item.add_marker(pytest.mark.xdist_group("render"))
+    """Under pytest-xdist (`make test`: `-n 2 --dist loadgroup`) the tests that render the
+    repository's book form one group (one worker, see RENDER_THE_PROJECT); everything else,
+    the tests reading the session's shared render (good_book) included, is spread over both
+    workers. Order: the group's end-to-end tests (the first renders good_book, leaving the
+    cache warm for the group's other renders), the group's fast tests, the other fast tests,
+    then the other slow tests - so the worker without the group starts on fast tests while the
+    other renders good_book (shared by file lock, tests/e2e/conftest.py) instead of waiting."""
+    def rank(item) -> int:
+        slow = item.get_closest_marker("slow") is not None
+        if renders_the_project(item):
+            item.add_marker(pytest.mark.xdist_group("project"))
+            return 0 if slow else 1
+        return 3 if slow else 2
+
+    items.sort(key=rank)  # stable: collection order within each rank

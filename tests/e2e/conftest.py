@@ -12,12 +12,15 @@ cache warm for the renders that follow. Tests never write into the repository's 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -162,12 +165,45 @@ def render_pinned(*args: str, out: Path) -> tuple[subprocess.CompletedProcess, s
     return done, before if same else None
 
 
+@contextmanager
+def exclusive(lock: Path):
+    """Hold an flock on `lock` (waiting for whoever holds it): one process at a time."""
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def shared_temp(tmp_path_factory) -> Path:
+    """A folder every process of this test run sees: under pytest-xdist (`make test` runs two
+    workers) the parent of the workers' own base folders, else the base folder itself."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def good_book(tmp_path_factory) -> Path:
-    """The real book, rendered once per session (HTML + PDF, --fresh) from the repository's data/."""
-    out = tmp_path_factory.mktemp("good") / "_book"
-    done, _ = render_pinned(*GOOD_RENDER, out=out)
-    assert done.returncode == 0, explain(done)
+    """The real book, rendered once per test run (HTML + PDF, --fresh) from the repository's data/.
+
+    Once per run, not once per pytest-xdist worker: the first worker that needs it renders it
+    under a file lock into a folder all workers share (the pytest-xdist docs' pattern), with the
+    inputs digest it was made from (`made.json`, for test_determinism.py); the others wait on
+    the lock and read it. Tests only read it: what one changes, it copies first.
+    """
+    home = shared_temp(tmp_path_factory) / "good"
+    out, made = home / "_book", home / "made.json"
+    with exclusive(shared_temp(tmp_path_factory) / "good.lock"):
+        if not made.is_file():
+            shutil.rmtree(home, ignore_errors=True)  # what a failed attempt left
+            home.mkdir()
+            done, pinned = render_pinned(*GOOD_RENDER, out=out)
+            assert done.returncode == 0, explain(done)
+            made.write_text(json.dumps({"inputs": pinned}), encoding="utf-8")
+        pinned = json.loads(made.read_text(encoding="utf-8"))["inputs"]
+    if pinned is not None:
+        RENDERED_FROM[out] = pinned
     assert (out / "index.html").exists(), f"no index.html in {out}: {sorted(os.listdir(out))}"
     return out
 
@@ -188,8 +224,6 @@ def previous_book(good_book, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def claims(good_book) -> list[dict]:
-    import json
-
     ledger = json.loads((good_book / "claims.json").read_text(encoding="utf-8"))
     assert isinstance(ledger, list) and ledger, "claims.json must be a non-empty list"
     return ledger
