@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -206,6 +207,41 @@ def good_book(tmp_path_factory) -> Path:
         RENDERED_FROM[out] = pinned
     assert (out / "index.html").exists(), f"no index.html in {out}: {sorted(os.listdir(out))}"
     return out
+
+
+@dataclass(frozen=True)
+class EditedBook:
+    out: Path       # the rendered book (HTML + PDF)
+    data: Path      # the edited data folder it was rendered from
+    year: int       # Peru's latest headline coca year ...
+    hectares: int   # ... and its raised area
+
+
+@pytest.fixture(scope="session")
+def edited_book(good_book, tmp_path_factory) -> EditedBook:
+    """One render of an edited copy of data/ for two modules, instead of one render each:
+    test_hostile_text.py's hostile text (a source title, a claim quote, a country name) and
+    test_since.py's new vintage (Peru's latest coca area raised by 1,111 ha). The edits are
+    in different cells (sources.csv, article_claims.csv, countries.csv / coca_cultivation.csv)
+    and each module asserts only what its own edit does. The edit is recorded as a user would
+    (`paradox describe`), `paradox check` passes, and the book is rendered with
+    `paradox render --data COPY --since good_book` (HTML + PDF): the hostile text goes through
+    both formats and through the "What changed" list that --since adds."""
+    from .test_hostile_text import plant_hostile_text
+    from .test_since import bump_peru_latest_coca
+
+    tmp = tmp_path_factory.mktemp("edited")
+    data = copy_data(tmp / "data")
+    plant_hostile_text(data)
+    year, hectares = bump_peru_latest_coca(data)
+    described = run_paradox("describe", str(data), timeout=120)
+    assert described.returncode == 0, explain(described)
+    checked = run_paradox("check", str(data), timeout=120)
+    assert checked.returncode == 0, "hostile text and a new coca area are valid data:\n" + explain(checked)
+    out = tmp / "_book"
+    done = run_paradox("render", "--data", str(data), "--since", str(good_book), "--out", str(out))
+    assert done.returncode == 0, "hostile text must render, literally:\n" + explain(done)
+    return EditedBook(out, data, year, hectares)
 
 
 @pytest.fixture(scope="session")
