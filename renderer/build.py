@@ -108,7 +108,7 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
         with ThreadPoolExecutor(max_workers=1) as warm:
             def prefetch(nb):  # chart SVGs and the JS bundle, made while other chapters run
                 warm.submit(_prefetch, nb, formats, outputs)
-            notebooks = _execute(project, docs, env, fresh, ChapterCache(cache_root), result, notify, prefetch)
+            notebooks = _execute(project, docs, env, fresh, ChapterCache(cache_root, project.root), result, notify, prefetch)
         swap = outdir.begin(cache_root, out_dir)
         try:
             _write_book(project, docs, notebooks, formats, edition, outputs, swap.tmp, result, notify,
@@ -142,7 +142,7 @@ def _execute(project, docs, env, fresh, cache, result, notify, prefetch) -> dict
     notebooks, jobs, keys = {}, [], {}
     for chapter, doc in zip(project.chapters, docs):
         source = chapter.path.read_text(encoding="utf-8")
-        keys[chapter.rel] = key = chapter_key(project.root, chapter.rel, source, env, defaults)
+        keys[chapter.rel] = key = chapter_key(chapter.rel, source, env, defaults)
         stored = None if fresh else cache.lookup(chapter.rel, key)
         if stored is not None:
             notebooks[chapter.rel] = stored
