@@ -96,27 +96,47 @@ RENDER_THE_PROJECT = (
 )
 
 
-def renders_the_project(item) -> bool:
-    """Whether a test renders the repository's book (see RENDER_THE_PROJECT)."""
-    if item.nodeid.split("::")[0] in RENDER_THE_PROJECT:
+def renders_the_project(nodeid: str) -> bool:
+    """Whether the test `nodeid` renders the repository's book (see RENDER_THE_PROJECT)."""
+    path = nodeid.split("::")[0]
+    if path in RENDER_THE_PROJECT:
         return True
-    # test_bad_data.py: the faults met while chapters execute render; validation refusals do not
-    corruption = getattr(getattr(item, "callspec", None), "params", {}).get("corruption")
-    return bool(getattr(corruption, "at_execution", False))
+    if path == "tests/e2e/test_bad_data.py" and nodeid.endswith("]"):
+        # the faults met while chapters execute render; validation refusals stop before
+        from tests.e2e.corrupt import CORRUPTIONS
+
+        case = nodeid.rsplit("[", 1)[1][:-1]
+        return any(c.name == case and c.at_execution for c in CORRUPTIONS)
+    return False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` (`make test`) with the group made here: every test that renders the
+    repository's book is one unit of work, run by one worker in collection order; every other
+    test is a unit of its own. pytest-xdist's own loadgroup reads `xdist_group` marks through
+    the test ids it rewrites, which pytest 9.2 no longer lets it do (pytest-xdist issue #1386:
+    it then groups nothing, silently), so the group is decided here, from the ids."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ProjectRenders(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "project renders" if renders_the_project(nodeid) else nodeid
+
+    return ProjectRenders(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test`: `-n 2 --dist loadgroup`) the tests that render the
-    repository's book form one group (one worker, see RENDER_THE_PROJECT); everything else,
-    the tests reading the session's shared render (good_book) included, is spread over both
-    workers. Order: the group's end-to-end tests (the first renders good_book, leaving the
+    """Order: the project group's end-to-end tests (the first renders good_book, leaving the
     cache warm for the group's other renders), the group's fast tests, the other fast tests,
-    then the other slow tests - so the worker without the group starts on fast tests while the
-    other renders good_book (shared by file lock, tests/e2e/conftest.py) instead of waiting."""
+    then the other slow tests - so under pytest-xdist the worker without the group starts on
+    fast tests while the other renders good_book (shared by a file lock,
+    tests/e2e/conftest.py) instead of waiting for it."""
     def rank(item) -> int:
         slow = item.get_closest_marker("slow") is not None
-        if renders_the_project(item):
-            item.add_marker(pytest.mark.xdist_group("project"))
+        if renders_the_project(item.nodeid):
             return 0 if slow else 1
         return 3 if slow else 2
 
