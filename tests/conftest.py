@@ -85,14 +85,16 @@ def figure_specs() -> dict:
 
 
 # Tests that render this checkout's book (`paradox render`, render_book of the repository) or
-# write the files its chapters read (.render-cache/edition.json, changes.md). The renderer lets
+# write or read the files its chapters read (.render-cache/edition.json, changes.md: every
+# render rewrites them, and the notebooks the book keeps name them, so test_nbval_book.py's
+# replay must not meet a render of other data or with --since halfway). The renderer lets
 # one render of a project run at a time (a lock in .render-cache), so under pytest-xdist they
 # share one worker, in collection order: spread over two they would wait on each other's lock,
 # and test_interrupt.py, which must see its own render hold the lock, could see another's.
 RENDER_THE_PROJECT = (
     "tests/e2e/test_determinism.py", "tests/e2e/test_hostile_text.py", "tests/e2e/test_since.py",
     "tests/e2e/test_datacut_render.py", "tests/e2e/test_update.py", "tests/e2e/test_interrupt.py",
-    "tests/test_render_command.py", "tests/renderer/test_paradox_render.py",
+    "tests/e2e/test_nbval_book.py", "tests/test_render_command.py", "tests/renderer/test_paradox_render.py",
 )
 
 
@@ -112,19 +114,21 @@ def renders_the_project(nodeid: str) -> bool:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadgroup` (`make test`) with the group made here: every test that renders the
+    """`--dist loadgroup` (`make test`) with the groups made here: every test that renders the
     repository's book is one unit of work, run by one worker in collection order; every other
-    test is a unit of its own. pytest-xdist's own loadgroup reads `xdist_group` marks through
-    the test ids it rewrites, which pytest 9.2 no longer lets it do (pytest-xdist issue #1386:
-    it then groups nothing, silently), so the group is decided here, from the ids."""
+    test file is a unit (so a module's fixtures - a browser pass over the whole book, say -
+    are made by one worker, once). pytest-xdist's own loadgroup reads `xdist_group` marks
+    through the test ids it rewrites, which pytest 9.2 no longer lets it do (pytest-xdist
+    issue #1386: it then groups nothing, silently), so the groups are decided here, from the ids."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class ProjectRenders(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "project renders" if renders_the_project(nodeid) else nodeid
+            return "project renders" if renders_the_project(nodeid) else nodeid.split("::")[0]
 
+    config.option.loadscopereorder = False  # units in collection order (see below), not by size
     return ProjectRenders(config, log)
 
 
