@@ -118,7 +118,11 @@ def record(root):
             third_party.add(name)  # a library in use (preloaded or not): the zygote may preload it
     files = sorted(p for p in _files | modules if _kept(p, ignored))
     dirs = sorted(p for p in _dirs if _kept(os.path.join(p, ""), ignored))
-    print(json.dumps({"files": files, "dirs": dirs, "volatile": _volatile, "third_party": sorted(third_party)}))
+    # one write, flushed: print() writes the text and its newline separately, and a busy kernel
+    # can send them as two stream outputs
+    sys.stdout.write(json.dumps({"files": files, "dirs": dirs, "volatile": _volatile,
+                                 "third_party": sorted(third_party)}) + "\n")
+    sys.stdout.flush()
 
 
 def _register_chart_formatter():
