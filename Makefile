@@ -16,12 +16,18 @@ $(VENV): requirements.lock pyproject.toml
 report: $(VENV)
 	$(BIN)/paradox render
 
+# Two pytest-xdist workers (this machine has two cores): the tests that render the book share
+# one worker (they take its render lock; tests/conftest.py groups them), the rest is spread
+# over both, and the session's good render is made once for both (tests/e2e/conftest.py).
+# pytest's own exit code goes through: 5 (no test collected) fails CI like a failing test.
+XDIST := -n 2 --dist loadgroup
+
 test: $(VENV)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 # Everything except the end-to-end renders and browser runs (CI runs all of `make test`).
 test-fast: $(VENV)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(XDIST) -m "not slow"
 
 # Record what the book prints (every ledger value, every figure spec digest) in
 # tests/golden/book.json after a deliberate change; tests/test_golden.py fails on any other.

@@ -108,7 +108,7 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
         with ThreadPoolExecutor(max_workers=1) as warm:
             def prefetch(nb):  # chart SVGs and the JS bundle, made while other chapters run
                 warm.submit(_prefetch, nb, formats, outputs)
-            notebooks = _execute(project, docs, env, fresh, ChapterCache(cache_root), result, notify, prefetch)
+            notebooks = _execute(project, docs, env, fresh, ChapterCache(cache_root, project.root), result, notify, prefetch)
         swap = outdir.begin(cache_root, out_dir)
         try:
             _write_book(project, docs, notebooks, formats, edition, outputs, swap.tmp, result, notify,
@@ -142,7 +142,7 @@ def _execute(project, docs, env, fresh, cache, result, notify, prefetch) -> dict
     notebooks, jobs, keys = {}, [], {}
     for chapter, doc in zip(project.chapters, docs):
         source = chapter.path.read_text(encoding="utf-8")
-        keys[chapter.rel] = key = chapter_key(project.root, chapter.rel, source, env, defaults)
+        keys[chapter.rel] = key = chapter_key(chapter.rel, source, env, defaults)
         stored = None if fresh else cache.lookup(chapter.rel, key)
         if stored is not None:
             notebooks[chapter.rel] = stored
@@ -200,11 +200,15 @@ def _save_preload(cache_root: Path, notebooks: dict, project) -> None:
 def _record(nb) -> dict:
     """The files and directories the chapter read, printed by the final renderer cell."""
     for cell in nb.cells:
-        if RECORD_TAG in tags(cell):
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "stream" and output.get("name") == "stdout":
-                    return json.loads(output["text"])
+        if RECORD_TAG in tags(cell) and _stdout(cell):
+            return json.loads(_stdout(cell))
     raise RenderError("internal: the record cell printed nothing")
+
+
+def _stdout(cell) -> str:
+    """Everything a cell printed to stdout (a kernel may send one print as several outputs)."""
+    return "".join(o["text"] for o in cell.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
 
 
 def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify,
@@ -331,18 +335,17 @@ def _normalised(nb) -> nbformat.NotebookNode:
     random id and nbclient records when each cell ran (metadata.execution); here a cell's id
     is its position ("cell-0", ...) and the timings are dropped. The record cell's list of
     libraries in memory depends on what a forked kernel had preloaded (renderer.zygote), not
-    on the chapter, and is dropped too; the chapter's own outputs are left as they are.
+    on the chapter, and is dropped too (the record is kept as one stdout output, however
+    many pieces the kernel sent it in); the chapter's own outputs are left as they are.
     """
     nb = copy.deepcopy(nb)
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index}"
         cell.get("metadata", {}).pop("execution", None)
-        if RECORD_TAG in tags(cell):
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "stream":
-                    record = json.loads(output["text"])
-                    record.pop("third_party", None)
-                    output["text"] = json.dumps(record) + "\n"
+        if RECORD_TAG in tags(cell) and _stdout(cell):
+            record = json.loads(_stdout(cell))
+            record.pop("third_party", None)
+            cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text=json.dumps(record) + "\n")]
     return nb
 
 

@@ -6,6 +6,12 @@ directory it listed and every project module it imported (recorded by renderer.k
 it ran). It is reused only if its key (source, renderer source, environment, execute
 defaults) matches AND every recorded hash still matches - so reuse can never show stale
 numbers. Pandoc and Typst outputs are cached by the hash of all their inputs.
+
+Recorded paths are stored relative to the project folder, with the folder the run happened
+in, so a copied project (cache included) can reuse its runs: in another folder a recorded
+file must hash the same both where the copy has it and where the run read it (the chapter
+may have opened it by a path relative to the project, or by its absolute path); a project
+moved away from the folder its runs read re-executes them.
 """
 
 from __future__ import annotations
@@ -79,14 +85,14 @@ def packages_hash() -> str:
     return _packages_hash
 
 
-def chapter_key(root: Path, rel: str, source: str, env: dict, defaults: dict) -> str:
+def chapter_key(rel: str, source: str, env: dict, defaults: dict) -> str:
     """What must be identical for a stored execution to be a candidate for reuse.
 
-    The project's absolute path is part of it: recorded inputs are absolute paths, so a copied
-    or moved project (cache included) must not check the old copy's files.
+    The project's folder is not part of it: where the files a run read must be checked, in a
+    copy of the project, is ChapterCache's business (it keeps the folder with the run).
     """
     parts = {
-        "root": str(root), "chapter": rel, "source": source, "env": dict(sorted(env.items())), "defaults": defaults,
+        "chapter": rel, "source": source, "env": dict(sorted(env.items())), "defaults": defaults,
         "renderer": renderer_hash(), "python": sys.version, "executable": sys.executable,
         "packages": packages_hash(),
     }
@@ -94,10 +100,11 @@ def chapter_key(root: Path, rel: str, source: str, env: dict, defaults: dict) ->
 
 
 class ChapterCache:
-    """Stored executions of chapters, one JSON file per (chapter, key)."""
+    """Stored executions of chapters of the project in `project`, one JSON file per (chapter, key)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, project: Path):
         self.dir = Path(root) / "chapters"
+        self.project = Path(project).resolve()
 
     def _path(self, rel: str, key: str) -> Path:
         slug = rel.replace("/", "__").replace(".qmd", "")
@@ -114,18 +121,24 @@ class ChapterCache:
             return None
         return nbformat.from_dict(entry["notebook"])
 
-    @staticmethod
-    def _fresh(entry: dict) -> bool:
-        """True if every recorded file and directory listing still hashes the same."""
-        files_ok = all(sha256_file(Path(p)) == h for p, h in entry["files"].items())
-        return files_ok and all(listing_hash(Path(p)) == h for p, h in entry["dirs"].items())
+    def _fresh(self, entry: dict) -> bool:
+        """True if every recorded file and directory listing still hashes the same: in this
+        project, and also in the folder the run happened in if that is another one (a copy)."""
+        roots = {self.project, Path(entry.get("root") or self.project)}
+        files_ok = all(sha256_file(r / p) == h for p, h in entry["files"].items() for r in roots)
+        return files_ok and all(listing_hash(r / p) == h for p, h in entry["dirs"].items() for r in roots)
+
+    def _relative(self, path: str) -> str:
+        """A recorded absolute path, relative to the project folder (`..` where outside it)."""
+        return Path(os.path.relpath(path, self.project)).as_posix()
 
     def store(self, rel: str, key: str, nb: nbformat.NotebookNode, record: dict) -> None:
         """Save an execution with the hashes of what it read (written atomically)."""
         entry = {
             "key": key,
-            "files": {p: sha256_file(Path(p)) for p in record.get("files", [])},
-            "dirs": {p: listing_hash(Path(p)) for p in record.get("dirs", [])},
+            "root": str(self.project),
+            "files": {self._relative(p): sha256_file(Path(p)) for p in record.get("files", [])},
+            "dirs": {self._relative(p): listing_hash(Path(p)) for p in record.get("dirs", [])},
             "notebook": nb,
         }
         path = self._path(rel, key)

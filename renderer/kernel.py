@@ -41,6 +41,8 @@ def _audit(event, args):
     """Record files opened for reading and directories listed (cheap: no filtering here)."""
     try:
         if event in _VOLATILE_EVENTS:
+            if event == "subprocess.Popen" and _reads_only_system_state(args):
+                return
             if len(_volatile) < 5:
                 what = args[0] if event != "socket.connect" else args[1]
                 _volatile.append(f"{event}: {what!r}"[:120])
@@ -59,6 +61,22 @@ def _audit(event, args):
                 _dirs.add(os.path.abspath(os.fsdecode(path)))
     except Exception:  # an audit hook must never break the chapter
         pass
+
+
+# Commands whose output depends only on the system (what /etc and /usr hold, which the cache
+# does not track file by file either), never on the project: `ldconfig -p` lists the shared
+# library cache (/etc/ld.so.cache); ctypes.util.find_library runs it, e.g. threadpoolctl
+# looking up libc. A chapter that runs one is still reused.
+_SYSTEM_QUERIES = {("ldconfig", "-p")}
+
+
+def _reads_only_system_state(args):
+    """True if a subprocess.Popen audit event (executable, args, cwd, env) is a _SYSTEM_QUERIES command."""
+    try:
+        argv = [os.fsdecode(a) for a in args[1]] if isinstance(args[1], (list, tuple)) else []
+        return bool(argv) and (os.path.basename(argv[0]), *argv[1:]) in _SYSTEM_QUERIES
+    except Exception:
+        return False
 
 
 def _ignored_prefixes(root):
@@ -100,7 +118,11 @@ def record(root):
             third_party.add(name)  # a library in use (preloaded or not): the zygote may preload it
     files = sorted(p for p in _files | modules if _kept(p, ignored))
     dirs = sorted(p for p in _dirs if _kept(os.path.join(p, ""), ignored))
-    print(json.dumps({"files": files, "dirs": dirs, "volatile": _volatile, "third_party": sorted(third_party)}))
+    # one write, flushed: print() writes the text and its newline separately, and a busy kernel
+    # can send them as two stream outputs
+    sys.stdout.write(json.dumps({"files": files, "dirs": dirs, "volatile": _volatile,
+                                 "third_party": sorted(third_party)}) + "\n")
+    sys.stdout.flush()
 
 
 def _register_chart_formatter():

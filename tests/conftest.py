@@ -84,10 +84,64 @@ def figure_specs() -> dict:
         os.environ.update(saved)
 
 
+# Tests that render this checkout's book (`paradox render`, render_book of the repository) or
+# write or read the files its chapters read (.render-cache/edition.json, changes.md: every
+# render rewrites them, and the notebooks the book keeps name them, so test_nbval_book.py's
+# replay must not meet a render of other data or with --since halfway). The renderer lets
+# one render of a project run at a time (a lock in .render-cache), so under pytest-xdist they
+# share one worker, in collection order: spread over two they would wait on each other's lock,
+# and test_interrupt.py, which must see its own render hold the lock, could see another's.
+RENDER_THE_PROJECT = (
+    "tests/e2e/test_determinism.py", "tests/e2e/test_hostile_text.py", "tests/e2e/test_since.py",
+    "tests/e2e/test_datacut_render.py", "tests/e2e/test_update.py", "tests/e2e/test_interrupt.py",
+    "tests/e2e/test_nbval_book.py", "tests/test_render_command.py", "tests/renderer/test_paradox_render.py",
+)
+
+
+def renders_the_project(nodeid: str) -> bool:
+    """Whether the test `nodeid` renders the repository's book (see RENDER_THE_PROJECT)."""
+    path = nodeid.split("::")[0]
+    if path in RENDER_THE_PROJECT:
+        return True
+    if path == "tests/e2e/test_bad_data.py" and nodeid.endswith("]"):
+        # the faults met while chapters execute render; validation refusals stop before
+        from tests.e2e.corrupt import CORRUPTIONS
+
+        case = nodeid.rsplit("[", 1)[1][:-1]
+        return any(c.name == case and c.at_execution for c in CORRUPTIONS)
+    return False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` (`make test`) with the groups made here: every test that renders the
+    repository's book is one unit of work, run by one worker in collection order; every other
+    test file is a unit (so a module's fixtures - a browser pass over the whole book, say -
+    are made by one worker, once). pytest-xdist's own loadgroup reads `xdist_group` marks
+    through the test ids it rewrites, which pytest 9.2 no longer lets it do (pytest-xdist
+    issue #1386: it then groups nothing, silently), so the groups are decided here, from the ids."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ProjectRenders(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "project renders" if renders_the_project(nodeid) else nodeid.split("::")[0]
+
+    config.option.loadscopereorder = False  # units in collection order (see below), not by size
+    return ProjectRenders(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`-n 2 --dist loadgroup`) every slow test runs in one worker: the
-    e2e renders share session renders (good_book) and take the project's render lock, so
-    spreading them would render the book once per worker and then wait on the lock."""
-    for item in items:
-        if item.get_closest_marker("slow"):
-            item.add_marker(pytest.mark.xdist_group("render"))
+    """Order: the project group's end-to-end tests (the first renders good_book, leaving the
+    cache warm for the group's other renders), the group's fast tests, the other fast tests,
+    then the other slow tests - so under pytest-xdist the worker without the group starts on
+    fast tests while the other renders good_book (shared by a file lock,
+    tests/e2e/conftest.py) instead of waiting for it."""
+    def rank(item) -> int:
+        slow = item.get_closest_marker("slow") is not None
+        if renders_the_project(item.nodeid):
+            return 0 if slow else 1
+        return 3 if slow else 2
+
+    items.sort(key=rank)  # stable: collection order within each rank

@@ -12,12 +12,16 @@ cache warm for the renders that follow. Tests never write into the repository's 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -162,14 +166,82 @@ def render_pinned(*args: str, out: Path) -> tuple[subprocess.CompletedProcess, s
     return done, before if same else None
 
 
+@contextmanager
+def exclusive(lock: Path):
+    """Hold an flock on `lock` (waiting for whoever holds it): one process at a time."""
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def shared_temp(tmp_path_factory) -> Path:
+    """A folder every process of this test run sees: under pytest-xdist (`make test` runs two
+    workers) the parent of the workers' own base folders, else the base folder itself."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def good_book(tmp_path_factory) -> Path:
-    """The real book, rendered once per session (HTML + PDF, --fresh) from the repository's data/."""
-    out = tmp_path_factory.mktemp("good") / "_book"
-    done, _ = render_pinned(*GOOD_RENDER, out=out)
-    assert done.returncode == 0, explain(done)
+    """The real book, rendered once per test run (HTML + PDF, --fresh) from the repository's data/.
+
+    Once per run, not once per pytest-xdist worker: the first worker that needs it renders it
+    under a file lock into a folder all workers share (the pytest-xdist docs' pattern), with the
+    inputs digest it was made from (`made.json`, for test_determinism.py); the others wait on
+    the lock and read it. Tests only read it: what one changes, it copies first.
+    """
+    home = shared_temp(tmp_path_factory) / "good"
+    out, made = home / "_book", home / "made.json"
+    with exclusive(shared_temp(tmp_path_factory) / "good.lock"):
+        if not made.is_file():
+            shutil.rmtree(home, ignore_errors=True)  # what a failed attempt left
+            home.mkdir()
+            done, pinned = render_pinned(*GOOD_RENDER, out=out)
+            assert done.returncode == 0, explain(done)
+            made.write_text(json.dumps({"inputs": pinned}), encoding="utf-8")
+        pinned = json.loads(made.read_text(encoding="utf-8"))["inputs"]
+    if pinned is not None:
+        RENDERED_FROM[out] = pinned
     assert (out / "index.html").exists(), f"no index.html in {out}: {sorted(os.listdir(out))}"
     return out
+
+
+@dataclass(frozen=True)
+class EditedBook:
+    out: Path       # the rendered book (HTML + PDF)
+    data: Path      # the edited data folder it was rendered from
+    year: int       # Peru's latest headline coca year ...
+    hectares: int   # ... and its raised area
+
+
+@pytest.fixture(scope="session")
+def edited_book(good_book, tmp_path_factory) -> EditedBook:
+    """One render of an edited copy of data/ for two modules, instead of one render each:
+    test_hostile_text.py's hostile text (a source title, a claim quote, a country name) and
+    test_since.py's new vintage (Peru's latest coca area raised by 1,111 ha). The edits are
+    in different cells (sources.csv, article_claims.csv, countries.csv / coca_cultivation.csv)
+    and each module asserts only what its own edit does. The edit is recorded as a user would
+    (`paradox describe`), `paradox check` passes, and the book is rendered with
+    `paradox render --data COPY --since good_book` (HTML + PDF): the hostile text goes through
+    both formats and through the "What changed" list that --since adds."""
+    from .test_hostile_text import plant_hostile_text
+    from .test_since import bump_peru_latest_coca
+
+    tmp = tmp_path_factory.mktemp("edited")
+    data = copy_data(tmp / "data")
+    plant_hostile_text(data)
+    year, hectares = bump_peru_latest_coca(data)
+    described = run_paradox("describe", str(data), timeout=120)
+    assert described.returncode == 0, explain(described)
+    checked = run_paradox("check", str(data), timeout=120)
+    assert checked.returncode == 0, "hostile text and a new coca area are valid data:\n" + explain(checked)
+    out = tmp / "_book"
+    done = run_paradox("render", "--data", str(data), "--since", str(good_book), "--out", str(out))
+    assert done.returncode == 0, "hostile text must render, literally:\n" + explain(done)
+    return EditedBook(out, data, year, hectares)
 
 
 @pytest.fixture(scope="session")
@@ -188,8 +260,6 @@ def previous_book(good_book, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def claims(good_book) -> list[dict]:
-    import json
-
     ledger = json.loads((good_book / "claims.json").read_text(encoding="utf-8"))
     assert isinstance(ledger, list) and ledger, "claims.json must be a non-empty list"
     return ledger

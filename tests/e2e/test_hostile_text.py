@@ -14,7 +14,6 @@ from html.parser import HTMLParser
 import pytest
 
 from .browser import Browser
-from .conftest import copy_data, explain, run_paradox
 from .corrupt import read_table, set_cell
 from .pdf import pdf_text
 
@@ -41,22 +40,21 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@pytest.fixture(scope="module")
-def hostile_book(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("hostile")
-    data = copy_data(tmp / "data")
+def plant_hostile_text(data) -> None:
+    """Write each INJECTED literal into its cell of the data folder `data`, as a user's editor would."""
     for file, field, selector, marker in INJECTED.values():
         header, _ = read_table(data, file)
         assert field in header
         set_cell(data, file, field, literal(marker), selector)
-    described = run_paradox("describe", str(data), timeout=120)
-    assert described.returncode == 0, explain(described)
-    checked = run_paradox("check", str(data), timeout=120)
-    assert checked.returncode == 0, "hostile text is valid data:\n" + explain(checked)
-    out = tmp / "_book"
-    done = run_paradox("render", "--data", str(data), "--out", str(out))
-    assert done.returncode == 0, "hostile text must render, literally:\n" + explain(done)
-    return out
+
+
+@pytest.fixture(scope="module")
+def hostile_book(edited_book):
+    """The book rendered (HTML + PDF) from a copy of data/ carrying the hostile text: the
+    session's `edited_book` (conftest.py), which test_since.py reads too. Its fixture asserts
+    what this module asserted of its own render: `paradox describe` records the edit,
+    `paradox check` passes (hostile text is valid data) and the render succeeds."""
+    return edited_book.out
 
 
 @pytest.fixture(scope="module")

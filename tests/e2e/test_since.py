@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import copy_data, explain, run_paradox
+from tests.e2e.conftest import explain, run_paradox
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +21,7 @@ def _text(page) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
 
 
-def _bump_peru_latest_coca(folder) -> tuple[int, int]:
+def bump_peru_latest_coca(folder) -> tuple[int, int]:
     """Raise Peru's latest headline coca area by 1,111 ha; return (year, new hectares)."""
     path = folder / "coca_cultivation.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
@@ -35,14 +35,11 @@ def _bump_peru_latest_coca(folder) -> tuple[int, int]:
     return int(latest["year"]), int(latest["hectares"])
 
 
-def test_new_vintage_lists_the_numbers_that_moved(good_book, tmp_path):
-    data = copy_data(tmp_path / "data")
-    year, hectares = _bump_peru_latest_coca(data)
-    assert run_paradox("describe", str(data)).returncode == 0
-    out = tmp_path / "_book"
-    done = run_paradox("render", "--to", "html", "--data", str(data), "--since", str(good_book),
-                       "--out", str(out))
-    assert done.returncode == 0, explain(done)
+def test_new_vintage_lists_the_numbers_that_moved(good_book, edited_book):
+    # edited_book (conftest.py): data/ copied, Peru's latest coca area raised by
+    # bump_peru_latest_coca (and test_hostile_text.py's text planted in other cells), the
+    # edit recorded with `paradox describe`, then `paradox render --data COPY --since good_book`
+    out, hectares = edited_book.out, edited_book.hectares
     old = {c["id"]: c for c in json.loads((good_book / "claims.json").read_text(encoding="utf-8"))}
     new = {c["id"]: c for c in json.loads((out / "claims.json").read_text(encoding="utf-8"))}
     moved = [i for i in new if i in old and new[i]["text"] != old[i]["text"]]

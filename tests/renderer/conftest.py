@@ -54,6 +54,26 @@ def book_copy(tmp_path) -> Path:
     return copy_book(tmp_path / "book")
 
 
+@pytest.fixture(scope="session")
+def warm_book(tmp_path_factory) -> Path:
+    """The test book rendered once (HTML): its .render-cache holds a run of every chapter.
+    Never changed after: tests edit copies of it (warm_book_copy)."""
+    from renderer import render_book
+
+    project = copy_book(tmp_path_factory.mktemp("warm") / "book")
+    render_book(project, project / "_book", formats=("html",))
+    return project
+
+
+@pytest.fixture
+def warm_book_copy(warm_book, tmp_path) -> Path:
+    """A copy of the test book whose cache (copied with it) already holds every chapter's run,
+    for tests whose first render only fills the cache: that render reuses the runs instead of
+    executing every chapter (the cache records paths relative to the project, and checks them
+    in the copy and where the run read them, test_cache.py)."""
+    return Path(shutil.copytree(warm_book, tmp_path / "book", symlinks=True))
+
+
 class _PageParser:
     """Collects ids, links (tag, attribute, url), text and claim spans of one HTML page.
 

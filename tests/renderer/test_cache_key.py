@@ -15,7 +15,7 @@ import pytest
 
 from renderer import cache
 
-ARGS = (Path("/project"), "chapters/01.qmd", "print(1)", {"PARADOX_DATA": "/d"}, {"echo": False})
+ARGS = ("chapters/01.qmd", "print(1)", {"PARADOX_DATA": "/d"}, {"echo": False})
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def _key(monkeypatch, **replace) -> str:
     """chapter_key with ARGS, some replaced by keyword, memoised hashes recomputed."""
     monkeypatch.setattr(cache, "_renderer_hash", None)
     monkeypatch.setattr(cache, "_packages_hash", None)
-    names = ("root", "rel", "source", "env", "defaults")
+    names = ("rel", "source", "env", "defaults")
     args = dict(zip(names, ARGS)) | replace
     return cache.chapter_key(*(args[n] for n in names))
 
@@ -39,7 +39,7 @@ def test_same_inputs_same_key(monkeypatch, fresh_hashes):
 
 
 @pytest.mark.parametrize("change", [
-    {"root": Path("/elsewhere")}, {"rel": "chapters/02.qmd"}, {"source": "print(2)"},
+    {"rel": "chapters/02.qmd"}, {"source": "print(2)"},
     {"env": {"PARADOX_DATA": "/other"}}, {"defaults": {"echo": True}},
 ])
 def test_each_argument_is_part_of_the_key(monkeypatch, fresh_hashes, change):

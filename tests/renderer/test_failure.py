@@ -27,27 +27,27 @@ def leftovers(book) -> list[str]:
     return sorted(p.name for p in book.iterdir() if p.name.startswith("_book."))
 
 
-def test_failing_cell_names_file_label_line_and_error_and_keeps_last_good_book(book_copy):
-    out = book_copy / "_book"
-    render_book(book_copy, out, formats=("html",))
+def test_failing_cell_names_file_label_line_and_error_and_keeps_last_good_book(warm_book_copy):
+    out = warm_book_copy / "_book"
+    render_book(warm_book_copy, out, formats=("html",))
     before = tree_digest(out)
-    chapter = book_copy / "chapters" / "context.qmd"
+    chapter = warm_book_copy / "chapters" / "context.qmd"
     good = chapter.read_text()
     chapter.write_text(good + "\n```{python}\n#| label: boom\nx = 1\ny = x / 0\n```\n")
-    index = book_copy / "index.qmd"
+    index = warm_book_copy / "index.qmd"
     index.write_text(index.read_text().replace("sites = 2", "sites = 1 + 1"))  # runs beside the failure
     lines = chapter.read_text().splitlines()
     expected_line = lines.index("y = x / 0") + 1
     with pytest.raises(RenderError) as info:
-        render_book(book_copy, out, formats=("html",))
+        render_book(warm_book_copy, out, formats=("html",))
     assert str(info.value) == (f"chapters/context.qmd: cell 'boom' (line {expected_line}): "
                                "ZeroDivisionError: division by zero")
-    assert tree_digest(out) == before and leftovers(book_copy) == []
+    assert tree_digest(out) == before and leftovers(warm_book_copy) == []
     chapter.write_text(good)
     # the edited index ran fine in the failed render and was cached; the restored chapter
     # matches its stored run: nothing executes
-    assert render_book(book_copy, out, formats=("html",)).executed == []
-    assert leftovers(book_copy) == []
+    assert render_book(warm_book_copy, out, formats=("html",)).executed == []
+    assert leftovers(warm_book_copy) == []
 
 
 def test_failing_inline_expression_names_the_expression_and_line(book_copy):
@@ -87,18 +87,18 @@ render_book(sys.argv[1], sys.argv[2], formats=("html", "pdf"), fresh=True,
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
-def test_interrupted_render_leaves_last_good_book_and_next_render_works(book_copy, sig):
-    out = book_copy / "_book"
-    render_book(book_copy, out, formats=("html",))
+def test_interrupted_render_leaves_last_good_book_and_next_render_works(warm_book_copy, sig):
+    out = warm_book_copy / "_book"
+    render_book(warm_book_copy, out, formats=("html",))
     before = tree_digest(out)
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(book_copy), str(out)],
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(warm_book_copy), str(out)],
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().startswith("executed")  # killed while the other chapters run
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert proc.returncode != 0
     assert tree_digest(out) == before
-    result = render_book(book_copy, out, formats=("html",))
-    assert (out / "index.html").exists() and leftovers(book_copy) == []
+    result = render_book(warm_book_copy, out, formats=("html",))
+    assert (out / "index.html").exists() and leftovers(warm_book_copy) == []
     assert set(result.executed) | set(result.reused) == {"index.qmd", "chapters/growth.qmd",
                                                           "chapters/context.qmd", "chapters/method.qmd"}
