@@ -502,3 +502,163 @@ def test_pardons_carry_their_source_and_say_they_are_unchecked():
     # a wording that is not a hedge ("exactly") prints no hedge
     plain = claims.assign(wording=["exactly", "exactly", "some"])
     assert ex.pardons(plain)["garcia"].hedge is None
+
+
+def test_complicity_model_predicts_peru_with_the_fit_s_centring():
+    from test_explanations import synthetic_panel
+    panel = synthetic_panel(beta=0.4, gamma=0.2, delta=-0.3, seed=3)
+    panel = panel.assign(iso3=panel["iso3"].replace({"C05": "PER"}))
+    m = ex.fit_model(panel, complicity=True)
+    # the same fit written out: [1, xd, xc, xd*xc, year dummies], xd and xc centred on the
+    # means of the 29 countries in the fit; Peru's row centred on those same means
+    d = panel.loc[panel["iso3"] != "PER"]
+    mx, mc = d["x_drugs"].mean(), d["corrupt"].mean()
+    years = sorted(d["year"].unique())
+
+    def design(rows):
+        xd, xc = rows["x_drugs"].to_numpy() - mx, rows["corrupt"].to_numpy() - mc
+        dummies = [(rows["year"].to_numpy() == y).astype(float) for y in years[1:]]
+        return np.column_stack([np.ones(len(rows)), xd, xc, xd * xc, *dummies])
+
+    import statsmodels.api as sm
+    fit = sm.GLM(d["homicides"].to_numpy(), design(d), family=sm.families.Poisson(),
+                 offset=np.log(d["population"].to_numpy())).fit()
+    row = panel.loc[(panel["iso3"] == "PER") & (panel["year"] == 2010)]
+    want = float(np.exp(design(row) @ fit.params)[0])   # per person
+    p = ex.peru_prediction(m, panel, 2010)
+    assert p["predicted_rate"].point == pytest.approx(want * 1e5, rel=1e-6)
+    be = ex.break_even(m, panel, 2010)
+    assert be.point == pytest.approx(round(want * row["population"].iloc[0]
+                                           * np.exp(-1.645 * m.sigma), -1))
+
+
+# --- what the remaining mutants showed: units, defaults, boundaries, column names ------------
+
+def test_evidence_table_columns():
+    assert list(ex.evidence_table(_inputs()).columns) == [
+        "explanation", "prediction", "data_show", "n", "strength", "would_settle"]
+
+
+def test_estimates_print_as_rates_with_their_sources(obvious):
+    panel, m = obvious
+    p = ex.peru_prediction(m, panel, 2010)
+    # 5.48812 and 10.12535 per 100,000, one decimal, with the year
+    assert str(p["observed_rate"]) == "5.5 per 100,000 (2010)"
+    assert str(p["predicted_rate"]).startswith("10.1 per 100,000 (2010; 95% CI ")
+    assert {e.sources for e in p.values()} == {("syn", "wdi_population")}
+    assert (p["ratio"].digits, p["z"].digits) == (2, 1)
+
+
+def test_default_yardstick_is_the_fitted_line(obvious):
+    _, m = obvious
+    assert m.centre() == 0.0 and ex.yardstick_centre(m.gaps) == 0.0
+
+
+def test_peer_gaps_columns_and_the_outlier_boundary(obvious):
+    _, m = obvious
+    t = ex.peer_gaps(m)
+    assert list(t.columns) == ["iso3", "gap", "z", "outlier"]
+    # a country exactly `z` SDs below the centre is an outlier (z <= -threshold)
+    at = ex.peer_gaps(m, z=-float(t["z"].iloc[0]))
+    assert at["outlier"].tolist() == [True, False, False, False]
+
+
+def test_a_year_without_a_peru_row_is_named():
+    panel = _synthetic({"AAA": 0.0, "BBB": 0.1}, peru_gap=0.0)
+    with pytest.raises(KeyError, match=r"no Peru row for 2012 \(needs homicide, population, "
+                                       r"seizures\)"):
+        ex._peru_row(panel, 2012)
+
+
+def test_a_count_exactly_at_the_break_even_is_not_an_outlier(obvious):
+    from factories import claims_frame, population_frame
+    panel, m = obvious
+    pop = population_frame({("PER", 2010): 1e8})
+
+    def counts(interior):
+        claims = claims_frame([
+            {"claim_id": "homicides_interior_ministry", "value": interior, "year": 2010},
+            {"claim_id": "homicides_national_police", "value": 7000, "year": 2010}])
+        return ex.counts_vs_break_even(m, panel, claims, pop).set_index("figure")
+
+    be = float(counts(9000).loc["interior", "break_even"])
+    # "at or above it, an ordinary country" (break_even's docstring)
+    assert not counts(be).loc["interior", "outlier"]
+
+
+def _cluster_ci(panel: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
+    """The drug coefficient's cluster-robust CI from a fit written out: [1, x_drugs, year
+    dummies], log-population offset, errors clustered by country, Peru left out."""
+    import statsmodels.api as sm
+    d = panel.loc[panel["iso3"] != "PER"].reset_index(drop=True)
+    years = sorted(d["year"].unique())
+    X = np.column_stack([np.ones(len(d)), d["x_drugs"].to_numpy(),
+                         *[(d["year"].to_numpy() == y).astype(float) for y in years[1:]]])
+    fit = sm.GLM(d["homicides"].to_numpy(), X, family=sm.families.Poisson(),
+                 offset=np.log(d["population"].to_numpy())).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(d["iso3"])[0]})
+    lo, hi = fit.conf_int(alpha=1 - level)[1]
+    return float(lo), float(hi)
+
+
+def test_drug_coefficient_ci_is_the_cluster_robust_one():
+    from test_explanations import synthetic_panel
+    panel = synthetic_panel(beta=0.5, seed=4)
+    e = ex.drug_coefficient(ex.fit_model(panel))
+    assert (e.low, e.high) == pytest.approx(_cluster_ci(panel), rel=1e-6)
+    e90 = ex.drug_coefficient(ex.fit_model(panel), level=0.9)
+    assert (e90.low, e90.high) == pytest.approx(_cluster_ci(panel, 0.9), rel=1e-6)
+    assert e90.interval == "90% CI"
+
+
+def test_interaction_ci_defaults_to_95_percent():
+    from test_explanations import synthetic_panel
+    m = ex.fit_model(synthetic_panel(beta=0.4, gamma=0.2, delta=-0.3, seed=3), complicity=True)
+    e = ex.interaction_estimate(m)
+    lo, hi = m.fit.conf_int(alpha=0.05).loc["xd:xc"]
+    assert (e.interval, e.low, e.high) == ("95% CI", pytest.approx(lo), pytest.approx(hi))
+    assert e.low < e.point < e.high
+    with pytest.raises(ValueError, match=r"^interaction_estimate needs the complicity model "
+                                         r"\(fit_model\(complicity=True\)\)$"):
+        ex.interaction_estimate(ex.fit_model(synthetic_panel()))
+
+
+def test_ranks_are_whole_numbers():
+    _, _, _, _, corruption = _tables()
+    countries = pd.DataFrame([{"iso3": i, "south_america": True, "is_aggregate": False}
+                              for i in ("PER", "CHL")])
+    t = ex.corruption_position(corruption, countries, 2012)
+    # a rank prints as "rank 2", never "rank 2.0"
+    assert t["rank"].tolist() == [1, 2] and t["rank"].dtype.kind == "i"
+
+
+def test_count_published_is_a_flag():
+    homicide, population, seizures, countries, _ = _tables()
+    p = ex.build_panel(homicide, population, seizures, countries, series="criminal_justice")
+    assert p["count_published"].dtype == bool
+    assert list(p.columns) == ["iso3", "year", "homicides", "count_published", "population",
+                               "source_id", "kg_per_100k", "x_drugs", "seizure_source_id",
+                               "rate_per_100k"]
+
+
+def test_pardon_bounds_pass_through():
+    from factories import claims_frame
+    claims = claims_frame([
+        {"claim_id": "garcia_pardons", "value": 400, "low": 300, "wording": "some"},
+        {"claim_id": "humala_pardons", "value": 100, "high": 100, "wording": "as many as"}])
+    p = ex.pardons(claims)
+    assert (p["garcia"].low, p["garcia"].high, p["humala"].low) == (300, None, None)
+
+
+def test_observed_vs_predicted_leaves_out_zero_rates_only():
+    # the obvious panel at a twentieth of the rate (0.5 per 100,000: predictions below 1),
+    # with one peer-year of zero homicides: 10 rows less the zero one
+    panel = _synthetic({"AAA": -0.2, "BBB": -0.1, "CCC": 0.1, "DDD": 0.2}, peru_gap=-0.6)
+    panel["homicides"] /= 20
+    panel.loc[(panel["iso3"] == "AAA") & (panel["year"] == 2011), "homicides"] = 0.0
+    panel = panel.assign(rate_per_100k=panel["homicides"] / panel["population"] * 1e5,
+                         kg_per_100k=1.0)
+    m = ex.fit_model(panel)
+    d, _ = ex.observed_vs_predicted(SimpleNamespace(misreading=m, panel=panel, year=2010))
+    assert len(d) == 9 and (d["rate_per_100k"] > 0).all() and (d["predicted"] < 1).all()
+    assert d.index.is_unique
