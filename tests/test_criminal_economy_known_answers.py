@@ -32,7 +32,7 @@ def test_article_ranges_read_each_bound():
     assert (r.drugs_low, r.drugs_high, r.ratio_low, r.ratio_high) == (1e9, 2e9, 2.5, 2.9)
     assert (r.total_low, r.total_high, r.sources) == (5e9, 7e9, SOURCES)
     # no stated ceiling on the ratio: its value is the ceiling
-    assert ce.article_ranges(claims()).ratio_high == 3.0
+    assert ce.article_ranges(claims(ratio=(3.0, None, None))).ratio_high == 3.0
 
 
 def test_article_ranges_refuse_a_total_without_both_ends():
