@@ -154,3 +154,39 @@ def test_complicity_rows_need_eight_comparison_countries():
                     "estimable": False,
                     "reason": "fewer than 8 countries with criminal_justice figures and cpi_0_100"}
                    for e in ("poisson", "ols", "negbin")]
+
+
+def test_corruption_positions_by_hand():
+    countries = pd.DataFrame([{"iso3": i, "region": "Americas", "south_america": sa,
+                               "is_aggregate": False}
+                              for i, sa in (("PER", True), ("BOL", True), ("CHL", True),
+                                            ("ARG", True), ("MEX", False), ("USA", False))])
+    population = pd.DataFrame({"iso3": ["PER", "BOL", "CHL", "ARG", "MEX", "USA"], "year": 2012,
+                               "population": 1.0})
+    rows = [("PER", 2010, "wgi_cc_pct_rank", 40.0), ("PER", 2012, "wgi_cc_pct_rank", 45.0),
+            ("PER", 2013, "wgi_cc_pct_rank", 50.0), ("CHL", 2012, "wgi_cc_pct_rank", 90.0)]
+    for iso, est, cpi in (("PER", -0.4, 30), ("BOL", -0.7, 34), ("CHL", 1.5, 72),
+                          ("ARG", -0.45, 35), ("MEX", -0.4, 34), ("USA", -2.0, 10)):
+        rows += [(iso, 2012, "wgi_cc_est", est), (iso, 2012, "wgi_cc_se", 0.1),
+                 (iso, 2012, "cpi_0_100", float(cpi))]
+    rows.append(("CHL", 2013, "cpi_0_100", 70.0))      # a year without Peru: no row
+    corr = pd.DataFrame(rows, columns=["iso3", "year", "indicator", "value"])
+    t = sp.corruption_positions(corr, countries, population)
+    assert list(t.columns) == ["scale", "indicator", "year", "value", "rank", "n",
+                               "more_corrupt_than_half", "rank_low", "rank_high"]
+    got = [[None if pd.isna(x) else x for x in r] for r in t.values.tolist()]
+    # WGI, South America: BOL -0.7 and ARG -0.45 below Peru's -0.4: rank 3 of 4, not in the
+    # more corrupt half (3 > 2). Within one SE of the difference (sqrt(0.1^2 + 0.1^2) = 0.141):
+    # BOL (-0.3) is clearly worse, CHL (+1.9) clearly better, ARG (-0.05) tied: ranks 2-3.
+    # Latin America adds Mexico at -0.4 (tied, not below): rank 3 of 5, ranks 2-4.
+    # CPI 30 is the lowest: rank 1 (of 4, of 5), the more corrupt half. The US is not Latin
+    # American. World: WGI percentile 45 (< 50: more corrupt than the median), 50 (not), and
+    # 2010 is before the curve's first year.
+    assert got == [
+        ["latin_america", "cpi_0_100", 2012, 30.0, 1, 5, True, None, None],
+        ["latin_america", "wgi_cc_est", 2012, -0.4, 3, 5, False, 2, 4],
+        ["south_america", "cpi_0_100", 2012, 30.0, 1, 4, True, None, None],
+        ["south_america", "wgi_cc_est", 2012, -0.4, 3, 4, False, 2, 3],
+        ["world", "wgi_cc_pct_rank", 2012, 45.0, None, None, True, None, None],
+        ["world", "wgi_cc_pct_rank", 2013, 50.0, None, None, False, None, None],
+    ]
