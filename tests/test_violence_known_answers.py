@@ -217,3 +217,28 @@ def test_gap_by_period_in_full():
     assert (chl["before"].point, chl["since"].point) == pytest.approx((5.0, 3.875))
     with pytest.raises(KeyError, match="no ARG years with both series before 2012"):
         v.gap_by_period(HOM, COUNTRIES, 2012, iso3="ARG")
+
+
+def test_gsh_ranks_prefer_public_health_over_other_series():
+    countries = countries_frame([("PER", "Peru", True), ("BOL", "Bolivia", True)])
+    extra = pd.DataFrame([("BOL", 2012, "modelled_all_violence", 7.0, NAN, "ihme", "IHME"),
+                          ("BOL", 2012, "public_health", 8.0, NAN, "ph", "UNODC"),
+                          ("BOL", 2012, "wdi_series", 6.0, NAN, "wb", "World Bank"),
+                          ("BOL", 2011, "criminal_justice", 5.0, NAN, "gsh", "UNODC")],
+                         columns=HOM.columns)
+    t = v.gsh_ranks(pd.concat([HOM, extra]), countries, 2012)
+    # Bolivia has no 2012 police figure (its 2011 one is another year): its public-health 8.0,
+    # never IHME's or the World Bank's
+    assert t[["iso3", "rate_per_100k", "source_type"]].values.tolist() == [
+        ["BOL", 8.0, "public_health"], ["PER", 9.6, "criminal_justice"]]
+
+
+def test_change_since_ignores_other_countries_and_series():
+    extra = pd.DataFrame([("PER", 2010, "wdi_series", 5.0, NAN, "wb", "World Bank"),
+                          ("PER", 2014, "wdi_series", 8.0, NAN, "wb", "World Bank"),
+                          ("CHL", 2016, "wdi_series", 3.0, NAN, "wb", "World Bank"),
+                          ("PER", 2015, "criminal_justice", 9.0, 3000, "gsh", "UNODC")],
+                         columns=HOM.columns)
+    c = v.change_since(pd.concat([HOM, extra]), "PER", 2012)
+    # Peru's World Bank series only: 2012 (6.7) to 2014 (8.0), not Chile's 2016 nor the police 2015
+    assert (c["start"].year, c["end"].year) == (2012, 2014)
