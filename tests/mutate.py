@@ -7,6 +7,13 @@ tests keeps a target's run to minutes. Each target runs in a scratch copy of the
 (.mutate/<target>/, with a `shared` link so `../shared/sources` resolves as it does from the
 work tree), so targets never share mutmut's state and a run never touches the work tree.
 
+Which tests run against a mutant: mutmut credits a test with the functions that ran while it
+ran. A module- or session-scoped fixture (the real findings, the specification grid) runs inside
+the first test that asks for it, so the functions it calls are credited to that one test only;
+the tests that later read the fixture's value are never run against those functions' mutants.
+Known-answer tests for a target therefore compute what they check inside the test itself
+(tests/test_*_known_answers.py), on inputs small enough to be cheap.
+
 Usage: python tests/mutate.py [TARGET ...]   (default: every target; `--list` names them)
 Prints, per target: mutants, killed, survived, and any with no covering test or a timeout,
 and the names of the survivors; `mutmut show NAME` in .mutate/<target>/ shows a mutant.
