@@ -345,3 +345,38 @@ def test_splice_years_read_joined_source_ids():
     # 2018 {a, b}; 2019 {a, b}; 2020 {a, b}: no change of source
     assert mk.splice_years(s) == []
     assert mk.splice_years(s.assign(source_ids=["a", "a", "a", "a;b", "b", "b"])) == [2019, 2020]
+
+
+def test_share_without_a_floor_leaves_the_remainder_open_above():
+    e = mk.remainder_for_other_markets(_claims(share=(5.0, None, 8.0)))
+    # US 15 t (up to 24 t), no floor: remainder 310 t, at least 301 t, no ceiling
+    assert (e.point, e.low, e.high) == (310, 301, None)
+
+
+def test_small_seizures_count_and_zero_years_do_not():
+    kg = {**KG, 2010: 0.5}                      # half a kilogram is a seizure
+    series = pd.concat([_brazil(kg), _brazil(kg).assign(market="United States"),
+                        _brazil(kg).assign(market="Western Europe")], ignore_index=True)
+    g = mk.growth_table(series).set_index("market")
+    assert g.loc["Brazil", ["n_years", "last_year"]].tolist() == [11, 2010]
+    assert g.loc["Brazil", "last_kg"] == 0.5
+    # a latest year with no seizures is not the latest year with seizures
+    r = mk.since_peak(_brazil({2017: 5_000.0, 2018: 9_000.0, 2019: 0.0}), "Brazil")
+    assert r["latest"].year == 2018
+
+
+def test_three_way_tie_shares_the_top_rank():
+    use = pd.DataFrame([{"iso3": i, "year": 2012, "age_group": "15-64", "prevalence_pct": 1.0,
+                         "low_pct": None, "high_pct": None, "method": "HHS", "source_id": "p"}
+                        for i in ("ARG", "BRA", "CHL")])
+    pop = population_frame({(i, 2012): 1e6 for i in ("ARG", "BRA", "CHL")})
+    assert mk.users_table(use, pop)["rank"].tolist() == [1, 1, 1]
+
+
+def test_largest_jump_of_small_amounts_with_joined_sources():
+    s = _brazil({2013: 400.0, 2014: 920.0}, ids="a;b")
+    j = mk.largest_jump(s, "Brazil")
+    # 0.4 t -> 0.92 t: whole tonnes print 0 and 1; the ratio 2.3 prints one decimal
+    assert (str(j["before"]), str(j["after"]), str(j["ratio"])) == ("0 tonnes", "1 tonne",
+                                                                     "2.3 times")
+    assert j["ratio"].sources == ("a", "b")
