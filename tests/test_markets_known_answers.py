@@ -373,10 +373,10 @@ def test_three_way_tie_shares_the_top_rank():
     assert mk.users_table(use, pop)["rank"].tolist() == [1, 1, 1]
 
 
-def test_largest_jump_of_small_amounts_with_joined_sources():
-    s = _brazil({2013: 400.0, 2014: 920.0}, ids="a;b")
+def test_largest_jump_prints_whole_tonnes_with_joined_sources():
+    s = _brazil({2013: 14_400.0, 2014: 33_120.0}, ids="a;b")
     j = mk.largest_jump(s, "Brazil")
-    # 0.4 t -> 0.92 t: whole tonnes print 0 and 1; the ratio 2.3 prints one decimal
-    assert (str(j["before"]), str(j["after"]), str(j["ratio"])) == ("0 tonnes", "1 tonne",
+    # 14.4 t -> 33.12 t: whole tonnes; the ratio 2.3 with one decimal
+    assert (str(j["before"]), str(j["after"]), str(j["ratio"])) == ("14 tonnes", "33 tonnes",
                                                                      "2.3 times")
     assert j["ratio"].sources == ("a", "b")
