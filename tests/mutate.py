@@ -7,6 +7,13 @@ tests keeps a target's run to minutes. Each target runs in a scratch copy of the
 (.mutate/<target>/, with a `shared` link so `../shared/sources` resolves as it does from the
 work tree), so targets never share mutmut's state and a run never touches the work tree.
 
+Which tests run against a mutant: mutmut credits a test with the functions that ran while it
+ran. A module- or session-scoped fixture (the real findings, the specification grid) runs inside
+the first test that asks for it, so the functions it calls are credited to that one test only;
+the tests that later read the fixture's value are never run against those functions' mutants.
+Known-answer tests for a target therefore compute what they check inside the test itself
+(tests/test_*_known_answers.py), on inputs small enough to be cheap.
+
 Usage: python tests/mutate.py [TARGET ...]   (default: every target; `--list` names them)
 Prints, per target: mutants, killed, survived, and any with no covering test or a timeout,
 and the names of the survivors; `mutmut show NAME` in .mutate/<target>/ shows a mutant.
@@ -33,17 +40,25 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
                   "tests/test_estimate_known_answers.py",
                   "tests/test_known_answers_text.py::test_hedges_survive_formatting"]),
     "explanations": (["analysis/explanations.py"],
-                     ["tests/test_explanations.py", "tests/test_known_answers_model.py"]),
+                     ["tests/test_explanations.py", "tests/test_known_answers_model.py",
+                      "tests/test_explanations_known_answers.py"]),
     "producers": (["analysis/producers.py"],
                   ["tests/test_producers.py", "tests/test_producers_known_answers.py"]),
     "verdicts": (["analysis/verdicts.py"], ["tests/test_verdicts.py"]),
     "claims": (["analysis/claims.py"], ["tests/test_claims.py"]),
-    "markets": (["analysis/markets.py"], ["tests/test_markets.py"]),
-    "violence": (["analysis/violence.py"], ["tests/test_violence.py"]),
-    "criminal_economy": (["analysis/criminal_economy.py"], ["tests/test_criminal_economy.py"]),
-    "specifications": (["analysis/specifications.py"], ["tests/test_specifications.py"]),
+    "markets": (["analysis/markets.py"],
+                ["tests/test_markets.py", "tests/test_markets_known_answers.py"]),
+    "violence": (["analysis/violence.py"],
+                 ["tests/test_violence.py", "tests/test_violence_known_answers.py"]),
+    "criminal_economy": (["analysis/criminal_economy.py"],
+                         ["tests/test_criminal_economy.py",
+                          "tests/test_criminal_economy_known_answers.py"]),
+    "specifications": (["analysis/specifications.py"],
+                       ["tests/test_specifications.py",
+                        "tests/test_specifications_known_answers.py"]),
     "validation": (["analysis/data/validate.py", "analysis/data/cells.py"],
-                   ["tests/test_data_validate.py", "tests/test_data_hardening.py"]),
+                   ["tests/test_data_validate.py", "tests/test_data_hardening.py",
+                    "tests/test_data_validate_known_answers.py"]),
     "cache": (["renderer/cache.py"], ["tests/renderer/test_cache_key.py"]),
     "escaping": (["renderer/outputs.py", "renderer/spreadsheet.py"],
                  ["tests/renderer/test_escaping.py", "tests/renderer/test_spreadsheet.py",
