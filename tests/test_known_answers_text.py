@@ -118,8 +118,8 @@ SENTENCES = {
         'They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.',
         'They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.'),
     ('03-criminal-economy', 'economy_finding'): (
-        'Drugs and gold alone can take up the article’s whole criminal economy, leaving little or nothing for trafficking, timber and antiquities.',
-        'Drugs and gold alone can take up the article’s whole criminal economy, leaving little or nothing for trafficking, timber and antiquities.'),
+        'If drug earnings are read as up to $2 billion (this report’s assumption), drugs and gold can exceed the article’s total; at the article’s own floors they leave $1.0–3.5 billion for trafficking, timber and antiquities.',
+        'If drug earnings are read as up to $2 billion (this report’s assumption), drugs and gold can exceed the article’s total; at the article’s own floors they leave $1.0–3.5 billion for trafficking, timber and antiquities.'),
     ('03-criminal-economy', 'fit_sensitivity_sentence'): (
         'The share is a consequence of that assumption, not a finding about the article: the article gives no upper end, and the share moves with the one assumed.',
         'The share is a consequence of that assumption, not a finding about the article: the article gives no upper end, and the share moves with the one assumed.'),
