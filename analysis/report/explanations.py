@@ -591,23 +591,34 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
 FAR_BELOW = 0.5  # Peru's observed rate under half the model's: "far below" the line
 
 
+FEW_AS_FAR = 0.25  # a quarter or fewer of the other points as far below as Peru: "only"
+
+
 def _model_fit_finding(f, ratio) -> Branch:
     """The finding that opens the caption of the model-fit figure, chosen by the data: where
-    Peru's observed rate sits against the model's line, and whether most of the other
-    countries' points sit below it too."""
-    d, _ = ex.observed_vs_predicted(f)
-    others = d.loc[~d["peru"]]
-    most_below = bool(len(others)) and bool((others["rate_per_100k"] < others["predicted"]).mean() > 0.5)
+    Peru's observed rate sits against the model's line in the findings' year, how many of the
+    other country-years lie below it, and how few lie as far below as Peru
+    (explanations.points_below_line)."""
+    pts = ex.points_below_line(f)
+    n, below, far = (as_count(pts[k], ratio.sources) for k in ("n_others", "below", "as_far_below"))
+    most_below = pts["n_others"] > 0 and pts["below"] / pts["n_others"] > 0.5
+    few = pts["n_others"] > 0 and pts["as_far_below"] / pts["n_others"] <= FEW_AS_FAR
     where = ("far below" if ratio.point < FAR_BELOW else "below" if ratio.point < 1 else "above")
-    peers = ("but so do most of the other countries' points" if most_below and where != "above" else
-             "as most of the other countries' points do" if where == "above" and not most_below else
-             "unlike most of the other countries' points" if where != "above" else
-             "though most of the other countries' points lie below it")
-    return Branch(f"Peru's recorded homicide rate lies {where} the headline model's line, {peers}.",
-                  f"{where.replace(' ', '_')}:{'most_below' if most_below else 'most_not_below'}",
+    head = (f"Peru's recorded homicide rate lies {where} the headline model's line "
+            f"({ratio} the expected rate in {f.year})")
+    if where == "above":
+        text = f"{head}; {below} of the {n} other country-years lie below it."
+    else:
+        peers = (f"most other country-years also lie below it ({below} of {n})" if most_below else
+                 f"most other country-years do not ({below} of {n} lie below it)")
+        text = (f"{head}; {peers}, but only {far} as far below as Peru." if few else
+                f"{head}; {peers}, and {far} lie as far below as Peru.")
+    return Branch(text, f"{where.replace(' ', '_')}:{'most_below' if most_below else 'most_not_below'}"
+                        f":{'few_as_far' if few else 'many_as_far'}",
                   sources=tuple(ratio.sources),
-                  method=f"explanations.observed_vs_predicted; 'far below' under {FAR_BELOW:g} "
-                         f"times the expected rate; 'most' = more than half of the other points")
+                  method=f"explanations.points_below_line; 'far below' under {FAR_BELOW:g} times "
+                         f"the expected rate; 'most' = more than half of the other points; "
+                         f"'only' = {FEW_AS_FAR:.0%} or fewer as far below as Peru")
 
 
 def _spec_curve_finding(word) -> Branch:
