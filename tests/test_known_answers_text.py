@@ -256,7 +256,7 @@ SENTENCES = {
         'The surveys differ in method or ages, so no change can be read from them as growth of the market.',
         'The surveys differ in method or ages, so no change can be read from them as growth of the market.'),
     ('06-outlook', 'eradication_finding'): (
-        'Peru’s coca area shrank while eradication was at its height and has since climbed far above its earlier level.',
+        'Peru’s coca area shrank while eradication was at its height and was back at its earlier level by 2020 on the ground surveyed throughout; the higher figures since 2021 include newly monitored areas.',
         'Peru’s eradication campaign reached its height at the end of the data, so what followed cannot be seen.'),
     ('06-outlook', 'eradication_sentence'): (
         'Within a few years the area under coca was larger than in the year of the campaign.',

@@ -64,3 +64,44 @@ def test_figure_5_1_other_branches(monkeypatch, counts, ratio, label, tail):
     b = rex._model_fit_finding(SimpleNamespace(year=2012), Estimate(ratio, unit="times", digits=2))
     assert b.branch == label
     assert b.text.endswith(tail)
+
+
+def _peru_coca() -> pd.DataFrame:
+    """Peru's headline coca areas, read with pandas."""
+    coca = pd.read_csv(DATA / "coca_cultivation.csv")
+    return coca.loc[(coca["iso3"] == "PER") & coca["headline"]].set_index("year")["hectares"]
+
+
+def test_figure_6_1_compares_like_ground_with_like(book_bundles):
+    # Eradication peaked in 2015 (35,868 ha); the area then was 40,300 ha against 62,500 ha
+    # at most before it (2011). On the ground surveyed throughout (to 2020, the year before
+    # the survey's newly monitored areas) the area was 61,800 ha: 0.99 x 62,500, "back at"
+    # (0.9 x or more), not "far above" (1.25 x); 2023's 92,800 ha includes the new areas.
+    area = _peru_coca()
+    er = pd.read_csv(DATA / "coca_eradication.csv")
+    peak = int(er.loc[er["iso3"] == "PER"].sort_values("hectares")["year"].iloc[-1])
+    assert peak == 2015 and area[peak] < area[area.index < peak].max() == 62500
+    assert area[2020] == 61800 and 0.9 * 62500 <= 61800 <= 1.25 * 62500
+    assert area[area.index.max()] > 1.25 * 62500  # why the old sentence said "far above"
+    finding = book_bundles["06-outlook"].eradication_finding
+    assert finding.branch == "shrank_then_back"
+    assert finding.text == ("Peru\u2019s coca area shrank while eradication was at its height "
+                            "and was back at its earlier level by 2020 on the ground surveyed "
+                            "throughout; the higher figures since 2021 include newly monitored "
+                            "areas.")
+
+
+@pytest.mark.parametrize("areas, label", [
+    ({2013: 100, 2014: 50, 2015: 130, 2016: 140}, "shrank_then_far_above"),
+    ({2013: 100, 2014: 50, 2015: 70}, "shrank_then_grew"),
+    ({2013: 100, 2014: 50, 2015: 40}, "shrank_stayed_down"),
+    ({2013: 100, 2014: 120, 2015: 40}, "did_not_shrink"),
+    ({2013: 100, 2014: 50}, "no_later_years"),
+])
+def test_figure_6_1_other_branches(areas, label):
+    from analysis.report import outlook
+
+    h = pd.DataFrame({"iso3": "PER", "year": list(areas), "hectares": list(areas.values()),
+                      "source_id": "s"})
+    b = outlook.eradication_finding(h, pd.Series({"year": 2014, "source_id": "e"}))
+    assert b.branch == label

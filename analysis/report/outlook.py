@@ -264,6 +264,46 @@ def _outlier_trend(year: int) -> Branch:
 
 
 FAR_ABOVE_EARLIER = 1.25  # the latest area 25% above every area before the eradication peak
+BACK_AT_EARLIER = 0.9    # within a tenth below the largest area before the peak: "back at" it
+
+
+def eradication_finding(h: pd.DataFrame, peak: pd.Series) -> Branch:
+    """Figure 6.1's finding: whether Peru's coca area shrank in the year of most eradication
+    and where it stood after, on the ground the survey covered throughout (the last survey
+    before COVERAGE_BREAKS when the series runs past it): figures from the break on measure
+    more ground, and comparing them with the years before would read new coverage as new
+    planting. `h` is the headline coca areas, `peak` producers.eradication_peak's row."""
+    peru = h.loc[h["iso3"] == PERU].sort_values("year")
+    later = peru.loc[peru["year"] > peak["year"]]
+    at_peak = peru.loc[peru["year"] == peak["year"], "hectares"]
+    earlier = peru.loc[peru["year"] < peak["year"], "hectares"]
+    brk = COVERAGE_BREAKS.get(PERU)
+    crosses = brk is not None and not later.empty and later["year"].max() >= brk
+    same_ground = later.loc[later["year"] < brk] if crosses else later
+    sources = (peak["source_id"], *sorted(set(h["source_id"])))
+    if later.empty or at_peak.empty or same_ground.empty:
+        return Branch("Peru's eradication campaign reached its height at the end of the data, so "
+                      "what followed cannot be seen.", "no_later_years", sources)
+    at_level, top = float(at_peak.iloc[0]), float(earlier.max()) if not earlier.empty else None
+    year, last = int(same_ground["year"].iloc[-1]), float(same_ground["hectares"].iloc[-1])
+    shrank = top is not None and at_level < top
+    head = "Peru's coca area shrank while eradication was at its height and"
+    tail = ""
+    if crosses:
+        higher = "higher " if later["hectares"].iloc[-1] > last else ""
+        tail = f" on the ground surveyed throughout; the {higher}figures since {brk} include newly monitored areas"
+    return branch([
+        (shrank and last > FAR_ABOVE_EARLIER * top,
+         f"{head} by {year} was far above its earlier level{tail}.", "shrank_then_far_above"),
+        (shrank and last >= BACK_AT_EARLIER * top,
+         f"{head} was back at its earlier level by {year}{tail}.", "shrank_then_back"),
+        (shrank and last > at_level, f"{head} had grown again by {year}{tail}.", "shrank_then_grew"),
+        (shrank, f"{head} had stayed down by {year}{tail}.", "shrank_stayed_down"),
+        (True, "Peru's coca area did not shrink while eradication was at its height.", "did_not_shrink"),
+    ], sources, f"headline areas before, in and after the year of most eradication, after it on "
+                f"the ground surveyed throughout (COVERAGE_BREAKS); 'far above' over "
+                f"{FAR_ABOVE_EARLIER:g} times the largest area before it, 'back at' from "
+                f"{BACK_AT_EARLIER:g} times it")
 
 
 def bundle() -> Bundle:
@@ -321,25 +361,7 @@ def bundle() -> Bundle:
          "area_stayed_down"),
     ], (peak["source_id"], *sorted(set(h["source_id"]))))
 
-    at_level = float(at_peak.iloc[0]) if not at_peak.empty else None
-    earlier = h.loc[(h["iso3"] == PERU) & (h["year"] < peak["year"]), "hectares"]
-    last = float(later.sort_values("year")["hectares"].iloc[-1]) if not later.empty else None
-    shrank = last is not None and at_level is not None and not earlier.empty and at_level < earlier.max()
-    r.eradication_finding = branch([
-        (last is None or at_level is None, "Peru's eradication campaign reached its height at the end "
-                                           "of the data, so what followed cannot be seen.", "no_later_years"),
-        (shrank and last > FAR_ABOVE_EARLIER * earlier.max(),
-         "Peru's coca area shrank while eradication was at its height and has since climbed far "
-         "above its earlier level.", "shrank_then_far_above"),
-        (shrank and last > at_level,
-         "Peru's coca area shrank while eradication was at its height and has since grown again.",
-         "shrank_then_grew"),
-        (shrank, "Peru's coca area shrank while eradication was at its height and has stayed down since.",
-         "shrank_stayed_down"),
-        (True, "Peru's coca area did not shrink while eradication was at its height.", "did_not_shrink"),
-    ], (peak["source_id"], *sorted(set(h["source_id"]))),
-        f"headline areas before, in and after the year of most eradication; 'far above' at "
-        f"{FAR_ABOVE_EARLIER:g} times the largest area before it")
+    r.eradication_finding = eradication_finding(h, peak)
 
     conv = claim(claims, "cooperation_conventions")
     r.conventions = Estimate(conv.value, conv.low, None, unit="count", hedge="more than",
