@@ -105,3 +105,34 @@ def test_figure_6_1_other_branches(areas, label):
                       "source_id": "s"})
     b = outlook.eradication_finding(h, pd.Series({"year": 2014, "source_id": "e"}))
     assert b.branch == label
+
+
+def _wgi_south_america() -> pd.DataFrame:
+    """WGI control-of-corruption estimates of the South American countries, year x iso3."""
+    countries = pd.read_csv(DATA / "countries.csv")
+    sa = set(countries.loc[countries["south_america"].astype(str).str.lower() == "true", "iso3"])
+    c = pd.read_csv(DATA / "corruption.csv")
+    w = c.loc[(c["indicator"] == "wgi_cc_est") & c["iso3"].isin(sa)].dropna(subset=["value"])
+    return w.pivot(index="year", columns="iso3", values="value")
+
+
+def test_figure_5_3_gives_rank_run_and_standard_error(book_bundles):
+    # 2019: Peru -0.51, median of 12 -0.41 (gap 0.10 < Peru's SE 0.135), 3 countries lower
+    # -> 4th from the most corrupt; below the median each year 2013-2019, above it in 2012
+    # (-0.40 against -0.43); lowest -1.53.
+    w = _wgi_south_america()
+    c = pd.read_csv(DATA / "corruption.csv")
+    se = c.loc[(c["indicator"] == "wgi_cc_se") & (c["iso3"] == "PER")].set_index("year")["value"]
+    y = int(w["PER"].dropna().index.max())
+    row = w.loc[y].dropna()
+    assert y == 2019 and len(row) == 12
+    assert abs(row["PER"] - row.median()) <= se[y]
+    assert int((row < row["PER"]).sum()) + 1 == 4
+    below = [yr for yr in w.index if w.loc[yr, "PER"] < w.loc[yr].median()]
+    assert [yr for yr in below if yr >= 2012] == list(range(2013, 2020))
+    text = book_bundles["05-explanations"].corruption_finding.text
+    assert text == ("In 2019 Peru\u2019s control of corruption sat within one standard error below "
+                    "the South American median (\u22120.51 against a median of \u22120.41, 4th of "
+                    "12 from the most corrupt). It has sat below the median every year since "
+                    "2013; the bottom of the range was \u22121.53.")
+    assert (f"{row.median():.2f}", f"{row.min():.2f}") == ("-0.41", "-1.53")
