@@ -97,8 +97,8 @@ SENTENCES = {
         ', a figure UNODC takes from a school survey, not a household survey of adults',
         ''),
     ('02-markets', 'seizures_finding'): (
-        'Brazil’s cocaine seizures have grown faster than those of the United States, though they remain smaller.',
-        'Brazil’s cocaine seizures have grown faster than those of the United States, though they remain smaller.'),
+        'Over 1995–2023 Brazil’s cocaine seizures grew faster than those of the United States (12.3% against 2.4% a year), mostly before 2013; they remain smaller and have fallen since 2019.',
+        'Over 1995–2013 Brazil’s cocaine seizures grew faster than those of the United States (12.2% against −0.1% a year); they remain smaller.'),
     ('02-markets', 'splice_sentence'): (
         'The series is also spliced: up to 2018 it is UNODC’s long-run table of seizures, from 2019 the World Drug Report’s annex, and the two need not count alike.',
         'The series comes from a single UNODC table throughout.'),
