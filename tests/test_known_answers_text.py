@@ -246,6 +246,15 @@ SENTENCES = {
     ('05-explanations', 'z_outlier'): (
         '−1.645',
         '−1.645'),
+    ('05-explanations', 'sa_long_record_sentence'): (
+        'Over all the World Bank index’s years in the data, 1996–2019, it sat in the more corrupt half in 11 of 21 (fragile by the same rule).',
+        'Over all the World Bank index’s years in the data, 1996–2013, it sat in the more corrupt half in 5 of 15 (fragile by the same rule).'),
+    ('05-explanations', 'sa_long_span'): (
+        '1996–2019',
+        '1996–2013'),
+    ('05-explanations', 'sa_window'): (
+        '2011–2022 (the World Bank’s index for 2011–2019, Transparency International’s for 2012–2022)',
+        '2011–2013 (the World Bank’s index for 2011–2013, Transparency International’s for 2012–2013)'),
     ('06-outlook', 'coca_growth_sentence'): (
         'Compared over the same years, from 2013 to 2019 coca area changed by 10% and the homicide rate by 9%; to 2020 coca area changed by 24% and the homicide rate by −14%. The comparison depends on the end year chosen, so the data cannot say whether the trade, as far as coca area measures it, outgrew the violence.',
         'There are no later coca surveys in this data vintage either.'),

@@ -136,3 +136,35 @@ def test_figure_5_3_gives_rank_run_and_standard_error(book_bundles):
                     "12 from the most corrupt). It has sat below the median every year since "
                     "2013; the bottom of the range was \u22121.53.")
     assert (f"{row.median():.2f}", f"{row.min():.2f}") == ("-0.41", "-1.53")
+
+
+def _more_corrupt_half(indicator: str) -> dict[int, bool]:
+    """Year -> Peru in the more corrupt half of South America (rank from the most corrupt at
+    most n / 2), on one index, read with pandas."""
+    countries = pd.read_csv(DATA / "countries.csv")
+    sa = set(countries.loc[countries["south_america"].astype(str).str.lower() == "true", "iso3"])
+    c = pd.read_csv(DATA / "corruption.csv")
+    w = c.loc[(c["indicator"] == indicator) & c["iso3"].isin(sa)].dropna(subset=["value"])
+    out = {}
+    for year, g in w.groupby("year"):
+        v = g.set_index("iso3")["value"]
+        if "PER" in v.index:
+            out[int(year)] = int((v < v["PER"]).sum()) + 1 <= len(v) / 2
+    return out
+
+
+def test_the_corruption_count_names_its_window_and_sources(book_bundles):
+    # From 2011: WGI 2011-2019 7 of 9, CPI (0-100) 2012-2022 7 of 11: 14 of 20 = 70%,
+    # "mostly" (60% or more). WGI over 1996-2019: 11 of 21 = 52%, "fragile" (under 60%).
+    wgi, cpi = _more_corrupt_half("wgi_cc_est"), _more_corrupt_half("cpi_0_100")
+    recent = [v for y, v in wgi.items() if y >= 2011] + [v for y, v in cpi.items() if y >= 2011]
+    assert (sum(recent), len(recent)) == (14, 20)
+    assert (sum(wgi.values()), len(wgi), min(wgi), max(wgi)) == (11, 21, 1996, 2019)
+    e = book_bundles["05-explanations"]
+    assert (e.sa_years_more_corrupt.point, e.sa_index_years.point, e.sa_corrupt_word.text) == (14, 20, "mostly")
+    assert e.sa_window.text == ("2011\u20132022 (the World Bank\u2019s index for 2011\u20132019, "
+                                "Transparency International\u2019s for 2012\u20132022)")
+    assert e.sa_long_record_sentence.branch == "sa_long_record:fragile"
+    assert "in 11 of 21 (fragile" in e.sa_long_record_sentence.text
+    # the ledger cites TI for the count, since TI's index-years are in it
+    assert {"ti_cpi_datahub", "ti_cpi_2012_2022"} <= set(e.sa_corrupt_word.sources)

@@ -26,7 +26,7 @@ from analysis.report import counting_the_dead, theme
 from analysis.report.markdown import Table
 from analysis.report.values import (ARTICLE_SOURCE, FOCUS, PERU, Bundle, as_count, as_year,
                                     branch, country_names, join, missing, year_named)
-from analysis.verdicts import MOSTLY as RULE_MOSTLY, ROBUST, SPLIT, STRENGTH, Verdict
+from analysis.verdicts import MOSTLY as RULE_MOSTLY, ROBUST, SPLIT, STRENGTH, Verdict, verdict_from_flags
 
 
 EXPLANATION_TABLES = ("homicide", "population", "cocaine_seizures", "countries", "corruption",
@@ -291,7 +291,9 @@ def _rows(x: Reading, f, r: Bundle) -> list[tuple]:
          f"World: {r.wgi_world_percentile} percentile of the World Bank index in {y}; South "
          f"America: {r.peru_corruption_rank} of {r.corruption_n} (1 = most corrupt; "
          f"{r.rank_range} within one standard error); in the more corrupt half in "
-         f"{r.sa_years_more_corrupt} of {r.sa_index_years} index-years (World Bank and TI)",
+         f"{r.sa_years_more_corrupt} of {r.sa_index_years} index-years, {r.sa_window}; "
+         f"World Bank index alone, {r.sa_long_span}: {r.sa_long_more_corrupt} of {r.sa_long_years} "
+         f"years ({r.sa_long_record_sentence.branch.split(':')[-1]})",
          f"{r.corruption_n} countries", f"more corrupt half of South America: {r.sa_corrupt_word}",
          settle["Complicity"]),
         ("Complicity", "Traffickers are let off (pardons, which the article reports under "
@@ -517,6 +519,61 @@ def _misreading_summary(x: Reading, sources) -> Branch:
     ], sources, "specifications.curve_verdicts (count clears the break-even)")
 
 
+CPI_NAME = "Transparency International's"
+SA_INDEX_NAMES = {"wgi_cc_est": "the World Bank's", "cpi_0_100": CPI_NAME}
+
+
+def _sa_corruption_sources(pos: pd.DataFrame) -> tuple[str, ...]:
+    """The sources of the South American index-years the verdict counts: the World Bank's
+    and, for the CPI years counted, TI's (read from the corruption table's source_id)."""
+    sa = pos.loc[pos["scale"] == "south_america"]
+    c = load("corruption")
+    used = c.merge(sa[["indicator", "year"]].drop_duplicates(), on=["indicator", "year"])
+    return tuple(dict.fromkeys(["wb_wgi", *sorted(set(used["source_id"]) - {"wb_wgi"})]))
+
+
+def _sa_window(pos: pd.DataFrame, sources: tuple[str, ...]) -> Branch:
+    """The years the South American index-years run over, each index's own: "2011–2022 (the
+    World Bank's index for 2011–2019, Transparency International's for 2012–2022)". Why: the
+    count is over the years from the article's data on (specifications.FIRST_YEAR), not over
+    every year in the data, and the sentence must say so."""
+    sa = pos.loc[pos["scale"] == "south_america"]
+    if sa.empty:
+        return Branch("no year", "sa_window:none", sources)
+    order = sorted(sa["indicator"].unique(), key=lambda ind: ind != "wgi_cc_est")
+    spans = [f"{SA_INDEX_NAMES.get(ind, ind)}{' index' if i == 0 else ''} for "
+             f"{year_span(int(sa.loc[sa['indicator'] == ind, 'year'].min()), int(sa.loc[sa['indicator'] == ind, 'year'].max()))}"
+             for i, ind in enumerate(order)]
+    whole = year_span(int(sa["year"].min()), int(sa["year"].max()))
+    return Branch(f"{whole} ({', '.join(spans)})",
+                  f"sa_window:{whole}", sources, method="specifications.corruption_positions, "
+                  "South American scale, from FIRST_YEAR")
+
+
+def _sa_long_record(r: Bundle) -> Branch:
+    """The World Bank index over every year in the data (not only from FIRST_YEAR): in how
+    many years Peru sat in the more corrupt half of South America, and the rule's word for
+    that share. Why: the window from the article's data on is a choice, and the word can
+    change with it; the rule, not the writer, says how. Sets r.sa_long_span,
+    r.sa_long_more_corrupt and r.sa_long_years for Table 5.1."""
+    corruption, countries, population = load("corruption"), load("countries"), load("population")
+    all_years = sp.corruption_positions(corruption, countries, population, first_year=0)
+    w = all_years.loc[(all_years["scale"] == "south_america") & (all_years["indicator"] == "wgi_cc_est")]
+    if w.empty:
+        r.sa_long_span = r.sa_long_more_corrupt = r.sa_long_years = missing(
+            "the World Bank index", "sa_long_record")
+        return Branch("", "sa_long_record:none", ("wb_wgi",))
+    word = verdict_from_flags(w["more_corrupt_than_half"]).word
+    span = year_span(int(w["year"].min()), int(w["year"].max()))
+    n, k = as_count(len(w), ("wb_wgi",)), as_count(int(w["more_corrupt_than_half"].sum()), ("wb_wgi",))
+    r.sa_long_span = Branch(span, "sa_long_span", ("wb_wgi",))
+    r.sa_long_more_corrupt, r.sa_long_years = k, n
+    return Branch(f"Over all the World Bank index's years in the data, {span}, it sat in the more "
+                  f"corrupt half in {k} of {n} ({word} by the same rule).", f"sa_long_record:{word}",
+                  ("wb_wgi",), method="specifications.corruption_positions from the first year "
+                                      "in the data; verdicts.verdict_from_flags")
+
+
 def _complicity_values(r: Bundle, x: Reading, f) -> None:
     """Corruption: Peru's position, the interaction and the main effect across the curve."""
     k, v, y = x.curves.complicity, x.verdicts, x.year
@@ -548,11 +605,14 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
     label, clause = _corruption_position(x)
     r.position_sentence = Branch(text=clause, branch=label, sources=("wb_wgi",))
     sv = v["peru_more_corrupt_south_america"]
-    r.sa_years_more_corrupt = as_count(sv.supporting, ("wb_wgi",), "index-years (WGI and CPI) "
+    sa_src = _sa_corruption_sources(pos)
+    r.sa_years_more_corrupt = as_count(sv.supporting, sa_src, "index-years (WGI and CPI) "
                                        "with Peru in the more corrupt half of South America")
-    r.sa_index_years = as_count(sv.n, ("wb_wgi",), "index-years, WGI and CPI")
+    r.sa_index_years = as_count(sv.n, sa_src, "index-years, WGI and CPI")
     r.sa_corrupt_word = Branch(text=sv.word, branch=f"sa_more_corrupt:{sv.word}",
-                               sources=("wb_wgi",), method=f"{sv} (analysis/verdicts.py)")
+                               sources=sa_src, method=f"{sv} (analysis/verdicts.py)")
+    r.sa_window = _sa_window(pos, sa_src)
+    r.sa_long_record_sentence = _sa_long_record(r)
     if f.corruption_cpi is not None and ex.PERU in set(f.corruption_cpi["iso3"]):
         cpi = f.corruption_cpi.set_index("iso3").loc[ex.PERU]
         r.peru_cpi_rank = Estimate(int(cpi["rank"]), unit="rank", year=y, sources=(cpi["source_id"],))
