@@ -151,8 +151,8 @@ SENTENCES = {
         'The ministry’s count in the article implies a homicide rate far above every published series, while the police count sits on the police series.',
         'The ministry’s count in the article implies a homicide rate far above every published series, while the police count sits on the police series.'),
     ('05-explanations', 'baseline_police_sentence'): (
-        'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier.',
-        'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier.'),
+        'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier, on point estimates.',
+        'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier, on point estimates.'),
     ('05-explanations', 'baseline_sentence'): (
         'On this one model Peru would be an outlier: its recorded rate is further below the expected one than the usual spread between countries allows.',
         'On this one model Peru would be an outlier: its recorded rate is further below the expected one than the usual spread between countries allows.'),
@@ -255,6 +255,9 @@ SENTENCES = {
     ('05-explanations', 'sa_window'): (
         '2011–2022 (the World Bank’s index for 2011–2019, Transparency International’s for 2012–2022)',
         '2011–2013 (the World Bank’s index for 2011–2013, Transparency International’s for 2012–2013)'),
+    ('05-explanations', 'baseline_interval_sentence'): (
+        'Both counts lie within the break-even’s 95% interval, 1,918–3,527 homicides, so on this one model neither clearly makes Peru an outlier nor clearly rules it out.',
+        'The break-even’s 95% interval is 2,000–3,629 homicides: the World Bank’s count lies below it and the police count within it.'),
     ('06-outlook', 'coca_growth_sentence'): (
         'Compared over the same years, from 2013 to 2019 coca area changed by 10% and the homicide rate by 9%; to 2020 coca area changed by 24% and the homicide rate by −14%. The comparison depends on the end year chosen, so the data cannot say whether the trade, as far as coca area measures it, outgrew the violence.',
         'There are no later coca surveys in this data vintage either.'),

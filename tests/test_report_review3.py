@@ -168,3 +168,19 @@ def test_the_corruption_count_names_its_window_and_sources(book_bundles):
     assert "in 11 of 21 (fragile" in e.sa_long_record_sentence.text
     # the ledger cites TI for the count, since TI's index-years are in it
     assert {"ti_cpi_datahub", "ti_cpi_2012_2022"} <= set(e.sa_corrupt_word.sources)
+
+
+def test_both_counts_lie_within_the_headline_break_even_interval(book_bundles):
+    # Headline model (baseline specification, 2012): break-even 2,601, 95% CI 1,918-3,527;
+    # World Bank count 1,968 and police count 2,865 both inside: neither verdict is clear.
+    from analysis.report import explanations as rex
+
+    x = rex.reading()
+    g = x.curves.misreading
+    base = g.loc[g["baseline"] & g["estimable"] & (g["year"] == 2012)].iloc[0]
+    assert (round(base["break_even_low"]), round(base["break_even_high"])) == (1918, 3527)
+    assert base["break_even_low"] <= x.counts["world_bank"] <= base["break_even_high"]
+    assert base["break_even_low"] <= x.counts["police_published"] <= base["break_even_high"]
+    b = book_bundles["05-explanations"].baseline_interval_sentence
+    assert b.branch == "both_within" and "1,918\u20133,527 homicides" in b.text
+    assert rex._where(1, 2, 3) == "below" and rex._where(4, 2, 3) == "above" and rex._where(2, 2, 3) == "within"

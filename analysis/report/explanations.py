@@ -338,6 +338,33 @@ def _clears(x: Reading, key: str, sources) -> Estimate | Branch:
     return share(v, sources, f"the {key.replace('_', ' ')} count is at or above the break-even")
 
 
+def _where(count: float, low: float, high: float) -> str:
+    """Where a count falls against an interval, in words."""
+    return "below" if count < low else "above" if count > high else "within"
+
+
+def _baseline_interval(g: pd.DataFrame, year: int, counts: dict, sources) -> Branch:
+    """Where the World Bank's and the police's counts fall against the headline model's
+    break-even interval (its own 95% CI of Peru's expected count, the baseline specification
+    of the curve). Why: the point break-even alone made 'outlier' / 'not an outlier' read as
+    settled when both counts can lie inside the interval."""
+    base = g.loc[g["baseline"] & g["estimable"] & (g["year"] == year)]
+    wb, police = counts.get("world_bank"), counts.get("police_published")
+    if base.empty or wb is None or police is None:
+        return Branch("", "baseline_interval:none", tuple(sources))
+    lo, hi = float(base["break_even_low"].iloc[0]), float(base["break_even_high"].iloc[0])
+    ci = Estimate(None, lo, hi, unit="homicides", sources=tuple(sources), interval="95% CI")
+    w, p = _where(wb, lo, hi), _where(police, lo, hi)
+    return branch([
+        (w == p == "within", f"Both counts lie within the break-even's 95% interval, {ci}, so "
+                             f"on this one model neither clearly makes Peru an outlier nor "
+                             f"clearly rules it out.", "both_within"),
+        (True, f"The break-even's 95% interval is {ci}: the World Bank's count lies {w} it and "
+               f"the police count {p} it.", f"wb_{w}:police_{p}"),
+    ], sources, "specifications grid, baseline specification: break_even_low / break_even_high "
+                "(95% CI of Peru's expected count) against the two published counts")
+
+
 def _misreading_values(r: Bundle, x: Reading, f) -> None:
     """The yardstick, the curve and the break-even (sections sec-model to sec-misreading)."""
     g, v, y = x.curves.misreading, x.verdicts, x.year
@@ -367,12 +394,13 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
         police is not None and police >= f.break_even.point,
         "On the same model, though, the UNODC police count is above the break-even count, the "
         "count at which Peru would stop being an outlier: on the police's published figure "
-        "Peru is not an outlier.",
+        "Peru is not an outlier, on point estimates.",
         "On the same model even the UNODC police count is below the break-even count, the "
         "count at which Peru would stop being an outlier: on every published figure Peru is "
         "an outlier.",
         labels=("baseline_police_clears", "baseline_police_below"), sources=model_src,
         method="UNODC police count against the headline model's break-even")
+    r.baseline_interval_sentence = _baseline_interval(g, y, x.counts, model_src)
     r.drug_effect = f.drug_effect
     r.premise_sentence = worded(v["drug_premise"], PREMISE_SENTENCES, "premise", src)
     r.premise_share = share(v["drug_premise"], src, "drug measure positive, 95% CI above zero")
