@@ -157,8 +157,8 @@ SENTENCES = {
         'On this one model Peru would be an outlier: its recorded rate is further below the expected one than the usual spread between countries allows.',
         'On this one model Peru would be an outlier: its recorded rate is further below the expected one than the usual spread between countries allows.'),
     ('05-explanations', 'break_even_vs_published'): (
-        'That median is below both published counts for the year: at the median specification Peru’s published figures already make it an ordinary country.',
-        'That median is below both published counts for the year: at the median specification Peru’s published figures already make it an ordinary country.'),
+        'That median is below both published counts for 2012, narrowly for the World Bank’s count (1,968 homicides), which is at or above the break-even in 56% of the specifications and at or above the top of its interval in 12%.',
+        'That median is below both published counts for 2012, narrowly for the World Bank’s count (1,968 homicides), which is at or above the break-even in 55% of the specifications and at or above the top of its interval in 12%.'),
     ('05-explanations', 'complicity_head'): (
         'Unproven',
         'Unproven'),
@@ -313,8 +313,8 @@ SENTENCES = {
         'Untestable with public data',
         'Untestable with public data'),
     ('index.qmd', 'break_even_vs_published'): (
-        'That median is below both published counts for the year: at the median specification Peru’s published figures already make it an ordinary country.',
-        'That median is below both published counts for the year: at the median specification Peru’s published figures already make it an ordinary country.'),
+        'That median is below both published counts for 2012, narrowly for the World Bank’s count (1,968 homicides), which is at or above the break-even in 56% of the specifications and at or above the top of its interval in 12%.',
+        'That median is below both published counts for 2012, narrowly for the World Bank’s count (1,968 homicides), which is at or above the break-even in 55% of the specifications and at or above the top of its interval in 12%.'),
     ('index.qmd', 'complicity_head'): (
         'Unproven',
         'Unproven'),

@@ -184,3 +184,15 @@ def test_both_counts_lie_within_the_headline_break_even_interval(book_bundles):
     b = book_bundles["05-explanations"].baseline_interval_sentence
     assert b.branch == "both_within" and "1,918\u20133,527 homicides" in b.text
     assert rex._where(1, 2, 3) == "below" and rex._where(4, 2, 3) == "above" and rex._where(2, 2, 3) == "within"
+
+
+def test_the_median_break_even_is_cleared_narrowly_by_the_world_banks_count(book_bundles):
+    # median break-even 1,832; World Bank count 1,968: 1,968 / 1,832 = 1.074, under 1.10
+    # ("narrowly"); the police count 2,865 clears it by 56%.
+    e = book_bundles["05-explanations"]
+    assert round(e.break_even_median.point) == 1832 and round(e.wb_count.point) == 1968
+    assert 1.0 <= 1968 / 1832 < 1.10 and 2865 / 1832 > 1.10
+    b = e.break_even_vs_published
+    assert b.branch == "median_below_both_narrowly"
+    assert "narrowly for the World Bank\u2019s count (1,968 homicides)" in b.text
+    assert f"in {e.wb_clears} of the specifications" in b.text and f"interval in {e.wb_clears_ci}." in b.text

@@ -466,6 +466,9 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
     _honest_values(r, x, src, years)
 
 
+NARROW = 0.10  # a count less than a tenth above the median break-even clears it "narrowly"
+
+
 def _honest_values(r: Bundle, x: Reading, src, years: list[int]) -> None:
     """The shares that keep the misreading verdict honest (review 2): the counts against the
     top of each break-even's interval, the outlier share without IHME's modelled series and in
@@ -497,18 +500,28 @@ def _honest_values(r: Bundle, x: Reading, src, years: list[int]) -> None:
     be = x.break_even
     r.break_even_median = Estimate(be.point, unit="homicides", digits=0, year=y, sources=src,
                                    method="specifications.break_even_range: median break-even")
-    counts = [x.counts.get(k) for k in ("world_bank", "police_published")]
-    below = [c for c in counts if c is not None and be.point <= c]
+    counts = {k: x.counts.get(k) for k in ("world_bank", "police_published")}
+    below = [c for c in counts.values() if c is not None and be.point <= c]
+    low_key = min((k for k in counts if counts[k] is not None), key=lambda k: counts[k], default=None)
+    narrow = low_key is not None and be.point <= counts[low_key] < (1 + NARROW) * be.point
+    names = {"world_bank": ("the World Bank's count", r.wb_count, r.wb_clears, r.wb_clears_ci),
+             "police_published": ("the police count", r.police_count, r.police_clears, r.police_clears_ci)}
+    name, count, clears, clears_ci = names.get(low_key, ("", None, None, None))
     r.break_even_vs_published = branch([
-        (len(below) == 2, "That median is below both published counts for the year: at the "
-                          "median specification Peru's published figures already make it an "
-                          "ordinary country.", "median_below_both"),
-        (len(below) == 1, "That median lies between the two published counts for the year: at "
-                          "the median specification one published figure makes Peru ordinary "
-                          "and the other does not.", "median_between"),
-        (True, "That median is above every published count for the year: at the median "
-               "specification Peru is an outlier on every published figure.", "median_above"),
-    ], src, "median break-even against the World Bank and UNODC police counts")
+        (len(below) == 2 and narrow,
+         f"That median is below both published counts for {y}, narrowly for {name} ({count}), "
+         f"which is at or above the break-even in {clears} of the specifications and at or "
+         f"above the top of its interval in {clears_ci}.", "median_below_both_narrowly"),
+        (len(below) == 2, f"That median is below both published counts for {y}: at the median "
+                          f"specification Peru's published figures make it an ordinary country, "
+                          f"on point estimates.", "median_below_both"),
+        (len(below) == 1, f"That median lies between the two published counts for {y}: at "
+                          f"the median specification one published figure makes Peru ordinary "
+                          f"and the other does not.", "median_between"),
+        (True, f"That median is above every published count for {y}: at the median "
+               f"specification Peru is an outlier on every published figure.", "median_above"),
+    ], src, f"median break-even against the World Bank and UNODC police counts; 'narrowly' "
+            f"if the lower count is under {1 + NARROW:g} times it")
 
 
 def _misreading_summary(x: Reading, sources) -> Branch:
