@@ -202,8 +202,8 @@ SENTENCES = {
         'fragile',
         'fragile'),
     ('05-explanations', 'outlier_verdict'): (
-        'Fragile: whether Peru’s published rate makes it an unusually peaceful outlier depends on the analyst’s choices, and the specifications split.',
-        'Fragile: whether Peru’s published rate makes it an unusually peaceful outlier depends on the analyst’s choices, and the specifications split.'),
+        'Fragile: whether Peru’s recorded or modelled rate makes it an unusually peaceful outlier depends on the analyst’s choices, and the specifications split.',
+        'Fragile: whether Peru’s recorded or modelled rate makes it an unusually peaceful outlier depends on the analyst’s choices, and the specifications split.'),
     ('05-explanations', 'outlier_word'): (
         'fragile',
         'fragile'),

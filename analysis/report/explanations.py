@@ -106,15 +106,15 @@ def worded(v: Verdict, sentences: dict[str, str], label: str, sources) -> Branch
                   sources=tuple(dict.fromkeys(sources)), method=f"{v} (analysis/verdicts.py)")
 
 
-OUTLIER_SENTENCES = {
-    "robust": "Robust: on its published rate Peru is an unusually peaceful outlier whichever "
-              "defensible yardstick is used.",
-    "mostly": "Mostly: on its published rate Peru is an unusually peaceful outlier under most "
-              "defensible yardsticks, though not all.",
-    "fragile": "Fragile: whether Peru's published rate makes it an unusually peaceful outlier "
-               "depends on the analyst's choices, and the specifications split.",
-    "not shown": "Not shown: under hardly any defensible yardstick does Peru's published rate "
-                 "make it an outlier.",
+OUTLIER_SENTENCES = {  # "recorded or modelled": the curve's series include IHME's model
+    "robust": "Robust: on its recorded or modelled rate Peru is an unusually peaceful outlier "
+              "whichever defensible yardstick is used.",
+    "mostly": "Mostly: on its recorded or modelled rate Peru is an unusually peaceful outlier "
+              "under most defensible yardsticks, though not all.",
+    "fragile": "Fragile: whether Peru's recorded or modelled rate makes it an unusually peaceful "
+               "outlier depends on the analyst's choices, and the specifications split.",
+    "not shown": "Not shown: under hardly any defensible yardstick does Peru's recorded or "
+                 "modelled rate make it an outlier.",
 }
 PREMISE_SENTENCES = {
     "robust": "Across the fitted models more drugs go clearly with more homicide, so the "
