@@ -196,3 +196,19 @@ def test_the_median_break_even_is_cleared_narrowly_by_the_world_banks_count(book
     assert b.branch == "median_below_both_narrowly"
     assert "narrowly for the World Bank\u2019s count (1,968 homicides)" in b.text
     assert f"in {e.wb_clears} of the specifications" in b.text and f"interval in {e.wb_clears_ci}." in b.text
+
+
+def test_the_summary_compares_the_latest_year_like_for_like(book_bundles):
+    # 2021's specifications all use the World Bank series (the only one reaching 2021): Peru is
+    # an outlier in 1 of 36; on the same series for 2012, 18 of 36 (the 2012 headline 50% is
+    # 54 of 108 over three series).
+    from analysis.report import explanations as rex
+
+    g = rex.reading().curves.misreading
+    g = g.loc[g["estimable"]]
+    latest = g.loc[g["year"] == g["year"].max()]
+    assert set(latest["series"]) == {"wdi_series"} and int(latest["year"].iloc[0]) == 2021
+    then = g.loc[(g["year"] == 2012) & (g["series"] == "wdi_series")]
+    assert (int(latest["outlier"].sum()), len(latest), int(then["outlier"].sum()), len(then)) == (1, 36, 18, 36)
+    text = book_bundles["index.qmd"].outlier_trend_short.text
+    assert "in 1 of 36 specifications for 2021" in text and "against 18 of 36 on the same series for 2012" in text

@@ -252,15 +252,47 @@ def outlier_trend_sentence(by_year: pd.DataFrame, year: int, series: list[str],
                 "from analysis/verdicts.py")
 
 
-def _outlier_trend(year: int) -> Branch:
-    """outlier_trend_sentence on chapter 5's misreading curve (computed once per data folder)."""
+def outlier_trend_short(by_year: pd.DataFrame, year: int, series: list[str],
+                        sources: tuple[str, ...] = ()) -> Branch:
+    """The like-for-like outlier counts of outlier_trend_sentence in one clause, for the
+    summary page: the latest year against the article's, on the same series (the series that
+    reach the latest year). Why: the latest year's specifications use fewer series than the
+    article's year's, so their share alone is not comparable with the headline share."""
+    later = by_year.loc[by_year["year"] > year]
+    then = by_year.loc[by_year["year"] == year]
+    if later.empty or then.empty:
+        return Branch(f"the specification curves end in {year}.", "no_later_curve", sources)
+    now, then = later.iloc[-1], then.iloc[0]
+    names = join([SERIES_NAMES.get(x, x) for x in series])
+    only = "the only one" if len(series) == 1 else "the ones"
+    return Branch(f"on the {names}, {only} that reach{'es' if len(series) == 1 else ''} "
+                  f"{int(now['year'])}, Peru is an outlier in {int(now['outliers'])} of "
+                  f"{int(now['n'])} specifications for {int(now['year'])} (\"{now['verdict']}\"), "
+                  f"against {int(then['outliers'])} of {int(then['n'])} on the same series for "
+                  f"{year} (\"{then['verdict']}\").", f"trend:{then['verdict']}->{now['verdict']}",
+                  sources, method="specifications.outlier_by_year on the series of the latest year")
+
+
+def _trend_inputs(year: int) -> tuple:
+    """specifications.outlier_by_year on the series that reach the latest curve year, those
+    series and their sources (chapter 5's misreading curve, computed once per data folder)."""
     grid = reading().curves.misreading
     g = grid.loc[grid["estimable"]]
     latest = int(g["year"].max())
     series = sorted(set(g.loc[g["year"] == latest, "series"]),
                     key=lambda x: list(sp.SERIES).index(x))
-    return outlier_trend_sentence(sp.outlier_by_year(grid, series), year, series,
-                                  sp.grid_sources(g.loc[g["series"].isin(series)]))
+    return (sp.outlier_by_year(grid, series), year, series,
+            sp.grid_sources(g.loc[g["series"].isin(series)]))
+
+
+def outlier_trend_summary(year: int) -> Branch:
+    """outlier_trend_short on chapter 5's misreading curve, for the summary page."""
+    return outlier_trend_short(*_trend_inputs(year))
+
+
+def _outlier_trend(year: int) -> Branch:
+    """outlier_trend_sentence on chapter 5's misreading curve (computed once per data folder)."""
+    return outlier_trend_sentence(*_trend_inputs(year))
 
 
 FAR_ABOVE_EARLIER = 1.25  # the latest area 25% above every area before the eradication peak
