@@ -58,8 +58,8 @@ SENTENCES = {
         'Peru is about at the South American median: neither among the safest countries of the continent nor among its most violent.',
         'Peru is among the safest third of the continent.'),
     ('01-paradox', 'safety_summary'): (
-        'Its homicide rate puts it about at the South American median: neither among the safest countries of the continent nor among its most violent.',
-        'Its homicide rate puts it among the safest third of the continent.'),
+        'In 2021, the latest year with data, its homicide rate put it about at the South American median: neither among the safest countries of the continent nor among its most violent.',
+        'In 2013, the latest year with data, its homicide rate put it among the safest third of the continent.'),
     ('01-paradox', 'seen_labels_sentence'): (
         'The earlier edition prints that same figure but labels it as interpreted on satellite imagery, not as net area, and UNODC’s own global total for that year used the satellite figure.',
         'The earlier edition prints that same figure but labels it as interpreted on satellite imagery, not as net area, and UNODC’s own global total for that year used the satellite figure.'),
@@ -343,8 +343,8 @@ SENTENCES = {
         'Peru was the largest grower of coca when the article was written, but it no longer is.',
         'Peru was the largest grower of coca when the article was written, and still is.'),
     ('index.qmd', 'safety_sentence'): (
-        'Its homicide rate puts it about at the South American median: neither among the safest countries of the continent nor among its most violent.',
-        'Its homicide rate puts it among the safest third of the continent.'),
+        'In 2021, the latest year with data, its homicide rate put it about at the South American median: neither among the safest countries of the continent nor among its most violent.',
+        'In 2013, the latest year with data, its homicide rate put it among the safest third of the continent.'),
     ('index.qmd', 'seen_lead_sentence'): (
         'In the latest survey the authors could have seen, which country led depends on the measure read.',
         'In the latest survey the authors could have seen, which country led depends on the measure read.'),

@@ -338,7 +338,8 @@ def bundle() -> Bundle:
     r.safest_sentence = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
                                     "wdi_latest", "Peru is", near)
     r.safety_summary = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
-                                   "wdi_latest", "Its homicide rate puts it", near)
+                                   "wdi_latest", f"In {h_year}, the latest year with data, "
+                                                 f"its homicide rate put it", near)
     r.colombia_rate_latest = or_missing(lambda: violence.rate(homicide, COLOMBIA, h_year, "wdi_series"),
                                   "Colombia's rate", "colombia_rate_latest")
     r.mexico_rate_latest = or_missing(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
