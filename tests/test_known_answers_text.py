@@ -115,8 +115,8 @@ SENTENCES = {
         'What the article’s cocaine is worth in London depends on which value its ‘tenfold’ multiplies.',
         'What the article’s cocaine is worth in London depends on which value its ‘tenfold’ multiplies.'),
     ('03-criminal-economy', 'assumption_sentence'): (
-        'They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.',
-        'They fit only if drug earnings are close to the stated floor. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.'),
+        'They fit only if drug earnings stay below a ceiling of $1.25–1.97 billion a year. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.',
+        'They fit only if drug earnings stay below a ceiling of $1.25–1.97 billion a year. If drug earnings are taken as $1–2 billion and $7 billion as an upper end of the total, the parts can exceed the total; both are this report’s readings of the article’s hedges, not the article’s own figures.'),
     ('03-criminal-economy', 'economy_finding'): (
         'If drug earnings are read as up to $2 billion (this report’s assumption), drugs and gold can exceed the article’s total; at the article’s own floors they leave $1.0–3.5 billion for trafficking, timber and antiquities.',
         'If drug earnings are read as up to $2 billion (this report’s assumption), drugs and gold can exceed the article’s total; at the article’s own floors they leave $1.0–3.5 billion for trafficking, timber and antiquities.'),

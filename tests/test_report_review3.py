@@ -212,3 +212,14 @@ def test_the_summary_compares_the_latest_year_like_for_like(book_bundles):
     assert (int(latest["outlier"].sum()), len(latest), int(then["outlier"].sum()), len(then)) == (1, 36, 18, 36)
     text = book_bundles["index.qmd"].outlier_trend_short.text
     assert "in 1 of 36 specifications for 2021" in text and "against 18 of 36 on the same series for 2012" in text
+
+
+def test_the_fit_condition_gives_the_drug_ceiling(book_bundles):
+    # drugs x (1 + ratio) <= total: 5 / (1 + 3) = $1.25bn up to 7 / (1 + 0.85 x 3) = $1.97bn,
+    # nearly twice the $1bn floor, so not "close to the stated floor"
+    total = _claim("organized_crime_total_usd")
+    ratio = float(_claim("gold_vs_drugs_multiple")["high"])
+    low, high = float(total["low"]) / (1 + ratio), float(total["high"]) / (1 + 0.85 * ratio)
+    assert (round(low / 1e9, 2), round(high / 1e9, 2)) == (1.25, 1.97)
+    text = book_bundles["03-criminal-economy"].assumption_sentence.text
+    assert text.startswith("They fit only if drug earnings stay below a ceiling of $1.25\u20131.97 billion a year.")

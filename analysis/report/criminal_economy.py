@@ -52,16 +52,18 @@ def _economy_display(claims: pd.DataFrame, sim: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fit_conditions(claims: pd.DataFrame, drugs_read: Estimate, total_top: Estimate) -> Branch:
-    """Under which readings of the hedges the parts fit the top of the stated total; the
-    readings that make them overrun are the report's (`drugs_read`, the total's top as a
-    ceiling), and the sentence says so."""
+    """Under which readings of the hedges the parts fit the top of the stated total, up to
+    which drug earnings (criminal_economy.drugs_ceiling_range); the readings that make them
+    overrun are the report's (`drugs_read`, the total's top as a ceiling), and the sentence
+    says so."""
     t = ce.consistency_table(claims)
     at_floor = t.loc[t["scenario"].str.startswith("drugs at stated floor"), "fits_high"].all()
     at_cap = t.loc[t["scenario"].str.startswith("drugs at read cap"), "fits_high"].any()
     return branch([
         (at_floor and at_cap, "The parts fit under every reading of the hedges considered here.",
          "fits_all_readings"),
-        (at_floor, f"They fit only if drug earnings are close to the stated floor. If drug "
+        (at_floor, f"They fit only if drug earnings stay below a ceiling of "
+                   f"{ce.drugs_ceiling_range(claims)} a year. If drug "
                    f"earnings are taken as {drugs_read} and {total_top} as an upper end of the "
                    f"total, the parts can exceed the total; both are this report's readings of "
                    f"the article's hedges, not the article's own figures.", "fits_near_floor_only"),
