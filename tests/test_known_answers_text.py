@@ -163,8 +163,8 @@ SENTENCES = {
         'Unproven',
         'Unproven'),
     ('05-explanations', 'complicity_verdict'): (
-        'Unproven: in hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article’s mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general.',
-        'Unproven: in hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article’s mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general.'),
+        'Unproven: in none of the 36 specifications is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article’s mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general.',
+        'Unproven: in none of the 36 specifications is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out. More corrupt countries do have more homicides, in most specifications clearly so. In 2012 Peru was more corrupt than the world’s median country but in the cleaner half of South America on the World Bank index. Corruption indices cannot test the article’s mechanism, a pact between traffickers and officials, at all: they measure perceived corruption in general.'),
     ('05-explanations', 'corruption_finding'): (
         'In 2019 Peru’s control of corruption sat within one standard error below the South American median (−0.51 against a median of −0.41, 4th of 12 from the most corrupt). It has sat below the median every year since 2013; the bottom of the range was −1.53.',
         'In 2013 Peru’s control of corruption sat within one standard error below the South American median (−0.46 against a median of −0.45, 6th of 12 from the most corrupt). The bottom of the range was −1.31.'),
@@ -175,8 +175,8 @@ SENTENCES = {
         'More corrupt countries do have more homicides, in most specifications clearly so.',
         'More corrupt countries do have more homicides, in most specifications clearly so.'),
     ('05-explanations', 'interaction_sentence'): (
-        'In hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out.',
-        'In hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out.'),
+        'In none of the 36 specifications is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out.',
+        'In none of the 36 specifications is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out.'),
     ('05-explanations', 'level'): (
         '95%',
         '95%'),
@@ -319,8 +319,8 @@ SENTENCES = {
         'Unproven',
         'Unproven'),
     ('index.qmd', 'interaction_sentence'): (
-        'In hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out.',
-        'In hardly any specification is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out.'),
+        'In none of the 36 specifications is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out.',
+        'In none of the 36 specifications is the interaction clearly negative (its interval below zero), as the complicity explanation predicts; the intervals are wide, so the data can neither show that corruption weakens the link between drugs and violence nor rule it out.'),
     ('index.qmd', 'latest_lead'): (
         'On the latest data there is little paradox left:',
         'On the latest data the paradox holds:'),

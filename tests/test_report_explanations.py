@@ -46,7 +46,7 @@ FULL = {
                           "against the upper ends of their intervals. Whether violence between producers, "
                           "dealers and exporters escapes every count, the article’s point, no "
                           "public series can show.",
-    "complicity_verdict": "Unproven: in hardly any specification is the interaction clearly "
+    "complicity_verdict": "Unproven: in none of the 36 specifications is the interaction clearly "
                           "negative (its interval below zero), as the complicity explanation "
                           "predicts; the intervals are wide, so the data can neither show that "
                           "corruption weakens the link between drugs and violence nor rule it "

@@ -223,3 +223,20 @@ def test_the_fit_condition_gives_the_drug_ceiling(book_bundles):
     assert (round(low / 1e9, 2), round(high / 1e9, 2)) == (1.25, 1.97)
     text = book_bundles["03-criminal-economy"].assumption_sentence.text
     assert text.startswith("They fit only if drug earnings stay below a ceiling of $1.25\u20131.97 billion a year.")
+
+
+def test_a_count_of_zero_reads_none_of_the_n(book_bundles):
+    # 0 of 36 complicity specifications have the interaction clearly negative (its 95% CI
+    # below zero): "none of the 36", not "hardly any"
+    from analysis.report import explanations as rex
+    from analysis.verdicts import verdict_from_flags
+
+    k = rex.reading().curves.complicity
+    k = k.loc[k["estimable"]]
+    assert (int((k["interaction_high"] < 0).sum()), len(k)) == (0, 36)
+    e = book_bundles["05-explanations"]
+    assert e.interaction_sentence.text.startswith("In none of the 36 specifications is the interaction")
+    # one clearly negative specification of 36 (3%) keeps "hardly any"
+    one = verdict_from_flags([True] + [False] * 35)
+    assert one.word == "not shown"
+    assert rex._interaction_text(one).startswith("In hardly any specification")

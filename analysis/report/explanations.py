@@ -208,6 +208,17 @@ PACT = ("Corruption indices cannot test the article's mechanism, a pact between 
         "officials, at all: they measure perceived corruption in general.")
 
 
+def _interaction_text(i: Verdict) -> str:
+    """The interaction verdict's sentence, saying "none of the N" rather than "hardly any"
+    when no specification at all has the interaction clearly negative (a count of zero is
+    stated as zero)."""
+    text = INTERACTION_SENTENCES[i.word]
+    if i.word == "not shown" and i.supporting == 0:
+        text = text.replace("In hardly any specification is",
+                            f"In none of the {as_count(i.n)} specifications is")
+    return text
+
+
 def _complicity(x: Reading) -> tuple[str, str, str]:
     """(label, head word, rest) of the verdict on the second explanation."""
     i = x.verdicts["interaction"]
@@ -218,7 +229,7 @@ def _complicity(x: Reading) -> tuple[str, str, str]:
         head = "Contradicted on the regional data"
     else:
         head = "Unproven"
-    rest = " ".join([INTERACTION_SENTENCES[i.word],
+    rest = " ".join([_interaction_text(i),
                      EFFECT_SENTENCES[x.verdicts["corruption_effect"].word], pos, PACT])
     return f"com_{i.word.replace(' ', '_')}:{pos_label}", head, rest
 
@@ -663,7 +674,10 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
         r.cpi_n = missing("the CPI", "cpi_n")
     r.interaction_coef = f.interaction
     r.n_complicity_specs = as_count(v["interaction"].n, src, "estimable complicity specifications")
-    r.interaction_sentence = worded(v["interaction"], INTERACTION_SENTENCES, "interaction", src)
+    i = v["interaction"]
+    r.interaction_sentence = Branch(text=_interaction_text(i), branch=f"interaction:{i.word}"
+                                    + (":none" if i.supporting == 0 else ""), sources=src,
+                                    method=f"{i} (analysis/verdicts.py)")
     r.interaction_share = share(v["interaction"], src, "interaction negative, 95% CI below zero")
     r.interaction_contra = as_count(v["interaction"].contradicting, src,
                                     "specifications with the interaction clearly positive")
