@@ -77,8 +77,8 @@ EXPECTED = {
     # above the full data's break-even range, 297-9,706, and inside the cut's, 293-10,317).
     ("05-explanations", "outlier_verdict"): ("peru_outlier:fragile", "peru_outlier:fragile"),
     ("05-explanations", "misreading_verdict"): ("mis_untestable", "mis_untestable"),
-    ("05-explanations", "complicity_verdict"): ("com_not_shown:corrupt_world_clean_region",
-                                                "com_not_shown:corrupt_world_clean_region"),
+    ("05-explanations", "complicity_verdict"): ("com_not_shown:corrupt_world_median_region",
+                                                "com_not_shown:corrupt_world_median_region"),
     ("05-explanations", "ministry_position"): ("ministry_above_range", "ministry_inside_range"),
     ("index.qmd", "misreading_head"): ("mis_untestable", "mis_untestable"),
     # Review 2: the median break-even (1,832; cut 1,826) is below both published counts (World

@@ -52,8 +52,10 @@ FULL = {
                           "corruption weakens the link between drugs and violence nor rule it "
                           "out. More corrupt countries do have more homicides, in most "
                           "specifications clearly so. In 2012 Peru was more corrupt than the "
-                          "world’s median country but in the cleaner half of South America on "
-                          "the World Bank index. Corruption indices cannot "
+                          "world’s median country but about at the South American median on "
+                          "the World Bank index (8th of 12 from the most corrupt, 5th–9th "
+                          "within its standard errors; 9th on Transparency International’s). "
+                          "Corruption indices cannot "
                           "test the article’s mechanism, a pact between traffickers and "
                           "officials, at all: they measure perceived corruption in general.",
     "misreading_head": "Untestable with public data",

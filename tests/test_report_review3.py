@@ -240,3 +240,29 @@ def test_a_count_of_zero_reads_none_of_the_n(book_bundles):
     one = verdict_from_flags([True] + [False] * 35)
     assert one.word == "not shown"
     assert rex._interaction_text(one).startswith("In hardly any specification")
+
+
+def test_peru_2012_is_about_at_the_south_american_median_on_corruption(book_bundles):
+    # WGI 2012, 12 South American countries: Peru -0.40, 7 lower -> 8th from the most corrupt
+    # (the more corrupt half is ranks 1-6); within one SE of the difference the ranks run
+    # 5th-9th, straddling the middle: "about at the median". CPI 2012: Peru 38, 8 lower -> 9th.
+    w = _wgi_south_america()
+    row = w.loc[2012].dropna()
+    assert len(row) == 12 and int((row < row["PER"]).sum()) + 1 == 8
+    c = pd.read_csv(DATA / "corruption.csv")
+    se = c.loc[(c["indicator"] == "wgi_cc_se") & (c["year"] == 2012)].set_index("iso3")["value"]
+    sd = (se.reindex(row.index) ** 2 + se["PER"] ** 2) ** 0.5
+    diff = row - row["PER"]
+    low = int(((diff < -sd) & (row.index != "PER")).sum()) + 1
+    high = len(row) - int(((diff > sd) & (row.index != "PER")).sum())
+    assert (low, high) == (5, 9) and low <= 6 < high
+    countries = pd.read_csv(DATA / "countries.csv")
+    sa = set(countries.loc[countries["south_america"].astype(str).str.lower() == "true", "iso3"])
+    cpi = c.loc[(c["indicator"] == "cpi_0_100") & (c["year"] == 2012) & c["iso3"].isin(sa)]
+    cpi = cpi.set_index("iso3")["value"]
+    assert int((cpi < cpi["PER"]).sum()) + 1 == 9
+    e = book_bundles["05-explanations"]
+    assert e.position_sentence.branch == "corrupt_world_median_region"
+    assert ("about at the South American median on the World Bank index (8th of 12 from the "
+            "most corrupt, 5th\u20139th within its standard errors; 9th on Transparency "
+            "International\u2019s)") in e.complicity_verdict.text

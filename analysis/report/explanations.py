@@ -187,21 +187,43 @@ def _misreading(x: Reading) -> tuple[str, str, str]:
             f"article's point, no public series can show.")
 
 
-def _corruption_position(x: Reading) -> tuple[str, str]:
-    """(label, clause) for Peru's corruption on the world and the South American scale."""
+def _corruption_position(x: Reading, with_ranks: bool = True) -> tuple[str, str]:
+    """(label, clause) for Peru's corruption on the world and the South American scale. On the
+    South American scale a side is named only if the ranks the WGI standard errors allow
+    (rank_low-rank_high) all fall in one half; if they straddle the middle Peru is "about at
+    the South American median". The ranks, and TI's rank, follow in brackets unless
+    `with_ranks` is False (where the sentences before have just given them)."""
     pos = x.curves.corruption
     here = pos.loc[pos["year"] == x.year]
     world = here.loc[here["scale"] == "world"]
     sa = here.loc[(here["scale"] == "south_america") & (here["indicator"] == "wgi_cc_est")]
+    cpi = here.loc[(here["scale"] == "south_america") & (here["indicator"] == "cpi_0_100")]
     if world.empty or sa.empty:
         return "position_unknown", "Peru's corruption position for that year is not in the data."
-    w, s = bool(world["more_corrupt_than_half"].iloc[0]), bool(sa["more_corrupt_than_half"].iloc[0])
-    world_side, region_side = ("corrupt" if w else "clean"), ("corrupt" if s else "clean")
+    row = sa.iloc[0]
+    w, s = bool(world["more_corrupt_than_half"].iloc[0]), bool(row["more_corrupt_than_half"])
+    half = row["n"] / 2
+    straddles = (not pd.isna(row["rank_low"]) and not pd.isna(row["rank_high"])
+                 and row["rank_low"] <= half < row["rank_high"])
+    rank = lambda v: Estimate(int(v), unit="rank", sources=("wb_wgi",))  # noqa: E731
+    ranks = f"{rank(row['rank'])} of {as_count(int(row['n']))} from the most corrupt"
+    if not pd.isna(row["rank_low"]):
+        ranks += (f", {Estimate(None, int(row['rank_low']), int(row['rank_high']), unit='rank')} "
+                  f"within its standard errors")
+    if not cpi.empty:
+        ranks += f"; {rank(cpi['rank'].iloc[0])} on Transparency International's"
+    ranks = f" ({ranks})" if with_ranks else ""
+    world_side = "corrupt" if w else "clean"
+    world_text = f"In {x.year} Peru was {'more corrupt' if w else 'cleaner'} than the world's median country"
+    if straddles:
+        return (f"{world_side}_world_median_region",
+                f"{world_text} {'but' if w else 'and'} about at the South American median on the "
+                f"World Bank index{ranks}.")
+    region_side = "corrupt" if s else "clean"
     label = f"{world_side}_world_" + ("and_region" if w == s else f"{region_side}_region")
-    return label, (f"In {x.year} Peru was {'more corrupt' if w else 'cleaner'} than the world's "
-                   f"median country {'and' if w == s else 'but'} in the "
+    return label, (f"{world_text} {'and' if w == s else 'but'} in the "
                    f"{'more corrupt' if s else 'cleaner'} half of South America on the World "
-                   "Bank index.")
+                   f"Bank index{ranks}.")
 
 
 PACT = ("Corruption indices cannot test the article's mechanism, a pact between traffickers and "
@@ -654,7 +676,7 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
     wyears = sorted(pos.loc[pos["scale"] == "world", "year"].astype(int))
     r.world_year_span = Branch(text=year_span(wyears[0], wyears[-1]) if wyears else "no year",
                                branch="world_years", sources=("wb_wgi",))
-    label, clause = _corruption_position(x)
+    label, clause = _corruption_position(x, with_ranks=False)  # the chapter gives them just before
     r.position_sentence = Branch(text=clause, branch=label, sources=("wb_wgi",))
     sv = v["peru_more_corrupt_south_america"]
     sa_src = _sa_corruption_sources(pos)
