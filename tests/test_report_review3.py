@@ -266,3 +266,18 @@ def test_peru_2012_is_about_at_the_south_american_median_on_corruption(book_bund
     assert ("about at the South American median on the World Bank index (8th of 12 from the "
             "most corrupt, 5th\u20139th within its standard errors; 9th on Transparency "
             "International\u2019s)") in e.complicity_verdict.text
+
+
+def test_figure_1_2_says_its_diamonds_are_later_than_its_finding(book_bundles):
+    # WDI rates: Peru's latest year 2021; the other South American countries' latest 2022-2023
+    # (Venezuela 2022), so the diamonds and the 2021 ranking are different years
+    countries = pd.read_csv(DATA / "countries.csv")
+    sa = set(countries.loc[countries["south_america"].astype(str).str.lower() == "true", "iso3"])
+    h = pd.read_csv(DATA / "homicide.csv")
+    h = h.loc[(h["source_type"] == "wdi_series") & h["iso3"].isin(sa)].dropna(subset=["rate_per_100k"])
+    latest = h.groupby("iso3")["year"].max()
+    assert latest["PER"] == 2021 and (latest.drop("PER").min(), latest.drop("PER").max()) == (2022, 2023)
+    note = book_bundles["01-paradox"].homicide_years_note
+    assert note.text == ("The finding compares the countries in 2021, Peru\u2019s latest year; the "
+                         "filled diamonds show each country\u2019s own latest year (2022\u20132023 "
+                         "for the others).")
