@@ -148,11 +148,11 @@ SENTENCES = {
         'Ranked against its neighbours, the yardstick of this chapter, every published series puts Peru in the safer half of South America; only the ministry’s unpublished figure would move it into the more violent half.',
         'Ranked against its neighbours, the yardstick of this chapter, every published series puts Peru in the safer half of South America; only the ministry’s unpublished figure would move it into the more violent half.'),
     ('04-counting-the-dead', 'source_gap_finding'): (
-        'Averaged over years that straddle the break in Peru’s police count, Peru’s police record more homicides, relative to the modelled deaths from violence, than the police of any other South American country.',
-        'Averaged over years that straddle the break in Peru’s police count, Peru’s police record more homicides, relative to the modelled deaths from violence, than the police of any other South American country.'),
+        'Averaged over years that straddle the break in Peru’s police count, Peru’s police record more homicides, relative to the modelled deaths from violence, than the police of any of the 10 other South American countries with both series.',
+        'Averaged over years that straddle the break in Peru’s police count, Peru’s police record more homicides, relative to the modelled deaths from violence, than the police of any of the 10 other South American countries with both series.'),
     ('04-counting-the-dead', 'sources_finding'): (
-        'The ministry’s count in the article implies a homicide rate far above every published series, while the police count sits on the police series.',
-        'The ministry’s count in the article implies a homicide rate far above every published series, while the police count sits on the police series.'),
+        'The ministry’s count in the article implies a homicide rate far above every published or modelled series, while the police count sits on the police series.',
+        'The ministry’s count in the article implies a homicide rate far above every published or modelled series, while the police count sits on the police series.'),
     ('05-explanations', 'baseline_police_sentence'): (
         'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier, on point estimates.',
         'On the same model, though, the UNODC police count is above the break-even count, the count at which Peru would stop being an outlier: on the police’s published figure Peru is not an outlier, on point estimates.'),

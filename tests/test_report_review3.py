@@ -281,3 +281,19 @@ def test_figure_1_2_says_its_diamonds_are_later_than_its_finding(book_bundles):
     assert note.text == ("The finding compares the countries in 2021, Peru\u2019s latest year; the "
                          "filled diamonds show each country\u2019s own latest year (2022\u20132023 "
                          "for the others).")
+
+
+def test_figure_4_2_names_how_many_neighbours_it_compares(book_bundles):
+    # South American countries with both a police (criminal_justice) and an IHME modelled
+    # series, Peru left out: 10 (Suriname has no ratio)
+    countries = pd.read_csv(DATA / "countries.csv")
+    sa = set(countries.loc[countries["south_america"].astype(str).str.lower() == "true", "iso3"])
+    h = pd.read_csv(DATA / "homicide.csv").dropna(subset=["rate_per_100k"])
+    h = h.loc[h["iso3"].isin(sa)]
+    both = set(h.loc[h["source_type"] == "criminal_justice", "iso3"]) & set(
+        h.loc[h["source_type"] == "modelled_all_violence", "iso3"])
+    c = book_bundles["04-counting-the-dead"]
+    assert int(c.gap_neighbours.point) == len(both - {"PER"})
+    assert f"any of the {len(both - {'PER'})} other South American countries with both series" in c.source_gap_finding.text
+    # IHME's series is modelled, not published: the caption's finding says so
+    assert "every published or modelled series" in c.sources_finding.text
