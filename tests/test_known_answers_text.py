@@ -241,8 +241,8 @@ SENTENCES = {
         'mostly',
         'fragile'),
     ('05-explanations', 'spec_curve_finding'): (
-        'Whether Peru counts as unusually peaceful depends on the analyst’s choices: its gap from the yardstick crosses the outlier line part of the way along the curve.',
-        'Whether Peru counts as unusually peaceful depends on the analyst’s choices: its gap from the yardstick crosses the outlier line part of the way along the curve.'),
+        'Whether Peru counts as unusually peaceful depends on the analyst’s choices: its gap from the yardstick crosses the outlier line part of the way along the curve (an outlier in 54 of 108 specifications).',
+        'Whether Peru counts as unusually peaceful depends on the analyst’s choices: its gap from the yardstick crosses the outlier line part of the way along the curve (an outlier in 55 of 108 specifications).'),
     ('05-explanations', 'world_year_span'): (
         '2011–2019',
         '2011–2013'),

@@ -297,3 +297,15 @@ def test_figure_4_2_names_how_many_neighbours_it_compares(book_bundles):
     assert f"any of the {len(both - {'PER'})} other South American countries with both series" in c.source_gap_finding.text
     # IHME's series is modelled, not published: the caption's finding says so
     assert "every published or modelled series" in c.sources_finding.text
+
+
+def test_figure_5_2_gives_the_count_behind_its_word(book_bundles):
+    # 2012's estimable specifications: 108, Peru an outlier in 54 (33 of them on IHME's series)
+    from analysis.report import explanations as rex
+
+    g = rex.reading().curves.misreading
+    g = g.loc[g["estimable"] & (g["year"] == 2012)]
+    assert (int(g["outlier"].sum()), len(g)) == (54, 108)
+    assert int(g.loc[g["series"] == "modelled_all_violence", "outlier"].sum()) == 33
+    assert book_bundles["05-explanations"].spec_curve_finding.text.endswith(
+        "(an outlier in 54 of 108 specifications).")

@@ -758,9 +758,10 @@ def _model_fit_finding(f, ratio) -> Branch:
                          f"'only' = {FEW_AS_FAR:.0%} or fewer as far below as Peru")
 
 
-def _spec_curve_finding(word) -> Branch:
+def _spec_curve_finding(word, v: Verdict) -> Branch:
     """The finding that opens the caption of the specification-curve figure: the outlier
-    verdict's word (analysis/verdicts.py, the one rule), in the curve's terms."""
+    verdict's word (analysis/verdicts.py, the one rule), in the curve's terms, with the count
+    of specifications behind it (`v`, the same verdict)."""
     text = str(word)
     sentences = {
         "robust": "Peru counts as unusually peaceful in nearly every specification: its gap from "
@@ -770,8 +771,10 @@ def _spec_curve_finding(word) -> Branch:
         "fragile": "Whether Peru counts as unusually peaceful depends on the analyst's choices: its "
                    "gap from the yardstick crosses the outlier line part of the way along the curve.",
     }
-    return Branch(sentences.get(text, "Peru hardly ever counts as unusually peaceful: its gap from "
-                                      "the yardstick rarely reaches the outlier line along the curve."),
+    sentence = sentences.get(text, "Peru hardly ever counts as unusually peaceful: its gap from "
+                                   "the yardstick rarely reaches the outlier line along the curve.")
+    count = f" (an outlier in {as_count(v.supporting)} of {as_count(v.n)} specifications)"
+    return Branch(sentence[:-1] + count + ".",
                   f"outlier:{text}", sources=tuple(getattr(word, "sources", ())),
                   method="the outlier verdict (outlier_word, analysis/verdicts.py)")
 
@@ -841,7 +844,7 @@ def bundle() -> Bundle:
         setattr(r, name, b)
     r.evidence_table = Table(_evidence_display(x, f, r))
     r.model_fit_finding = _model_fit_finding(f, r.peru_ratio)
-    r.spec_curve_finding = _spec_curve_finding(r.outlier_word)
+    r.spec_curve_finding = _spec_curve_finding(r.outlier_word, x.verdicts["peru_outlier"])
     r.corruption_finding = _corruption_finding()
     # Constants of the method, not data: shown through the formatter, labelled by where they live.
     for name, value, unit, digits, where in (
