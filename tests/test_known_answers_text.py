@@ -76,8 +76,8 @@ SENTENCES = {
         'Neither half of the paradox survives unqualified.',
         'The safety half of the paradox survives; the coca half needs qualifying.'),
     ('01-paradox', 'homicide_years_note'): (
-        'The finding compares the countries in 2021, Peru’s latest year; the filled diamonds show each country’s own latest year (2022–2023 for the others).',
-        'The finding compares the countries in 2013, Peru’s latest year; the filled diamonds show each country’s own latest year (2012–2013 for the others).'),
+        'The finding ranks the countries in 2021, Peru’s latest year; the other countries’ diamonds are for 2022–2023.',
+        'The finding ranks the countries in 2013, Peru’s latest year; the other countries’ diamonds are for 2012–2013.'),
     ('02-markets', 'brazil_peak_sentence'): (
         'They have fallen since that peak, so the rise has not continued to the latest year; seizures alone cannot say whether less cocaine crossed Brazil or less of it was found.',
         'The latest year is the peak: the rise has not reversed.'),

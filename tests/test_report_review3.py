@@ -278,9 +278,8 @@ def test_figure_1_2_says_its_diamonds_are_later_than_its_finding(book_bundles):
     latest = h.groupby("iso3")["year"].max()
     assert latest["PER"] == 2021 and (latest.drop("PER").min(), latest.drop("PER").max()) == (2022, 2023)
     note = book_bundles["01-paradox"].homicide_years_note
-    assert note.text == ("The finding compares the countries in 2021, Peru\u2019s latest year; the "
-                         "filled diamonds show each country\u2019s own latest year (2022\u20132023 "
-                         "for the others).")
+    assert note.text == ("The finding ranks the countries in 2021, Peru\u2019s latest year; the "
+                         "other countries\u2019 diamonds are for 2022\u20132023.")
 
 
 def test_figure_4_2_names_how_many_neighbours_it_compares(book_bundles):

@@ -448,8 +448,8 @@ def _homicide_years_note(homicide: pd.DataFrame, countries: pd.DataFrame, year: 
     if others.empty or set(others) == {year}:
         return Branch("", "homicide_years:same", sources)
     span = year_span(int(others.min()), int(others.max()))
-    return Branch(f"The finding compares the countries in {year}, Peru's latest year; the filled "
-                  f"diamonds show each country's own latest year ({span} for the others).",
+    return Branch(f"The finding ranks the countries in {year}, Peru's latest year; the other "
+                  f"countries' diamonds are for {span}.",
                   "homicide_years:differ", sources,
                   method="latest WDI year per South American country against Peru's")
 
