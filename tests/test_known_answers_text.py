@@ -58,8 +58,8 @@ SENTENCES = {
         'Peru is about at the South American median: neither among the safest countries of the continent nor among its most violent.',
         'Peru is among the safest third of the continent.'),
     ('01-paradox', 'safety_summary'): (
-        'In 2021, the latest year with data, its homicide rate put it about at the South American median: neither among the safest countries of the continent nor among its most violent.',
-        'In 2013, the latest year with data, its homicide rate put it among the safest third of the continent.'),
+        'In 2021 its homicide rate put it about at the South American median: neither among the safest countries of the continent nor among its most violent.',
+        'In 2013 its homicide rate put it among the safest third of the continent.'),
     ('01-paradox', 'seen_labels_sentence'): (
         'The earlier edition prints that same figure but labels it as interpreted on satellite imagery, not as net area, and UNODC’s own global total for that year used the satellite figure.',
         'The earlier edition prints that same figure but labels it as interpreted on satellite imagery, not as net area, and UNODC’s own global total for that year used the satellite figure.'),
@@ -160,8 +160,8 @@ SENTENCES = {
         'On this one model Peru would be an outlier: its recorded rate is further below the expected one than the usual spread between countries allows.',
         'On this one model Peru would be an outlier: its recorded rate is further below the expected one than the usual spread between countries allows.'),
     ('05-explanations', 'break_even_vs_published'): (
-        'That median is below both published counts for 2012, narrowly for the World Bank’s count (1,968 homicides), which is at or above the break-even in 56% of the specifications and at or above the top of its interval in 12%.',
-        'That median is below both published counts for 2012, narrowly for the World Bank’s count (1,968 homicides), which is at or above the break-even in 55% of the specifications and at or above the top of its interval in 12%.'),
+        'That median is below both published counts for 2012, but only narrowly below the World Bank’s count (1,968 homicides).',
+        'That median is below both published counts for 2012, but only narrowly below the World Bank’s count (1,968 homicides).'),
     ('05-explanations', 'complicity_head'): (
         'Unproven',
         'Unproven'),
@@ -316,8 +316,8 @@ SENTENCES = {
         'Untestable with public data',
         'Untestable with public data'),
     ('index.qmd', 'break_even_vs_published'): (
-        'That median is below both published counts for 2012, narrowly for the World Bank’s count (1,968 homicides), which is at or above the break-even in 56% of the specifications and at or above the top of its interval in 12%.',
-        'That median is below both published counts for 2012, narrowly for the World Bank’s count (1,968 homicides), which is at or above the break-even in 55% of the specifications and at or above the top of its interval in 12%.'),
+        'That median is below both published counts for 2012, but only narrowly below the World Bank’s count (1,968 homicides).',
+        'That median is below both published counts for 2012, but only narrowly below the World Bank’s count (1,968 homicides).'),
     ('index.qmd', 'complicity_head'): (
         'Unproven',
         'Unproven'),
@@ -346,14 +346,14 @@ SENTENCES = {
         'Peru was the largest grower of coca when the article was written, but it no longer is.',
         'Peru was the largest grower of coca when the article was written, and still is.'),
     ('index.qmd', 'safety_sentence'): (
-        'In 2021, the latest year with data, its homicide rate put it about at the South American median: neither among the safest countries of the continent nor among its most violent.',
-        'In 2013, the latest year with data, its homicide rate put it among the safest third of the continent.'),
+        'In 2021 its homicide rate put it about at the South American median: neither among the safest countries of the continent nor among its most violent.',
+        'In 2013 its homicide rate put it among the safest third of the continent.'),
     ('index.qmd', 'seen_lead_sentence'): (
         'In the latest survey the authors could have seen, which country led depends on the measure read.',
         'In the latest survey the authors could have seen, which country led depends on the measure read.'),
     ('index.qmd', 'outlier_trend_short'): (
-        'on the World Bank series, the only one that reaches 2021, Peru is an outlier in 1 of 36 specifications for 2021 (“not shown”), against 18 of 36 on the same series for 2012 (“fragile”).',
-        'on the World Bank series and IHME’s modelled series, the ones that reach 2013, Peru is an outlier in 47 of 72 specifications for 2013 (“mostly”), against 52 of 72 on the same series for 2012 (“mostly”).'),
+        'on the World Bank series, the only one reaching 2021, Peru is an outlier in 1 of 36 specifications for 2021, against 18 of 36 for 2012.',
+        'on the World Bank series and IHME’s modelled series, the ones reaching 2013, Peru is an outlier in 47 of 72 specifications for 2013, against 52 of 72 for 2012.'),
 }
 
 

@@ -537,14 +537,13 @@ def _honest_values(r: Bundle, x: Reading, src, years: list[int]) -> None:
     below = [c for c in counts.values() if c is not None and be.point <= c]
     low_key = min((k for k in counts if counts[k] is not None), key=lambda k: counts[k], default=None)
     narrow = low_key is not None and be.point <= counts[low_key] < (1 + NARROW) * be.point
-    names = {"world_bank": ("the World Bank's count", r.wb_count, r.wb_clears, r.wb_clears_ci),
-             "police_published": ("the police count", r.police_count, r.police_clears, r.police_clears_ci)}
-    name, count, clears, clears_ci = names.get(low_key, ("", None, None, None))
+    names = {"world_bank": ("the World Bank's count", r.wb_count),
+             "police_published": ("the police count", r.police_count)}
+    name, count = names.get(low_key, ("", None))  # the shares of specifications follow in the text
     r.break_even_vs_published = branch([
         (len(below) == 2 and narrow,
-         f"That median is below both published counts for {y}, narrowly for {name} ({count}), "
-         f"which is at or above the break-even in {clears} of the specifications and at or "
-         f"above the top of its interval in {clears_ci}.", "median_below_both_narrowly"),
+         f"That median is below both published counts for {y}, but only narrowly below {name} "
+         f"({count}).", "median_below_both_narrowly"),
         (len(below) == 2, f"That median is below both published counts for {y}: at the median "
                           f"specification Peru's published figures make it an ordinary country, "
                           f"on point estimates.", "median_below_both"),

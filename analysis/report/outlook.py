@@ -265,11 +265,10 @@ def outlier_trend_short(by_year: pd.DataFrame, year: int, series: list[str],
     now, then = later.iloc[-1], then.iloc[0]
     names = join([SERIES_NAMES.get(x, x) for x in series])
     only = "the only one" if len(series) == 1 else "the ones"
-    return Branch(f"on the {names}, {only} that reach{'es' if len(series) == 1 else ''} "
-                  f"{int(now['year'])}, Peru is an outlier in {int(now['outliers'])} of "
-                  f"{int(now['n'])} specifications for {int(now['year'])} (\"{now['verdict']}\"), "
-                  f"against {int(then['outliers'])} of {int(then['n'])} on the same series for "
-                  f"{year} (\"{then['verdict']}\").", f"trend:{then['verdict']}->{now['verdict']}",
+    return Branch(f"on the {names}, {only} reaching {int(now['year'])}, Peru is an outlier in "
+                  f"{int(now['outliers'])} of {int(now['n'])} specifications for "
+                  f"{int(now['year'])}, against {int(then['outliers'])} of {int(then['n'])} for "
+                  f"{year}.", f"trend:{then['verdict']}->{now['verdict']}",
                   sources, method="specifications.outlier_by_year on the series of the latest year")
 
 

@@ -339,8 +339,7 @@ def bundle() -> Bundle:
                                     "wdi_latest", "Peru is", near)
     r.homicide_years_note = _homicide_years_note(homicide, countries, h_year, h_sources)
     r.safety_summary = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
-                                   "wdi_latest", f"In {h_year}, the latest year with data, "
-                                                 f"its homicide rate put it", near)
+                                   "wdi_latest", f"In {h_year} its homicide rate put it", near)
     r.colombia_rate_latest = or_missing(lambda: violence.rate(homicide, COLOMBIA, h_year, "wdi_series"),
                                   "Colombia's rate", "colombia_rate_latest")
     r.mexico_rate_latest = or_missing(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
