@@ -47,7 +47,8 @@ from analysis.violence import claimed_rates, south_america
 __all__ = ["PERU", "Z_OUTLIER", "YARDSTICKS", "one_blas_thread", "peer_gaps", "country_gaps", "yardstick_centre", "latin_america", "drug_intensity", "build_panel", "Model",
            "fit_model", "peru_prediction", "break_even", "counts_vs_break_even",
            "interaction_estimate", "drug_coefficient", "corruption_position", "pardons",
-           "evidence_table", "grade", "Findings", "analyse", "ols_check"]
+           "evidence_table", "grade", "Findings", "analyse", "ols_check",
+           "points_below_line"]
 
 PERU = "PER"
 NOT_LATIN = ("USA", "CAN", "BMU", "GRL", "SPM")  # the Americas outside Latin America/Caribbean
@@ -642,6 +643,26 @@ def observed_vs_predicted(f: Findings) -> tuple[pd.DataFrame, float]:
     d = d.loc[(d["rate_per_100k"] > 0) & (d["predicted"] > 0),
               ["iso3", "year", "rate_per_100k", "predicted", "kg_per_100k", "peru"]]
     return d, float(peru.loc[peru["year"] == f.year, "predicted"].iloc[0])
+
+
+def points_below_line(f: Findings) -> dict:
+    """How unusual Peru's place below the yardstick model's line is among the other points.
+
+    Ratios are observed / predicted rate (`observed_vs_predicted`, the points the model-fit
+    figure draws). Returns n_others (the other countries' country-years), below (ratio < 1),
+    below_half (ratio < 0.5) and as_far_below (ratio <= Peru's in the findings' year), and
+    Peru's ratio: peru_ratio (the findings' year), peru_min, peru_max and peru_years (over
+    every year Peru has a point). Why: "most points lie below the line" alone hides how few
+    lie as far below it as Peru.
+    """
+    d, _ = observed_vs_predicted(f)
+    ratio = d["rate_per_100k"] / d["predicted"]
+    others, peru = ratio.loc[~d["peru"]], ratio.loc[d["peru"]]
+    own = float(peru.loc[d.loc[d["peru"], "year"] == f.year].iloc[0])
+    return {"n_others": int(len(others)), "below": int((others < 1).sum()),
+            "below_half": int((others < 0.5).sum()), "as_far_below": int((others <= own).sum()),
+            "peru_ratio": own, "peru_min": float(peru.min()), "peru_max": float(peru.max()),
+            "peru_years": int(len(peru))}
 
 
 def term_diagnostics(model: Model, term: str, level: float = 0.95) -> dict:

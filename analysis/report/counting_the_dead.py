@@ -137,8 +137,9 @@ def _sources_finding(homicide: pd.DataFrame, claimed: dict, year: int, sources) 
     if not rates:
         return missing(f"a published series for {year}", "sources_finding", sources)
     ministry, police, top = claimed["interior"].point, claimed["police"].point, max(rates.values())
-    where = ("far above every published series" if ministry >= FAR_ABOVE * top else
-             "above every published series" if ministry > top else "within the published series")
+    where = ("far above every published or modelled series" if ministry >= FAR_ABOVE * top else
+             "above every published or modelled series" if ministry > top else
+             "within the published and modelled series")
     cj = rates.get("criminal_justice")
     on = cj is not None and abs(police - cj) <= ON_SERIES * cj
     tail = ("while the police count sits on the police series" if on else
@@ -224,21 +225,22 @@ def bundle() -> Bundle:
     r.peru_gap, r.peer_gap = gap["peru"], gap["peers_median"]
     lo, hi = (gap["peers_median"].low or 0), (gap["peers_median"].high or float("inf"))
     mean = gap["peru"].point
+    gap_table = violence.source_gap_table(homicide, countries)
+    r.gap_neighbours = as_count(int((gap_table["iso3"] != PERU).sum()), gap["peru"].sources,
+                                "Neighbours (Peru excluded) with police and modelled series.")
+    others = f"any of the {r.gap_neighbours} other South American countries with both series"
     r.source_gap_finding = branch([
         (mean > hi, "Averaged over years that straddle the break in Peru's police count, Peru's police "
-                    "record more homicides, relative to the modelled deaths from violence, than the "
-                    "police of any other South American country.", "above_every_neighbour"),
+                    f"record more homicides, relative to the modelled deaths from violence, than the "
+                    f"police of {others}.", "above_every_neighbour"),
         (mean < lo, "Averaged over years that straddle the break in Peru's police count, Peru's police "
-                    "record fewer homicides, relative to the modelled deaths from violence, than the "
-                    "police of any other South American country.", "below_every_neighbour"),
+                    f"record fewer homicides, relative to the modelled deaths from violence, than the "
+                    f"police of {others}.", "below_every_neighbour"),
         (True, "Averaged over years that straddle the break in Peru's police count, Peru's police "
                "record about as many homicides, relative to the modelled deaths from violence, as the "
                "police of other South American countries.", "within_neighbours"),
     ], gap["peru"].sources, "violence.peru_gap_vs_peers: Peru's mean ratio against the neighbours' range")
     r.peru_gap_rank = gap["peru_rank"]
-    gap_table = violence.source_gap_table(homicide, countries)
-    r.gap_neighbours = as_count(int((gap_table["iso3"] != PERU).sum()), gap["peru"].sources,
-                                "Neighbours (Peru excluded) with police and modelled series.")
     r.gap_sentence = _gap_sentence(homicide, countries, gap, jump["year"], r)
 
     published = []

@@ -52,16 +52,18 @@ def _economy_display(claims: pd.DataFrame, sim: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fit_conditions(claims: pd.DataFrame, drugs_read: Estimate, total_top: Estimate) -> Branch:
-    """Under which readings of the hedges the parts fit the top of the stated total; the
-    readings that make them overrun are the report's (`drugs_read`, the total's top as a
-    ceiling), and the sentence says so."""
+    """Under which readings of the hedges the parts fit the top of the stated total, up to
+    which drug earnings (criminal_economy.drugs_ceiling_range); the readings that make them
+    overrun are the report's (`drugs_read`, the total's top as a ceiling), and the sentence
+    says so."""
     t = ce.consistency_table(claims)
     at_floor = t.loc[t["scenario"].str.startswith("drugs at stated floor"), "fits_high"].all()
     at_cap = t.loc[t["scenario"].str.startswith("drugs at read cap"), "fits_high"].any()
     return branch([
         (at_floor and at_cap, "The parts fit under every reading of the hedges considered here.",
          "fits_all_readings"),
-        (at_floor, f"They fit only if drug earnings are close to the stated floor. If drug "
+        (at_floor, f"They fit only if drug earnings stay below a ceiling of "
+                   f"{ce.drugs_ceiling_range(claims)} a year. If drug "
                    f"earnings are taken as {drugs_read} and {total_top} as an upper end of the "
                    f"total, the parts can exceed the total; both are this report's readings of "
                    f"the article's hedges, not the article's own figures.", "fits_near_floor_only"),
@@ -86,6 +88,31 @@ def _residual_sign(raw: dict, sources: tuple[str, ...], drugs_read: Estimate,
         (True, "The range stays above zero: on every reading drugs and gold leave something "
                "for the other trades.", "residual_positive"),
     ], sources, "criminal_economy.residual_raw, not floored at zero")
+
+
+def _economy_finding(claims: pd.DataFrame, raw: dict, drugs_read: Estimate) -> Branch:
+    """Figure 3.1's finding: whether drugs and gold overrun the total at the article's own
+    floors (drugs at $1 billion, the multiple as stated or read down) or only on this report's
+    reading of "well over" (`raw`, READING); the sentence names whose reading it is."""
+    rng = ce.article_ranges(claims)
+    floor = ce.residual_raw(claims, reading="at_floor")
+    cap = Estimate(drugs_read.high, unit="USD", sources=rng.sources,
+                   method="The report's reading of the open upper end of 'well over'.")
+    return branch([
+        (floor["negative_high"], "Even at the article's own floors drugs and gold alone exceed "
+                                 "its whole criminal economy, leaving nothing for trafficking, "
+                                 "timber and antiquities.", "all_negative"),
+        (floor["negative_low"], "Even at the article's own floors drugs and gold can take up its "
+                                "whole criminal economy, leaving little or nothing for "
+                                "trafficking, timber and antiquities.", "negative_at_floors"),
+        (raw["negative_low"], f"If drug earnings are read as up to {cap} (this report's "
+                              f"assumption), drugs and gold can exceed the article's total; at "
+                              f"the article's own floors they leave {floor['estimate']} for "
+                              f"trafficking, timber and antiquities.", "negative_on_report_reading"),
+        (True, "Drugs and gold leave room in the article's criminal economy for trafficking, "
+               "timber and antiquities on every reading.", "positive"),
+    ], rng.sources, "criminal_economy.residual_raw at the article's floors (at_floor) and on "
+                    "the report's reading (READING), not floored at zero")
 
 
 def _sensitivity(claims: pd.DataFrame, r: Bundle) -> None:
@@ -141,16 +168,7 @@ def bundle() -> Bundle:
                                     unit="times", digits=2, sources=rng.sources,
                                     method="'almost three times', read as almost_floor x 3 to 3.")
     r.residual_sign_sentence = _residual_sign(raw, rng.sources, r.drugs_read, r.total_top)
-    r.economy_finding = branch([
-        (raw["negative_high"], "Drugs and gold alone exceed the article's whole criminal economy on "
-                               "every reading, leaving nothing for trafficking, timber and antiquities.",
-         "all_negative"),
-        (raw["negative_low"], "Drugs and gold alone can take up the article's whole criminal economy, "
-                              "leaving little or nothing for trafficking, timber and antiquities.",
-         "partly_negative"),
-        (True, "Drugs and gold leave room in the article's criminal economy for trafficking, timber "
-               "and antiquities on every reading.", "positive"),
-    ], rng.sources, "criminal_economy.residual_raw, as residual_sign_sentence")
+    r.economy_finding = _economy_finding(claims, raw, r.drugs_read)
     r.residual_simulated_all = rows.loc["residual", "simulated_all"]
     r.residual_simulated = rows.loc["residual", "simulated_fit"]
     r.fit_sentence = ce.consistency_verdict(claims)

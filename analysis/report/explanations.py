@@ -26,7 +26,7 @@ from analysis.report import counting_the_dead, theme
 from analysis.report.markdown import Table
 from analysis.report.values import (ARTICLE_SOURCE, FOCUS, PERU, Bundle, as_count, as_year,
                                     branch, country_names, join, missing, year_named)
-from analysis.verdicts import MOSTLY as RULE_MOSTLY, ROBUST, SPLIT, STRENGTH, Verdict
+from analysis.verdicts import MOSTLY as RULE_MOSTLY, ROBUST, SPLIT, STRENGTH, Verdict, verdict_from_flags
 
 
 EXPLANATION_TABLES = ("homicide", "population", "cocaine_seizures", "countries", "corruption",
@@ -106,15 +106,15 @@ def worded(v: Verdict, sentences: dict[str, str], label: str, sources) -> Branch
                   sources=tuple(dict.fromkeys(sources)), method=f"{v} (analysis/verdicts.py)")
 
 
-OUTLIER_SENTENCES = {
-    "robust": "Robust: on its published rate Peru is an unusually peaceful outlier whichever "
-              "defensible yardstick is used.",
-    "mostly": "Mostly: on its published rate Peru is an unusually peaceful outlier under most "
-              "defensible yardsticks, though not all.",
-    "fragile": "Fragile: whether Peru's published rate makes it an unusually peaceful outlier "
-               "depends on the analyst's choices, and the specifications split.",
-    "not shown": "Not shown: under hardly any defensible yardstick does Peru's published rate "
-                 "make it an outlier.",
+OUTLIER_SENTENCES = {  # "recorded or modelled": the curve's series include IHME's model
+    "robust": "Robust: on its recorded or modelled rate Peru is an unusually peaceful outlier "
+              "whichever defensible yardstick is used.",
+    "mostly": "Mostly: on its recorded or modelled rate Peru is an unusually peaceful outlier "
+              "under most defensible yardsticks, though not all.",
+    "fragile": "Fragile: whether Peru's recorded or modelled rate makes it an unusually peaceful "
+               "outlier depends on the analyst's choices, and the specifications split.",
+    "not shown": "Not shown: under hardly any defensible yardstick does Peru's recorded or "
+                 "modelled rate make it an outlier.",
 }
 PREMISE_SENTENCES = {
     "robust": "Across the fitted models more drugs go clearly with more homicide, so the "
@@ -187,25 +187,58 @@ def _misreading(x: Reading) -> tuple[str, str, str]:
             f"article's point, no public series can show.")
 
 
-def _corruption_position(x: Reading) -> tuple[str, str]:
-    """(label, clause) for Peru's corruption on the world and the South American scale."""
+def _corruption_position(x: Reading, with_ranks: bool = True) -> tuple[str, str]:
+    """(label, clause) for Peru's corruption on the world and the South American scale. On the
+    South American scale a side is named only if the ranks the WGI standard errors allow
+    (rank_low-rank_high) all fall in one half; if they straddle the middle Peru is "about at
+    the South American median". The ranks, and TI's rank, follow in brackets unless
+    `with_ranks` is False (where the sentences before have just given them)."""
     pos = x.curves.corruption
     here = pos.loc[pos["year"] == x.year]
     world = here.loc[here["scale"] == "world"]
     sa = here.loc[(here["scale"] == "south_america") & (here["indicator"] == "wgi_cc_est")]
+    cpi = here.loc[(here["scale"] == "south_america") & (here["indicator"] == "cpi_0_100")]
     if world.empty or sa.empty:
         return "position_unknown", "Peru's corruption position for that year is not in the data."
-    w, s = bool(world["more_corrupt_than_half"].iloc[0]), bool(sa["more_corrupt_than_half"].iloc[0])
-    world_side, region_side = ("corrupt" if w else "clean"), ("corrupt" if s else "clean")
+    row = sa.iloc[0]
+    w, s = bool(world["more_corrupt_than_half"].iloc[0]), bool(row["more_corrupt_than_half"])
+    half = row["n"] / 2
+    straddles = (not pd.isna(row["rank_low"]) and not pd.isna(row["rank_high"])
+                 and row["rank_low"] <= half < row["rank_high"])
+    rank = lambda v: Estimate(int(v), unit="rank", sources=("wb_wgi",))  # noqa: E731
+    ranks = f"{rank(row['rank'])} of {as_count(int(row['n']))} from the most corrupt"
+    if not pd.isna(row["rank_low"]):
+        ranks += (f", {Estimate(None, int(row['rank_low']), int(row['rank_high']), unit='rank')} "
+                  f"within its standard errors")
+    if not cpi.empty:
+        ranks += f"; {rank(cpi['rank'].iloc[0])} on Transparency International's"
+    ranks = f" ({ranks})" if with_ranks else ""
+    world_side = "corrupt" if w else "clean"
+    world_text = f"In {x.year} Peru was {'more corrupt' if w else 'cleaner'} than the world's median country"
+    if straddles:
+        return (f"{world_side}_world_median_region",
+                f"{world_text} {'but' if w else 'and'} about at the South American median on the "
+                f"World Bank index{ranks}.")
+    region_side = "corrupt" if s else "clean"
     label = f"{world_side}_world_" + ("and_region" if w == s else f"{region_side}_region")
-    return label, (f"In {x.year} Peru was {'more corrupt' if w else 'cleaner'} than the world's "
-                   f"median country {'and' if w == s else 'but'} in the "
+    return label, (f"{world_text} {'and' if w == s else 'but'} in the "
                    f"{'more corrupt' if s else 'cleaner'} half of South America on the World "
-                   "Bank index.")
+                   f"Bank index{ranks}.")
 
 
 PACT = ("Corruption indices cannot test the article's mechanism, a pact between traffickers and "
         "officials, at all: they measure perceived corruption in general.")
+
+
+def _interaction_text(i: Verdict) -> str:
+    """The interaction verdict's sentence, saying "none of the N" rather than "hardly any"
+    when no specification at all has the interaction clearly negative (a count of zero is
+    stated as zero)."""
+    text = INTERACTION_SENTENCES[i.word]
+    if i.word == "not shown" and i.supporting == 0:
+        text = text.replace("In hardly any specification is",
+                            f"In none of the {as_count(i.n)} specifications is")
+    return text
 
 
 def _complicity(x: Reading) -> tuple[str, str, str]:
@@ -218,7 +251,7 @@ def _complicity(x: Reading) -> tuple[str, str, str]:
         head = "Contradicted on the regional data"
     else:
         head = "Unproven"
-    rest = " ".join([INTERACTION_SENTENCES[i.word],
+    rest = " ".join([_interaction_text(i),
                      EFFECT_SENTENCES[x.verdicts["corruption_effect"].word], pos, PACT])
     return f"com_{i.word.replace(' ', '_')}:{pos_label}", head, rest
 
@@ -291,7 +324,9 @@ def _rows(x: Reading, f, r: Bundle) -> list[tuple]:
          f"World: {r.wgi_world_percentile} percentile of the World Bank index in {y}; South "
          f"America: {r.peru_corruption_rank} of {r.corruption_n} (1 = most corrupt; "
          f"{r.rank_range} within one standard error); in the more corrupt half in "
-         f"{r.sa_years_more_corrupt} of {r.sa_index_years} index-years (World Bank and TI)",
+         f"{r.sa_years_more_corrupt} of {r.sa_index_years} index-years, {r.sa_window}; "
+         f"World Bank index alone, {r.sa_long_span}: {r.sa_long_more_corrupt} of {r.sa_long_years} "
+         f"years ({r.sa_long_record_sentence.branch.split(':')[-1]})",
          f"{r.corruption_n} countries", f"more corrupt half of South America: {r.sa_corrupt_word}",
          settle["Complicity"]),
         ("Complicity", "Traffickers are let off (pardons, which the article reports under "
@@ -336,6 +371,33 @@ def _clears(x: Reading, key: str, sources) -> Estimate | Branch:
     return share(v, sources, f"the {key.replace('_', ' ')} count is at or above the break-even")
 
 
+def _where(count: float, low: float, high: float) -> str:
+    """Where a count falls against an interval, in words."""
+    return "below" if count < low else "above" if count > high else "within"
+
+
+def _baseline_interval(g: pd.DataFrame, year: int, counts: dict, sources) -> Branch:
+    """Where the World Bank's and the police's counts fall against the headline model's
+    break-even interval (its own 95% CI of Peru's expected count, the baseline specification
+    of the curve). Why: the point break-even alone made 'outlier' / 'not an outlier' read as
+    settled when both counts can lie inside the interval."""
+    base = g.loc[g["baseline"] & g["estimable"] & (g["year"] == year)]
+    wb, police = counts.get("world_bank"), counts.get("police_published")
+    if base.empty or wb is None or police is None:
+        return Branch("", "baseline_interval:none", tuple(sources))
+    lo, hi = float(base["break_even_low"].iloc[0]), float(base["break_even_high"].iloc[0])
+    ci = Estimate(None, lo, hi, unit="homicides", sources=tuple(sources), interval="95% CI")
+    w, p = _where(wb, lo, hi), _where(police, lo, hi)
+    return branch([
+        (w == p == "within", f"Both counts lie within the break-even's 95% interval, {ci}, so "
+                             f"on this one model neither clearly makes Peru an outlier nor "
+                             f"clearly rules it out.", "both_within"),
+        (True, f"The break-even's 95% interval is {ci}: the World Bank's count lies {w} it and "
+               f"the police count {p} it.", f"wb_{w}:police_{p}"),
+    ], sources, "specifications grid, baseline specification: break_even_low / break_even_high "
+                "(95% CI of Peru's expected count) against the two published counts")
+
+
 def _misreading_values(r: Bundle, x: Reading, f) -> None:
     """The yardstick, the curve and the break-even (sections sec-model to sec-misreading)."""
     g, v, y = x.curves.misreading, x.verdicts, x.year
@@ -365,12 +427,13 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
         police is not None and police >= f.break_even.point,
         "On the same model, though, the UNODC police count is above the break-even count, the "
         "count at which Peru would stop being an outlier: on the police's published figure "
-        "Peru is not an outlier.",
+        "Peru is not an outlier, on point estimates.",
         "On the same model even the UNODC police count is below the break-even count, the "
         "count at which Peru would stop being an outlier: on every published figure Peru is "
         "an outlier.",
         labels=("baseline_police_clears", "baseline_police_below"), sources=model_src,
         method="UNODC police count against the headline model's break-even")
+    r.baseline_interval_sentence = _baseline_interval(g, y, x.counts, model_src)
     r.drug_effect = f.drug_effect
     r.premise_sentence = worded(v["drug_premise"], PREMISE_SENTENCES, "premise", src)
     r.premise_share = share(v["drug_premise"], src, "drug measure positive, 95% CI above zero")
@@ -436,6 +499,9 @@ def _misreading_values(r: Bundle, x: Reading, f) -> None:
     _honest_values(r, x, src, years)
 
 
+NARROW = 0.10  # a count less than a tenth above the median break-even clears it "narrowly"
+
+
 def _honest_values(r: Bundle, x: Reading, src, years: list[int]) -> None:
     """The shares that keep the misreading verdict honest (review 2): the counts against the
     top of each break-even's interval, the outlier share without IHME's modelled series and in
@@ -467,18 +533,27 @@ def _honest_values(r: Bundle, x: Reading, src, years: list[int]) -> None:
     be = x.break_even
     r.break_even_median = Estimate(be.point, unit="homicides", digits=0, year=y, sources=src,
                                    method="specifications.break_even_range: median break-even")
-    counts = [x.counts.get(k) for k in ("world_bank", "police_published")]
-    below = [c for c in counts if c is not None and be.point <= c]
+    counts = {k: x.counts.get(k) for k in ("world_bank", "police_published")}
+    below = [c for c in counts.values() if c is not None and be.point <= c]
+    low_key = min((k for k in counts if counts[k] is not None), key=lambda k: counts[k], default=None)
+    narrow = low_key is not None and be.point <= counts[low_key] < (1 + NARROW) * be.point
+    names = {"world_bank": ("the World Bank's count", r.wb_count),
+             "police_published": ("the police count", r.police_count)}
+    name, count = names.get(low_key, ("", None))  # the shares of specifications follow in the text
     r.break_even_vs_published = branch([
-        (len(below) == 2, "That median is below both published counts for the year: at the "
-                          "median specification Peru's published figures already make it an "
-                          "ordinary country.", "median_below_both"),
-        (len(below) == 1, "That median lies between the two published counts for the year: at "
-                          "the median specification one published figure makes Peru ordinary "
-                          "and the other does not.", "median_between"),
-        (True, "That median is above every published count for the year: at the median "
-               "specification Peru is an outlier on every published figure.", "median_above"),
-    ], src, "median break-even against the World Bank and UNODC police counts")
+        (len(below) == 2 and narrow,
+         f"That median is below both published counts for {y}, but only narrowly below {name} "
+         f"({count}).", "median_below_both_narrowly"),
+        (len(below) == 2, f"That median is below both published counts for {y}: at the median "
+                          f"specification Peru's published figures make it an ordinary country, "
+                          f"on point estimates.", "median_below_both"),
+        (len(below) == 1, f"That median lies between the two published counts for {y}: at "
+                          f"the median specification one published figure makes Peru ordinary "
+                          f"and the other does not.", "median_between"),
+        (True, f"That median is above every published count for {y}: at the median "
+               f"specification Peru is an outlier on every published figure.", "median_above"),
+    ], src, f"median break-even against the World Bank and UNODC police counts; 'narrowly' "
+            f"if the lower count is under {1 + NARROW:g} times it")
 
 
 def _misreading_summary(x: Reading, sources) -> Branch:
@@ -517,6 +592,61 @@ def _misreading_summary(x: Reading, sources) -> Branch:
     ], sources, "specifications.curve_verdicts (count clears the break-even)")
 
 
+CPI_NAME = "Transparency International's"
+SA_INDEX_NAMES = {"wgi_cc_est": "the World Bank's", "cpi_0_100": CPI_NAME}
+
+
+def _sa_corruption_sources(pos: pd.DataFrame) -> tuple[str, ...]:
+    """The sources of the South American index-years the verdict counts: the World Bank's
+    and, for the CPI years counted, TI's (read from the corruption table's source_id)."""
+    sa = pos.loc[pos["scale"] == "south_america"]
+    c = load("corruption")
+    used = c.merge(sa[["indicator", "year"]].drop_duplicates(), on=["indicator", "year"])
+    return tuple(dict.fromkeys(["wb_wgi", *sorted(set(used["source_id"]) - {"wb_wgi"})]))
+
+
+def _sa_window(pos: pd.DataFrame, sources: tuple[str, ...]) -> Branch:
+    """The years the South American index-years run over, each index's own: "2011–2022 (the
+    World Bank's index for 2011–2019, Transparency International's for 2012–2022)". Why: the
+    count is over the years from the article's data on (specifications.FIRST_YEAR), not over
+    every year in the data, and the sentence must say so."""
+    sa = pos.loc[pos["scale"] == "south_america"]
+    if sa.empty:
+        return Branch("no year", "sa_window:none", sources)
+    order = sorted(sa["indicator"].unique(), key=lambda ind: ind != "wgi_cc_est")
+    spans = [f"{SA_INDEX_NAMES.get(ind, ind)}{' index' if i == 0 else ''} for "
+             f"{year_span(int(sa.loc[sa['indicator'] == ind, 'year'].min()), int(sa.loc[sa['indicator'] == ind, 'year'].max()))}"
+             for i, ind in enumerate(order)]
+    whole = year_span(int(sa["year"].min()), int(sa["year"].max()))
+    return Branch(f"{whole} ({', '.join(spans)})",
+                  f"sa_window:{whole}", sources, method="specifications.corruption_positions, "
+                  "South American scale, from FIRST_YEAR")
+
+
+def _sa_long_record(r: Bundle) -> Branch:
+    """The World Bank index over every year in the data (not only from FIRST_YEAR): in how
+    many years Peru sat in the more corrupt half of South America, and the rule's word for
+    that share. Why: the window from the article's data on is a choice, and the word can
+    change with it; the rule, not the writer, says how. Sets r.sa_long_span,
+    r.sa_long_more_corrupt and r.sa_long_years for Table 5.1."""
+    corruption, countries, population = load("corruption"), load("countries"), load("population")
+    all_years = sp.corruption_positions(corruption, countries, population, first_year=0)
+    w = all_years.loc[(all_years["scale"] == "south_america") & (all_years["indicator"] == "wgi_cc_est")]
+    if w.empty:
+        r.sa_long_span = r.sa_long_more_corrupt = r.sa_long_years = missing(
+            "the World Bank index", "sa_long_record")
+        return Branch("", "sa_long_record:none", ("wb_wgi",))
+    word = verdict_from_flags(w["more_corrupt_than_half"]).word
+    span = year_span(int(w["year"].min()), int(w["year"].max()))
+    n, k = as_count(len(w), ("wb_wgi",)), as_count(int(w["more_corrupt_than_half"].sum()), ("wb_wgi",))
+    r.sa_long_span = Branch(span, "sa_long_span", ("wb_wgi",))
+    r.sa_long_more_corrupt, r.sa_long_years = k, n
+    return Branch(f"Over all the World Bank index's years in the data, {span}, it sat in the more "
+                  f"corrupt half in {k} of {n} ({word} by the same rule).", f"sa_long_record:{word}",
+                  ("wb_wgi",), method="specifications.corruption_positions from the first year "
+                                      "in the data; verdicts.verdict_from_flags")
+
+
 def _complicity_values(r: Bundle, x: Reading, f) -> None:
     """Corruption: Peru's position, the interaction and the main effect across the curve."""
     k, v, y = x.curves.complicity, x.verdicts, x.year
@@ -545,14 +675,17 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
     wyears = sorted(pos.loc[pos["scale"] == "world", "year"].astype(int))
     r.world_year_span = Branch(text=year_span(wyears[0], wyears[-1]) if wyears else "no year",
                                branch="world_years", sources=("wb_wgi",))
-    label, clause = _corruption_position(x)
+    label, clause = _corruption_position(x, with_ranks=False)  # the chapter gives them just before
     r.position_sentence = Branch(text=clause, branch=label, sources=("wb_wgi",))
     sv = v["peru_more_corrupt_south_america"]
-    r.sa_years_more_corrupt = as_count(sv.supporting, ("wb_wgi",), "index-years (WGI and CPI) "
+    sa_src = _sa_corruption_sources(pos)
+    r.sa_years_more_corrupt = as_count(sv.supporting, sa_src, "index-years (WGI and CPI) "
                                        "with Peru in the more corrupt half of South America")
-    r.sa_index_years = as_count(sv.n, ("wb_wgi",), "index-years, WGI and CPI")
+    r.sa_index_years = as_count(sv.n, sa_src, "index-years, WGI and CPI")
     r.sa_corrupt_word = Branch(text=sv.word, branch=f"sa_more_corrupt:{sv.word}",
-                               sources=("wb_wgi",), method=f"{sv} (analysis/verdicts.py)")
+                               sources=sa_src, method=f"{sv} (analysis/verdicts.py)")
+    r.sa_window = _sa_window(pos, sa_src)
+    r.sa_long_record_sentence = _sa_long_record(r)
     if f.corruption_cpi is not None and ex.PERU in set(f.corruption_cpi["iso3"]):
         cpi = f.corruption_cpi.set_index("iso3").loc[ex.PERU]
         r.peru_cpi_rank = Estimate(int(cpi["rank"]), unit="rank", year=y, sources=(cpi["source_id"],))
@@ -562,7 +695,10 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
         r.cpi_n = missing("the CPI", "cpi_n")
     r.interaction_coef = f.interaction
     r.n_complicity_specs = as_count(v["interaction"].n, src, "estimable complicity specifications")
-    r.interaction_sentence = worded(v["interaction"], INTERACTION_SENTENCES, "interaction", src)
+    i = v["interaction"]
+    r.interaction_sentence = Branch(text=_interaction_text(i), branch=f"interaction:{i.word}"
+                                    + (":none" if i.supporting == 0 else ""), sources=src,
+                                    method=f"{i} (analysis/verdicts.py)")
     r.interaction_share = share(v["interaction"], src, "interaction negative, 95% CI below zero")
     r.interaction_contra = as_count(v["interaction"].contradicting, src,
                                     "specifications with the interaction clearly positive")
@@ -591,28 +727,40 @@ def _complicity_values(r: Bundle, x: Reading, f) -> None:
 FAR_BELOW = 0.5  # Peru's observed rate under half the model's: "far below" the line
 
 
+FEW_AS_FAR = 0.25  # a quarter or fewer of the other points as far below as Peru: "only"
+
+
 def _model_fit_finding(f, ratio) -> Branch:
     """The finding that opens the caption of the model-fit figure, chosen by the data: where
-    Peru's observed rate sits against the model's line, and whether most of the other
-    countries' points sit below it too."""
-    d, _ = ex.observed_vs_predicted(f)
-    others = d.loc[~d["peru"]]
-    most_below = bool(len(others)) and bool((others["rate_per_100k"] < others["predicted"]).mean() > 0.5)
+    Peru's observed rate sits against the model's line in the findings' year, how many of the
+    other country-years lie below it, and how few lie as far below as Peru
+    (explanations.points_below_line)."""
+    pts = ex.points_below_line(f)
+    n, below, far = (as_count(pts[k], ratio.sources) for k in ("n_others", "below", "as_far_below"))
+    most_below = pts["n_others"] > 0 and pts["below"] / pts["n_others"] > 0.5
+    few = pts["n_others"] > 0 and pts["as_far_below"] / pts["n_others"] <= FEW_AS_FAR
     where = ("far below" if ratio.point < FAR_BELOW else "below" if ratio.point < 1 else "above")
-    peers = ("but so do most of the other countries' points" if most_below and where != "above" else
-             "as most of the other countries' points do" if where == "above" and not most_below else
-             "unlike most of the other countries' points" if where != "above" else
-             "though most of the other countries' points lie below it")
-    return Branch(f"Peru's recorded homicide rate lies {where} the headline model's line, {peers}.",
-                  f"{where.replace(' ', '_')}:{'most_below' if most_below else 'most_not_below'}",
+    head = (f"Peru's recorded homicide rate lies {where} the headline model's line "
+            f"({ratio} the expected rate in {f.year})")
+    if where == "above":
+        text = f"{head}; {below} of the {n} other country-years lie below it."
+    else:
+        peers = (f"most other country-years also lie below it ({below} of {n})" if most_below else
+                 f"most other country-years do not ({below} of {n} lie below it)")
+        text = (f"{head}; {peers}, but only {far} as far below as Peru." if few else
+                f"{head}; {peers}, and {far} lie as far below as Peru.")
+    return Branch(text, f"{where.replace(' ', '_')}:{'most_below' if most_below else 'most_not_below'}"
+                        f":{'few_as_far' if few else 'many_as_far'}",
                   sources=tuple(ratio.sources),
-                  method=f"explanations.observed_vs_predicted; 'far below' under {FAR_BELOW:g} "
-                         f"times the expected rate; 'most' = more than half of the other points")
+                  method=f"explanations.points_below_line; 'far below' under {FAR_BELOW:g} times "
+                         f"the expected rate; 'most' = more than half of the other points; "
+                         f"'only' = {FEW_AS_FAR:.0%} or fewer as far below as Peru")
 
 
-def _spec_curve_finding(word) -> Branch:
+def _spec_curve_finding(word, v: Verdict) -> Branch:
     """The finding that opens the caption of the specification-curve figure: the outlier
-    verdict's word (analysis/verdicts.py, the one rule), in the curve's terms."""
+    verdict's word (analysis/verdicts.py, the one rule), in the curve's terms, with the count
+    of specifications behind it (`v`, the same verdict)."""
     text = str(word)
     sentences = {
         "robust": "Peru counts as unusually peaceful in nearly every specification: its gap from "
@@ -622,40 +770,66 @@ def _spec_curve_finding(word) -> Branch:
         "fragile": "Whether Peru counts as unusually peaceful depends on the analyst's choices: its "
                    "gap from the yardstick crosses the outlier line part of the way along the curve.",
     }
-    return Branch(sentences.get(text, "Peru hardly ever counts as unusually peaceful: its gap from "
-                                      "the yardstick rarely reaches the outlier line along the curve."),
+    sentence = sentences.get(text, "Peru hardly ever counts as unusually peaceful: its gap from "
+                                   "the yardstick rarely reaches the outlier line along the curve.")
+    count = f" (an outlier in {as_count(v.supporting)} of {as_count(v.n)} specifications)"
+    return Branch(sentence[:-1] + count + ".",
                   f"outlier:{text}", sources=tuple(getattr(word, "sources", ())),
                   method="the outlier verdict (outlier_word, analysis/verdicts.py)")
 
 
-NEAR_MEDIAN = 0.10  # within a tenth of the South American range of the median: "close to" it
-
-
 def _corruption_finding() -> Branch:
     """The finding that opens the caption of the corruption figure, chosen by the data: Peru's
-    WGI estimate against the South American median and range the figure draws, in the latest
-    year Peru has one."""
+    WGI estimate against the South American median the figure draws, in the latest year Peru
+    has one: within one of Peru's standard errors of it (the index cannot tell them apart) or
+    clearly below or above; its rank; how many years running it has sat on the same side of
+    the median; and the bottom of the range. Why: "close to the median" alone hid a rank of
+    4th of 12 and years on end below the median."""
     corruption, countries = load("corruption"), load("countries")
     sa = violence.south_america(countries)
     w = corruption.loc[(corruption["indicator"] == "wgi_cc_est") & corruption["iso3"].isin(sa)].dropna(subset=["value"])
+    se = corruption.loc[(corruption["indicator"] == "wgi_cc_se") & (corruption["iso3"] == PERU)]
+    se = se.dropna(subset=["value"]).set_index("year")["value"]
     years = w.loc[w["iso3"] == PERU, "year"]
     if years.empty:
         return missing("Peru's WGI estimate", "corruption_finding", ("wb_wgi",))
-    year = int(years.max())
-    here = w.loc[w["year"] == year, ["iso3", "value"]].set_index("iso3")["value"]
-    peru, median, low, high = here[PERU], here.median(), here.min(), here.max()
+    by_year = {int(y): g.set_index("iso3")["value"] for y, g in w.groupby("year") if PERU in set(g["iso3"])}
+    year = max(by_year)
+    here = by_year[year]
+    peru, median, low = here[PERU], here.median(), here.min()
+    index = lambda v: Estimate(float(v), unit="", digits=2, sources=("wb_wgi",))  # noqa: E731
+    rank = Estimate(int((here < peru).sum() + 1), unit="rank", sources=("wb_wgi",))
+    side = "below" if peru < median else "above"
+    run = sorted(by_year, reverse=True)
+    streak = 0  # years running, back from the latest, with Peru on `side` of the median
+    for y in run:
+        v = by_year[y]
+        if (v[PERU] < v.median()) != (side == "below") or v[PERU] == v.median():
+            break
+        streak += 1
+    since = run[streak - 1] if streak else year
     if peru <= low:
         place, label = "at the bottom of the South American range", "bottom"
-    elif abs(peru - median) <= NEAR_MEDIAN * (high - low):
-        place, label = "close to the South American median, not at the bottom of the range", "near_median"
-    elif peru < median:
-        place, label = "below the South American median, though not at the bottom of the range", "below_median"
+    elif peru == median:
+        place, label = "at the South American median", "at_median"
+    elif year not in se.index:  # no standard error to judge the gap by
+        place, label = f"{side} the South American median", side
+    elif abs(peru - median) <= se[year]:
+        place, label = f"within one standard error {side} the South American median", f"within_se_{side}"
     else:
-        place, label = "above the South American median", "above_median"
-    return Branch(f"In {year} Peru's control of corruption sat {place}.", f"{label}:{year}",
-                  sources=("wb_wgi",),
-                  method=f"WGI control-of-corruption estimate against the South American median and "
-                         f"range; 'close' within {NEAR_MEDIAN:.0%} of the range")
+        place, label = f"more than one standard error {side} the South American median", f"beyond_se_{side}"
+    values = (f"{index(peru)} against a median of {index(median)}, {rank} of {len(here)} from the most "
+              f"corrupt")
+    text = f"In {year} Peru's control of corruption sat {place} ({values})."
+    more = ([f"it has sat {side} the median every year since {since}"]
+            if streak >= 2 and label != "at_median" else []) \
+        + ([f"the bottom of the range was {index(low)}"] if label != "bottom" else [])
+    if more:
+        text += " " + "; ".join(more)[0].upper() + "; ".join(more)[1:]
+    return Branch(text + ("." if more else ""), f"{label}:{year}", sources=("wb_wgi",),
+                  method="WGI control-of-corruption estimate against the South American median, "
+                         "within one of Peru's standard errors (wgi_cc_se) or not; the years "
+                         "running on the same side of the median; rank 1 = most corrupt")
 
 
 def bundle() -> Bundle:
@@ -669,7 +843,7 @@ def bundle() -> Bundle:
         setattr(r, name, b)
     r.evidence_table = Table(_evidence_display(x, f, r))
     r.model_fit_finding = _model_fit_finding(f, r.peru_ratio)
-    r.spec_curve_finding = _spec_curve_finding(r.outlier_word)
+    r.spec_curve_finding = _spec_curve_finding(r.outlier_word, x.verdicts["peru_outlier"])
     r.corruption_finding = _corruption_finding()
     # Constants of the method, not data: shown through the formatter, labelled by where they live.
     for name, value, unit, digits, where in (

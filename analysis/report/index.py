@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis.report import counting_the_dead, criminal_economy, explanations, markets, paradox
+from analysis.report import (counting_the_dead, criminal_economy, explanations, markets, outlook,
+                             paradox)
 from analysis.report.citation import EXAMPLE_CLAIM_ID, changes_from_env
 from analysis.report.markdown import Markdown
 from analysis.report.values import Bundle, branch, year_named
@@ -63,14 +64,13 @@ def bundle() -> Bundle:
     r.police_clears_word, r.police_clears_ci_word = x.police_clears_word, x.police_clears_ci_word
     r.outlier_word, r.n_outliers, r.n_outliers_ihme = x.outlier_word, x.n_outliers, x.n_outliers_ihme
     r.outlier_share_published = x.outlier_share_published
-    r.outlier_share_latest, r.n_specs_latest = x.outlier_share_latest, x.n_specs_latest
-    r.latest_curve_year, r.outlier_latest_word = x.latest_curve_year, x.outlier_latest_word
     word = str(x.outlier_latest_word)
     r.latest_lead = branch([
         (word == "not shown", "On the latest data there is little paradox left:", "latest_little_left"),
         (word in ("robust", "mostly"), "On the latest data the paradox holds:", "latest_holds"),
         (True, "On the latest data the paradox is no clearer:", "latest_unclear"),
     ], x.outlier_share_latest.sources, "verdict on Peru as an outlier in the latest year")
+    r.outlier_trend_short = outlook.outlier_trend_summary(int(x.peru_model_year.point))
     r.interaction_share, r.n_complicity_specs = x.interaction_share, x.n_complicity_specs
     r.interaction_sentence, r.interaction_contra = x.interaction_sentence, x.interaction_contra
     r.interaction_contra_small = x.interaction_contra_small

@@ -17,7 +17,7 @@ import pandas as pd
 from analysis import markets as mk
 from analysis.claims import claim, claim_estimate
 from analysis.data import load
-from analysis.estimate import Branch, Estimate, choose
+from analysis.estimate import Branch, Estimate, choose, year_span
 from analysis.report import theme
 from analysis.report.markdown import Table, cell
 from analysis.report.values import (PERU, Bundle, article_year, as_count, as_year, branch,
@@ -126,25 +126,44 @@ def _use_finding(bra, usa, peru, same: bool, apart: bool) -> Branch:
                   method="latest surveys (markets.use_prevalence); same order as in use_levels_sentence")
 
 
-def _seizures_finding(series: pd.DataFrame, faster: bool, separated: bool, sources) -> Branch:
-    """The finding that opens the caption of the seizures figure, chosen by the data: whether
-    Brazil's trend is the steeper (and clearly so), and whether its seizures are still the
-    smaller in the latest year both markets report."""
+def _seizures_finding(series: pd.DataFrame, faster: bool, separated: bool, sources, r: Bundle) -> Branch:
+    """The finding that opens the caption of the seizures figure, chosen by the data: over
+    which years Brazil's trend is the steeper (and clearly so) and by how much, when most of
+    the catch-up came (r.catchup_timing_sentence), whether Brazil's seizures are still the
+    smaller in the latest year both markets report, and whether they have fallen since their
+    peak (r.brazil_peak_sentence). Why: a trend over the whole series alone reads as if the
+    catch-up still went on."""
     kg = series.loc[series["kilograms"] > 0].pivot_table(index="year", columns="market", values="kilograms")
     both = kg[["Brazil", "United States"]].dropna() if {"Brazil", "United States"} <= set(kg.columns) else kg.iloc[0:0]
-    trend = ("Brazil's cocaine seizures have grown faster than those of the United States"
+    have = isinstance(r.brazil_growth, Estimate) and isinstance(r.usa_growth, Estimate)
+    rates = ""
+    if have:
+        pct = lambda e: Estimate(e.point, unit="percent", digits=1, sources=tuple(sources))  # noqa: E731
+        rates = f" ({pct(r.brazil_growth)} against {pct(r.usa_growth)} a year)"
+    span = f"Over {year_span(int(both.index.min()), int(both.index.max()))} " if not both.empty else ""
+    trend = (f"{span}Brazil's cocaine seizures grew faster than those of the United States{rates}"
              + ("" if separated else " on the fitted trends, though the two intervals overlap")) if faster \
-        else "Brazil's cocaine seizures have not grown faster than those of the United States"
+        else f"{span}Brazil's cocaine seizures did not grow faster than those of the United States{rates}"
+    timing = r.catchup_timing_sentence.branch
+    split = int(r.catchup_split_year.point)
+    if faster and timing == "catchup_mostly_before":
+        trend += f", mostly before {split}"
+    elif faster and timing == "catchup_mostly_after":
+        trend += f", mostly after {split}"
     if both.empty:
         return Branch(trend + ".", f"{'faster' if faster else 'not_faster'}:no_common_year", sources=tuple(sources))
     last = both.iloc[-1]
     smaller = bool(last["Brazil"] < last["United States"])
-    size = ("they remain smaller" if smaller else "they are now larger")
-    joint = ", though " if smaller == bool(faster) else ", and "
-    return Branch(trend + joint + size + ".", f"{'faster' if faster else 'not_faster'}:"
-                  f"{'separated' if separated else 'overlap'}:{'smaller' if smaller else 'larger'}",
+    size = "they remain smaller" if smaller else "they are now larger"
+    peak = r.brazil_peak_sentence.branch
+    since = (f" and have fallen since {r.brazil_peak_year}" if peak == "brazil_fell_since_peak" else
+             f" and have stayed near their {r.brazil_peak_year} peak" if peak == "brazil_near_peak" else "")
+    return Branch(f"{trend}; {size}{since}.", f"{'faster' if faster else 'not_faster'}:"
+                  f"{'separated' if separated else 'overlap'}:{'smaller' if smaller else 'larger'}:{peak}",
                   sources=tuple(sources),
-                  method="markets.seizure_growth trends; kilograms in the latest year both markets report")
+                  method="markets.seizure_growth trends over the years both markets report; "
+                         "markets.divergence_timing; kilograms in the latest year both report; "
+                         "markets.since_peak")
 
 
 def bundle() -> Bundle:
@@ -180,7 +199,6 @@ def bundle() -> Bundle:
         labels=("brazil_faster", "brazil_not_faster"), sources=seizure_sources)
     separated = have and r.brazil_growth.low is not None and r.usa_growth.high is not None \
         and r.brazil_growth.low > r.usa_growth.high
-    r.seizures_finding = _seizures_finding(series, faster, separated, seizure_sources)
     splices = mk.splice_years(series)
     limits = ("They come from a straight-line trend fitted to the logarithm of each series, with "
               "Newey-West errors that allow for correlation between neighbouring years but not "
@@ -214,6 +232,7 @@ def bundle() -> Bundle:
         method=f"markets.largest_jump; {JUMP_RATIO:g} times or more in one year = a possible break")
 
     _seizure_timing(series, load("sources"), seizure_sources, r)
+    r.seizures_finding = _seizures_finding(series, faster, separated, seizure_sources, r)
 
     r.brazil_prevalence = _prevalence(use, "BRA")
     r.usa_prevalence = _prevalence(use, "USA")

@@ -252,18 +252,89 @@ def outlier_trend_sentence(by_year: pd.DataFrame, year: int, series: list[str],
                 "from analysis/verdicts.py")
 
 
-def _outlier_trend(year: int) -> Branch:
-    """outlier_trend_sentence on chapter 5's misreading curve (computed once per data folder)."""
+def outlier_trend_short(by_year: pd.DataFrame, year: int, series: list[str],
+                        sources: tuple[str, ...] = ()) -> Branch:
+    """The like-for-like outlier counts of outlier_trend_sentence in one clause, for the
+    summary page: the latest year against the article's, on the same series (the series that
+    reach the latest year). Why: the latest year's specifications use fewer series than the
+    article's year's, so their share alone is not comparable with the headline share."""
+    later = by_year.loc[by_year["year"] > year]
+    then = by_year.loc[by_year["year"] == year]
+    if later.empty or then.empty:
+        return Branch(f"the specification curves end in {year}.", "no_later_curve", sources)
+    now, then = later.iloc[-1], then.iloc[0]
+    names = join([SERIES_NAMES.get(x, x) for x in series])
+    only = "the only one" if len(series) == 1 else "the ones"
+    return Branch(f"on the {names}, {only} reaching {int(now['year'])}, Peru is an outlier in "
+                  f"{int(now['outliers'])} of {int(now['n'])} specifications for "
+                  f"{int(now['year'])}, against {int(then['outliers'])} of {int(then['n'])} for "
+                  f"{year}.", f"trend:{then['verdict']}->{now['verdict']}",
+                  sources, method="specifications.outlier_by_year on the series of the latest year")
+
+
+def _trend_inputs(year: int) -> tuple:
+    """specifications.outlier_by_year on the series that reach the latest curve year, those
+    series and their sources (chapter 5's misreading curve, computed once per data folder)."""
     grid = reading().curves.misreading
     g = grid.loc[grid["estimable"]]
     latest = int(g["year"].max())
     series = sorted(set(g.loc[g["year"] == latest, "series"]),
                     key=lambda x: list(sp.SERIES).index(x))
-    return outlier_trend_sentence(sp.outlier_by_year(grid, series), year, series,
-                                  sp.grid_sources(g.loc[g["series"].isin(series)]))
+    return (sp.outlier_by_year(grid, series), year, series,
+            sp.grid_sources(g.loc[g["series"].isin(series)]))
+
+
+def outlier_trend_summary(year: int) -> Branch:
+    """outlier_trend_short on chapter 5's misreading curve, for the summary page."""
+    return outlier_trend_short(*_trend_inputs(year))
+
+
+def _outlier_trend(year: int) -> Branch:
+    """outlier_trend_sentence on chapter 5's misreading curve (computed once per data folder)."""
+    return outlier_trend_sentence(*_trend_inputs(year))
 
 
 FAR_ABOVE_EARLIER = 1.25  # the latest area 25% above every area before the eradication peak
+BACK_AT_EARLIER = 0.9    # within a tenth below the largest area before the peak: "back at" it
+
+
+def eradication_finding(h: pd.DataFrame, peak: pd.Series) -> Branch:
+    """Figure 6.1's finding: whether Peru's coca area shrank in the year of most eradication
+    and where it stood after, on the ground the survey covered throughout (the last survey
+    before COVERAGE_BREAKS when the series runs past it): figures from the break on measure
+    more ground, and comparing them with the years before would read new coverage as new
+    planting. `h` is the headline coca areas, `peak` producers.eradication_peak's row."""
+    peru = h.loc[h["iso3"] == PERU].sort_values("year")
+    later = peru.loc[peru["year"] > peak["year"]]
+    at_peak = peru.loc[peru["year"] == peak["year"], "hectares"]
+    earlier = peru.loc[peru["year"] < peak["year"], "hectares"]
+    brk = COVERAGE_BREAKS.get(PERU)
+    crosses = brk is not None and not later.empty and later["year"].max() >= brk
+    same_ground = later.loc[later["year"] < brk] if crosses else later
+    sources = (peak["source_id"], *sorted(set(h["source_id"])))
+    if later.empty or at_peak.empty or same_ground.empty:
+        return Branch("Peru's eradication campaign reached its height at the end of the data, so "
+                      "what followed cannot be seen.", "no_later_years", sources)
+    at_level, top = float(at_peak.iloc[0]), float(earlier.max()) if not earlier.empty else None
+    year, last = int(same_ground["year"].iloc[-1]), float(same_ground["hectares"].iloc[-1])
+    shrank = top is not None and at_level < top
+    head = "Peru's coca area shrank while eradication was at its height and"
+    tail = ""
+    if crosses:
+        higher = "higher " if later["hectares"].iloc[-1] > last else ""
+        tail = f" on the ground surveyed throughout; the {higher}figures since {brk} include newly monitored areas"
+    return branch([
+        (shrank and last > FAR_ABOVE_EARLIER * top,
+         f"{head} by {year} was far above its earlier level{tail}.", "shrank_then_far_above"),
+        (shrank and last >= BACK_AT_EARLIER * top,
+         f"{head} was back at its earlier level by {year}{tail}.", "shrank_then_back"),
+        (shrank and last > at_level, f"{head} had grown again by {year}{tail}.", "shrank_then_grew"),
+        (shrank, f"{head} had stayed down by {year}{tail}.", "shrank_stayed_down"),
+        (True, "Peru's coca area did not shrink while eradication was at its height.", "did_not_shrink"),
+    ], sources, f"headline areas before, in and after the year of most eradication, after it on "
+                f"the ground surveyed throughout (COVERAGE_BREAKS); 'far above' over "
+                f"{FAR_ABOVE_EARLIER:g} times the largest area before it, 'back at' from "
+                f"{BACK_AT_EARLIER:g} times it")
 
 
 def bundle() -> Bundle:
@@ -321,25 +392,7 @@ def bundle() -> Bundle:
          "area_stayed_down"),
     ], (peak["source_id"], *sorted(set(h["source_id"]))))
 
-    at_level = float(at_peak.iloc[0]) if not at_peak.empty else None
-    earlier = h.loc[(h["iso3"] == PERU) & (h["year"] < peak["year"]), "hectares"]
-    last = float(later.sort_values("year")["hectares"].iloc[-1]) if not later.empty else None
-    shrank = last is not None and at_level is not None and not earlier.empty and at_level < earlier.max()
-    r.eradication_finding = branch([
-        (last is None or at_level is None, "Peru's eradication campaign reached its height at the end "
-                                           "of the data, so what followed cannot be seen.", "no_later_years"),
-        (shrank and last > FAR_ABOVE_EARLIER * earlier.max(),
-         "Peru's coca area shrank while eradication was at its height and has since climbed far "
-         "above its earlier level.", "shrank_then_far_above"),
-        (shrank and last > at_level,
-         "Peru's coca area shrank while eradication was at its height and has since grown again.",
-         "shrank_then_grew"),
-        (shrank, "Peru's coca area shrank while eradication was at its height and has stayed down since.",
-         "shrank_stayed_down"),
-        (True, "Peru's coca area did not shrink while eradication was at its height.", "did_not_shrink"),
-    ], (peak["source_id"], *sorted(set(h["source_id"]))),
-        f"headline areas before, in and after the year of most eradication; 'far above' at "
-        f"{FAR_ABOVE_EARLIER:g} times the largest area before it")
+    r.eradication_finding = eradication_finding(h, peak)
 
     conv = claim(claims, "cooperation_conventions")
     r.conventions = Estimate(conv.value, conv.low, None, unit="count", hedge="more than",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis import producers, violence
 from analysis.data import load
-from analysis.estimate import Branch, Estimate, choose
+from analysis.estimate import Branch, Estimate, choose, year_span
 from analysis.report import theme
 from analysis.report.markdown import Table, cell
 from analysis.claims import claim_estimate
@@ -337,8 +337,9 @@ def bundle() -> Bundle:
     near = _near_median(r.peru_rate_latest.point, r.sa_median_latest.point)
     r.safest_sentence = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
                                     "wdi_latest", "Peru is", near)
+    r.homicide_years_note = _homicide_years_note(homicide, countries, h_year, h_sources)
     r.safety_summary = _rank_place(int(peru_row["rank"]), int(peru_row["n"]), h_sources,
-                                   "wdi_latest", "Its homicide rate puts it", near)
+                                   "wdi_latest", f"In {h_year} its homicide rate put it", near)
     r.colombia_rate_latest = or_missing(lambda: violence.rate(homicide, COLOMBIA, h_year, "wdi_series"),
                                   "Colombia's rate", "colombia_rate_latest")
     r.mexico_rate_latest = or_missing(lambda: violence.rate(homicide, "MEX", h_year, "wdi_series"),
@@ -433,6 +434,23 @@ def coca_area_by_country() -> alt.LayerChart:
     return theme.apply(chart, source="UNODC World Drug Reports 2022 and 2025, statistical annex "
                                      "(coca cultivation); net area on 31 December where available",
                        sources=sorted(set(h["source_id"])), figure="coca_area_by_country")
+
+
+def _homicide_years_note(homicide: pd.DataFrame, countries: pd.DataFrame, year: int,
+                         sources: tuple[str, ...]) -> Branch:
+    """Figure 1.2's years: its finding ranks every country in `year` (Peru's latest), while
+    the filled diamonds show each country's own latest year, which can be later. Why: a
+    reader who checks the finding against the diamonds must know they can differ."""
+    w = violence.rates(homicide, violence.south_america(countries), "wdi_series")
+    latest = w.dropna(subset=["rate_per_100k"]).groupby("iso3")["year"].max()
+    others = latest.drop(PERU, errors="ignore")
+    if others.empty or set(others) == {year}:
+        return Branch("", "homicide_years:same", sources)
+    span = year_span(int(others.min()), int(others.max()))
+    return Branch(f"The finding ranks the countries in {year}, Peru's latest year; the other "
+                  f"countries' diamonds are for {span}.",
+                  "homicide_years:differ", sources,
+                  method="latest WDI year per South American country against Peru's")
 
 
 def homicide_south_america() -> alt.LayerChart:
