@@ -338,3 +338,112 @@ def test_finish_orders_numbers_and_flags():
                        ["estimable"], {"estimator": "ols"})
     assert list(plain.columns) == ["spec_id", "estimator", "series", "baseline", "estimable"]
     assert plain["baseline"].tolist() == [False, False, True, True, False]
+
+
+def test_rank_range_at_the_boundaries():
+    # Peru 10 (SE 3); others SE 4, so the SE of each difference is sqrt(9 + 16) = 5 exactly.
+    # A 5 (diff -5: within one SE, tied), B 16 (+6: clearly better), C 15 (+5: tied),
+    # D 3 (-7: clearly worse). One clearly worse: rank from 2; one clearly better: to 5 - 1 = 4.
+    value = pd.Series({"PER": 10.0, "A": 5.0, "B": 16.0, "C": 15.0, "D": 3.0})
+    se = pd.Series({"PER": 3.0, "A": 4.0, "B": 4.0, "C": 4.0, "D": 4.0})
+    assert sp._rank_range(value, se) == (2, 4)
+    # two SEs (10): nobody is clearly apart
+    assert sp._rank_range(value, se, k=2.0) == (1, 5)
+
+
+def test_coca_growers_headline_positive_area_only():
+    coca = pd.DataFrame({"iso3": ["BOL", "COL", "PER", "ECU", "BOL"],
+                         "headline": [True, True, False, True, True],
+                         "hectares": [0.5, 100.0, 50.0, 0.0, 0.0]})
+    # ECU: zero area; PER: not the headline measure; BOL counts for its 0.5 ha
+    assert sp._coca_growers(coca) == {"BOL", "COL"}
+
+
+def test_design_columns_by_hand():
+    d = pd.DataFrame({"year": [2010, 2011, 2012, 2011], "x_drugs": [1.0, 2.0, 3.0, 4.0],
+                      "coca_grower": [0.0, 1.0, 0.0, 1.0]})
+    X, cols = sp._design(d, "coca_grower", [2010, 2011, 2012])
+    assert cols == ["const", "drug", "y2011", "y2012"]
+    assert X.tolist() == [[1, 0, 0, 0], [1, 1, 1, 0], [1, 0, 0, 1], [1, 1, 1, 0]]
+    X, cols = sp._design(d, "seizures", [2010, 2011, 2012], {"z": np.array([5.0, 6, 7, 8])})
+    assert cols == ["const", "drug", "z", "y2011", "y2012"]
+    assert X[:, 1].tolist() == [1, 2, 3, 4] and X[:, 2].tolist() == [5, 6, 7, 8]
+    X, cols = sp._design(d, "none", [2011, 2012])
+    assert cols == ["const", "y2012"] and X.tolist() == [[1, 0], [1, 0], [1, 1], [1, 0]]
+
+
+def test_subset_by_set_and_indicator():
+    countries = pd.DataFrame({"iso3": ["PER", "BOL", "MEX", "SAM"],
+                              "south_america": [True, True, False, True],
+                              "is_aggregate": [False, False, False, True]})
+    panel = pd.DataFrame({"iso3": ["MEX", "PER", "BOL", "BOL", "SAM"],
+                          "year": [2012, 2012, 2012, 2013, 2012],
+                          "corrupt_cpi_0_100": [-30.0, -38.0, np.nan, -34.0, -1.0],
+                          "corrupt_wgi_cc_est": [0.1, 0.2, 0.3, 0.4, 0.5]})
+    t = {"countries": countries}
+    sa = sp._subset(panel, t, "south_america")
+    assert sa.index.tolist() == [0, 1, 2] and list(sa.columns) == list(panel.columns)
+    assert sa["iso3"].tolist() == ["PER", "BOL", "BOL"]
+    # CPI: Bolivia's missing 2012 dropped; the indicator copied to `corrupt`
+    cpi = sp._subset(panel, t, "south_america", "cpi_0_100")
+    assert cpi[["iso3", "year", "corrupt"]].values.tolist() == [["PER", 2012, -38.0],
+                                                                ["BOL", 2013, -34.0]]
+    assert cpi.index.tolist() == [0, 1]
+    la = sp._subset(panel, t, "latin_america", "wgi_cc_est")
+    assert la["corrupt"].tolist() == [0.1, 0.2, 0.3, 0.4, 0.5]
+
+
+def test_outlier_by_year_and_share_by_choice():
+    grid = pd.DataFrame({
+        "estimable": [True, True, True, True, False, True],
+        "year": [2013, 2013, 2012, 2012, 2012, 2013],
+        "series": ["wdi_series", "criminal_justice", "wdi_series", "wdi_series", "wdi_series",
+                   "wdi_series"],
+        "estimator": ["poisson", "negbin", "poisson", "negbin", "poisson", "ols"],
+        "outlier": [True, True, False, True, True, False]})
+    t = sp.outlier_by_year(grid.assign(outlier=grid["outlier"].astype(object)))
+    # 2012: one of two estimable (the third is not estimable); 2013: two of three
+    assert list(t.columns) == ["year", "outliers", "n", "share", "verdict"]
+    assert t[["year", "outliers", "n"]].values.tolist() == [[2012, 1, 2], [2013, 2, 3]]
+    assert t["share"].tolist() == pytest.approx([50.0, 200 / 3])
+    w = sp.outlier_by_year(grid, series=["wdi_series"])
+    assert w[["year", "outliers", "n"]].values.tolist() == [[2012, 1, 2], [2013, 1, 2]]
+    s = sp.share_by_choice(grid)
+    # options in order of appearance; shares over the estimable rows
+    assert s.values.tolist() == [
+        ["estimator", "poisson", 50.0, 2], ["estimator", "negbin", 100.0, 2],
+        ["estimator", "ols", 0.0, 1], ["series", "wdi_series", 50.0, 4],
+        ["series", "criminal_justice", 100.0, 1], ["year", 2013, pytest.approx(200 / 3), 3],
+        ["year", 2012, 50.0, 2]]
+
+
+def test_curve_verdicts_counts_and_scales():
+    mis = pd.DataFrame({
+        "estimable": [True, True, True, True, False],
+        "year": [2012, 2012, 2013, 2012, 2012],
+        "series": ["wdi_series", "modelled_all_violence", "wdi_series", "wdi_series",
+                   "wdi_series"],
+        "estimator": ["poisson", "poisson", "poisson", "ols", "ols"],
+        "drug": "seizures", "comparison_set": "latin_america",
+        "drug_grade": ["supports", "supports", "supports", "inconclusive", "supports"],
+        "outlier": [True, True, False, False, True],
+        "break_even": [100.0, 200.0, 50.0, 300.0, np.nan],
+        "break_even_high": [150.0, 260.0, 60.0, 400.0, np.nan]})
+    com = pd.DataFrame({"estimable": [True, True, False],
+                        "interaction_grade": ["supports", "inconclusive", "supports"],
+                        "corruption_grade": ["contradicts", "supports", "supports"]})
+    pos = pd.DataFrame({"scale": ["world", "world", "south_america", "latin_america"],
+                        "more_corrupt_than_half": [True, False, True, False]})
+    v = sp.curve_verdicts(sp.Curves(mis, com, pos), 2012, {"at_be": 200.0})
+    counts = {k: (x.supporting, x.contradicting, x.n) for k, x in v.items()}
+    # 2012: three estimable, two outliers; without IHME: one of two; latest (2013): 0 of 1;
+    # 200 >= break-evens 100 and 200 (two of three), >= the CI tops 150 only (one of three);
+    # drug premise: one row per estimable fit (estimator, series, drug, set): poisson-wdi and
+    # poisson-IHME support, ols-wdi is inconclusive (the not-estimable ols row is left out)
+    assert counts == {"peru_outlier": (2, 0, 3), "peru_outlier_all_years": (2, 0, 4),
+                      "drug_premise": (2, 0, 3), "peru_outlier_without_modelled": (1, 0, 2),
+                      "peru_outlier_latest": (0, 0, 1), "at_be_clears": (2, 0, 3),
+                      "at_be_clears_ci": (1, 0, 3), "interaction": (1, 0, 2),
+                      "corruption_effect": (1, 1, 2), "peru_more_corrupt_world": (1, 0, 2),
+                      "peru_more_corrupt_south_america": (1, 0, 1),
+                      "peru_more_corrupt_latin_america": (0, 0, 1)}
