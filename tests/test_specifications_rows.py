@@ -25,7 +25,7 @@ YEARS = list(range(2009, 2014))
 def _panel(n_peers: int = 9, seed: int = 11) -> pd.DataFrame:
     """`n_peers` peers 2009-2013 and Peru 2010-2014: Poisson counts around a rate rising with
     x_drugs (log rate -8 + 0.6 x); C01 has a zero count in 2009 (OLS must drop it), C02 a rate
-    below 1 in 2010; Peru has no homicides in 2013 (OLS must skip that year); Peru's 2010 is
+    below 1 in 2010; Peru has 2 homicides in 2012 and none in 2013 (OLS must skip that year); Peru's 2010 is
     before FIRST_YEAR and its 2014 is a year without peers."""
     rng = np.random.default_rng(seed)
     rows = []
@@ -43,6 +43,8 @@ def _panel(n_peers: int = 9, seed: int = 11) -> pd.DataFrame:
                 h, p = 3.0, 1e6
             if (iso, y) == ("PER", 2013):
                 h = 0.0
+            if (iso, y) == ("PER", 2012):
+                h = 2.0  # a rate below 1 per 100,000: OLS keeps it
             rows.append({"iso3": iso, "year": y, "homicides": h, "population": p,
                          "rate_per_100k": h / p * 1e5, "x_drugs": x,
                          "coca_grower": float(iso in ("C00", "C03", "C06")),
@@ -229,6 +231,12 @@ def test_fits_ols_counts_and_rank():
         np.testing.assert_allclose(np.asarray(f.result.bse), fit.bse, rtol=1e-6)
     # the zero-count country-year is out of OLS; C02's rate of 0.3 per 100,000 stays in
     assert (~fits["ols"].used).sum() == 1 and peers.loc[~fits["ols"].used, "iso3"].item() == "C01"
+    # an infinite count: the count models fail (statsmodels raises), OLS on rates still fits
+    inf = sp._fits(peers.assign(homicides=peers["homicides"].where(peers.index != 3, np.inf)),
+                   X, ["c"] * X.shape[1])
+    assert list(inf) == ["poisson", "negbin", "ols"]
+    assert inf["poisson"] == inf["negbin"] and inf["poisson"].startswith("model failed: ")
+    assert inf["ols"].estimator == "ols"
     bad = np.column_stack([X, X[:, 1] * 2])
     assert sp._fits(peers, bad, ["a"] * bad.shape[1]) == dict.fromkeys(
         ["poisson", "ols", "negbin"], "a coefficient is not identified by these data")
@@ -301,6 +309,11 @@ def test_complicity_rows_every_column_and_grade():
                 offset=np.log(d["population"].to_numpy())).fit(cov_type="cluster",
                                                     cov_kwds={"groups": pd.factorize(d["iso3"])[0]})
     assert coca[0]["drug_coef"] == pytest.approx(po.params[4], rel=1e-6)
+    # corruption's sign flipped: the interaction and the main effect turn, both contradict
+    flip = sp._complicity_rows({"corruption": corr}, panel.assign(corrupt=-panel["corrupt"]),
+                               "wdi_series", "seizures", "latin_america", "cpi_0_100")
+    assert [(r["interaction_grade"], r["corruption_grade"]) for r in flip] == [
+        ("contradicts", "contradicts")] * 3
     # no fit: the reason, nothing else
     spec = {"estimator": "ols", "series": "s"}
     assert sp._complicity_result(spec, "why not", d, "src") == {
@@ -434,7 +447,7 @@ def test_curve_verdicts_counts_and_scales():
                         "corruption_grade": ["contradicts", "supports", "supports"]})
     pos = pd.DataFrame({"scale": ["world", "world", "south_america", "latin_america"],
                         "more_corrupt_than_half": [True, False, True, False]})
-    v = sp.curve_verdicts(sp.Curves(mis, com, pos), 2012, {"at_be": 200.0})
+    v = sp.curve_verdicts(sp.Curves(mis, com, pos), 2012, {"at_be": 200.0, "at_top": 150.0})
     counts = {k: (x.supporting, x.contradicting, x.n) for k, x in v.items()}
     # 2012: three estimable, two outliers; without IHME: one of two; latest (2013): 0 of 1;
     # 200 >= break-evens 100 and 200 (two of three), >= the CI tops 150 only (one of three);
@@ -444,6 +457,28 @@ def test_curve_verdicts_counts_and_scales():
                       "drug_premise": (2, 0, 3), "peru_outlier_without_modelled": (1, 0, 2),
                       "peru_outlier_latest": (0, 0, 1), "at_be_clears": (2, 0, 3),
                       "at_be_clears_ci": (1, 0, 3), "interaction": (1, 0, 2),
+                      # 150: at or above 100 only; equal to the CI top 150, which it clears
+                      "at_top_clears": (1, 0, 3), "at_top_clears_ci": (1, 0, 3),
                       "corruption_effect": (1, 1, 2), "peru_more_corrupt_world": (1, 0, 2),
                       "peru_more_corrupt_south_america": (1, 0, 1),
                       "peru_more_corrupt_latin_america": (0, 0, 1)}
+
+
+def test_corruption_positions_first_year_gaps_and_half():
+    countries = pd.DataFrame({"iso3": ["PER", "BOL", "ECU", "COL"], "region": "Americas",
+                              "south_america": True, "is_aggregate": False})
+    population = pd.DataFrame({"iso3": ["PER", "BOL", "ECU", "COL"], "year": 2011,
+                               "population": 1.0})
+    corr = pd.DataFrame(
+        [("PER", 2011, 30.0), ("BOL", 2011, 25.0), ("ECU", 2011, 40.0), ("COL", 2011, 50.0),
+         ("BOL", 2012, 26.0),                       # 2012: no Peru, no row, and on to 2013
+         ("PER", 2013, 20.0), ("BOL", 2013, 27.0), ("PER", 2010, 1.0), ("BOL", 2010, 2.0)],
+        columns=["iso3", "year", "value"]).assign(indicator="cpi_0_100")
+    t = sp.corruption_positions(corr, countries, population)
+    # 2011 (the first year, included): only Bolivia's 25 is lower, rank 2 of 4, and 2 <= 4 / 2
+    # puts Peru in the more corrupt half; 2013: Peru's 20 is the lowest, rank 1 of 2
+    assert t[["scale", "year", "rank", "n", "more_corrupt_than_half"]].values.tolist() == [
+        ["latin_america", 2011, 2, 4, True], ["latin_america", 2013, 1, 2, True],
+        ["south_america", 2011, 2, 4, True], ["south_america", 2013, 1, 2, True]]
+    # the CPI has no standard errors: no rank range (NA, not None)
+    assert all(x is pd.NA for x in [*t["rank_low"], *t["rank_high"]])
