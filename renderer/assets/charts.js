@@ -16,9 +16,11 @@
     if (composite) return spec;
     spec.width = "container";
     spec.autosize = {type: "fit-x", contains: "padding"};
-    if (box.clientWidth < 480) {  // a phone: legends below the plot, not beside it
+    if (box.clientWidth < 480) {  // a phone: legends below the plot, one entry per line
+      // (two columns cut off a long entry such as figure 6.1's "Under coca at the end of ...")
       spec.config = spec.config || {};
-      spec.config.legend = Object.assign({}, spec.config.legend, {orient: "bottom", direction: "horizontal", columns: 2});
+      spec.config.legend = Object.assign({}, spec.config.legend,
+        {orient: "bottom", direction: "vertical", columns: 1, labelLimit: Math.max(120, box.clientWidth - 40)});
     }
     return spec;
   }

@@ -22,6 +22,13 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "
 # True once every chart box on the page has its interactive chart drawn (or none exist).
 CHARTS_DRAWN_JS = "() => [...document.querySelectorAll('.vega-chart')].every(b => b.classList.contains('drawn'))"
 PAGE_WIDTH_JS = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+# Legend entries a drawn chart cuts off: the text of every legend label or title whose right
+# edge lies past the right edge of its chart's drawing (Vega clips what its width cannot hold).
+CLIPPED_LEGEND_JS = """() => [...document.querySelectorAll('.vega-embed svg')].flatMap(svg => {
+  const right = svg.getBoundingClientRect().right;
+  return [...svg.querySelectorAll('.role-legend-label text, .role-legend-title text')]
+    .filter(t => t.getBoundingClientRect().right > right + 1).map(t => t.textContent);
+})"""
 # The page's text as a reader reads it, code left out (code blocks, code spans: a BibTeX entry
 # or a file name keeps its straight quotes and hyphens), drawn charts' text included. Run last
 # on a page: it takes the code out of the live page, so innerText keeps the line breaks.

@@ -20,7 +20,7 @@ from .book_source import chapters, plain
 from .browser import book_pages
 from .conftest import REPO
 from .pdf_layout import HYPHEN_RANGE, NOT_RANGE
-from .reader import (CHARTS_DRAWN_JS, PAGE_WIDTH_JS, PROSE_JS, WIDTHS, ServedBook, axe_violations,
+from .reader import (CHARTS_DRAWN_JS, CLIPPED_LEGEND_JS, PAGE_WIDTH_JS, PROSE_JS, WIDTHS, ServedBook, axe_violations,
                      chart_names, describe, launch, page_of, search)
 
 pytestmark = pytest.mark.slow
@@ -65,6 +65,7 @@ def visits(good_book, served, browser):
             page.wait_for_function(CHARTS_DRAWN_JS, timeout=30_000)
             found[width, rel] = {
                 "width": page.evaluate(PAGE_WIDTH_JS),
+                "clipped_legend": page.evaluate(CLIPPED_LEGEND_JS),
                 "violations": axe_violations(page),
                 "names": chart_names(page, context),
                 "text": page.inner_text(".page-body"),
@@ -87,6 +88,12 @@ def test_every_page_was_visited_at_both_widths(good_book, visits, book_chapters)
 def test_no_page_is_wider_than_the_viewport(visits):
     wide = {key: v["width"] for key, v in visits.items() if v["width"] != key[0]}
     assert wide == {}, "pages that scroll sideways: {(viewport, page): page width}"
+
+
+def test_every_legend_entry_is_drawn_whole_at_either_width(visits):
+    # figure 6.1's second legend entry was cut off at phone width (two legend columns)
+    clipped = {key: v["clipped_legend"] for key, v in visits.items() if v["clipped_legend"]}
+    assert clipped == {}
 
 
 def test_axe_finds_no_violation_on_any_page_at_either_width(visits):
