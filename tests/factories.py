@@ -50,6 +50,16 @@ def countries_frame(rows: list[tuple[str, str, bool]]) -> pd.DataFrame:
                           "subregion": "South America" if sa else "Central America",
                           "south_america": sa, "is_aggregate": False} for i, n, sa in rows])
 
+# Four hand-made countries for the markets tests: Brazil (the one South American), the United
+# States, and two in UNODC's Western and Central Europe.
+MARKET_COUNTRIES = pd.DataFrame([
+    {"iso3": i, "name": i, "region": r, "subregion": s, "south_america": i == "BRA",
+     "is_aggregate": False}
+    for i, r, s in [("BRA", "Americas", "South America"), ("USA", "Americas", "North America"),
+                    ("ESP", "Europe", "Western and Central Europe"),
+                    ("NLD", "Europe", "Western and Central Europe")]])
+
+
 REAL_TABLES = ("homicide", "population", "cocaine_seizures", "countries", "corruption",
                "article_claims", "coca_cultivation", "cocaine_use")
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from factories import real_tables as _real_tables, claims_frame, population_frame
+from factories import MARKET_COUNTRIES, real_tables as _real_tables, claims_frame, population_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,12 +18,7 @@ CLAIMS = claims_frame([
     {"claim_id": "london_multiple", "value": 10, "unit": "multiple", "wording": "exact"},
 ])
 
-COUNTRIES = pd.DataFrame([
-    {"iso3": i, "name": i, "region": r, "subregion": s, "south_america": i == "BRA",
-     "is_aggregate": False}
-    for i, r, s in [("BRA", "Americas", "South America"), ("USA", "Americas", "North America"),
-                    ("ESP", "Europe", "Western and Central Europe"),
-                    ("NLD", "Europe", "Western and Central Europe")]])
+COUNTRIES = MARKET_COUNTRIES
 
 
 @pytest.fixture(scope="module")

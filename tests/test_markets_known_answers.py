@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from factories import claims_frame, population_frame
+from factories import MARKET_COUNTRIES, claims_frame, population_frame
 
 from analysis import markets as mk
 
@@ -91,12 +91,7 @@ def _seizures(rows):
                          for i, y, kg, s in rows])
 
 
-COUNTRIES = pd.DataFrame([
-    {"iso3": i, "name": i, "region": r, "subregion": s, "south_america": i == "BRA",
-     "is_aggregate": False}
-    for i, r, s in [("BRA", "Americas", "South America"), ("USA", "Americas", "North America"),
-                    ("ESP", "Europe", "Western and Central Europe"),
-                    ("NLD", "Europe", "Western and Central Europe")]])
+COUNTRIES = MARKET_COUNTRIES
 
 
 def test_seizure_series_joins_source_ids_and_numbers_rows():
