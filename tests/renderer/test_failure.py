@@ -91,11 +91,18 @@ def test_interrupted_render_leaves_last_good_book_and_next_render_works(warm_boo
     out = warm_book_copy / "_book"
     render_book(warm_book_copy, out, formats=("html",))
     before = tree_digest(out)
+    # One chapter sleeps, so the render is surely still executing when the signal arrives:
+    # without it the tiny book could finish between the first "executed" line and the kill
+    # (seen once under two busy pytest-xdist workers: exit 0).
+    slow = warm_book_copy / "chapters" / "method.qmd"
+    original = slow.read_text(encoding="utf-8")
+    slow.write_text(original + "\n```{python}\nimport time\ntime.sleep(120)\n```\n", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(warm_book_copy), str(out)],
                             stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().startswith("executed")  # killed while the other chapters run
+    assert proc.stdout.readline().startswith("executed")  # killed while method.qmd sleeps
     proc.send_signal(sig)
     proc.wait(timeout=60)
+    slow.write_text(original, encoding="utf-8")
     assert proc.returncode != 0
     assert tree_digest(out) == before
     result = render_book(warm_book_copy, out, formats=("html",))
