@@ -58,7 +58,7 @@ from analysis.violence import south_america
 __all__ = ["CHOICES", "COMPLICITY_CHOICES", "BASELINE", "FIRST_YEAR", "LEVEL", "MIN_COUNTRIES",
            "ESTIMATORS", "SERIES", "DRUGS", "SETS", "INDICATORS", "Curves", "curves",
            "series_panels", "misreading_grid", "complicity_grid",
-           "corruption_positions", "break_even_range", "grid_sources", "curve_verdicts",
+           "corruption_positions", "corruption_against_median", "break_even_range", "grid_sources", "curve_verdicts",
            "share_by_choice", "counts_against_break_even",
            "peru_counts"]
 
@@ -453,6 +453,40 @@ def curves(tables: dict) -> Curves:
 
 
 # --- Peru's corruption on a world and a regional scale ---------------------------------------
+
+def corruption_against_median(corruption: pd.DataFrame, countries: pd.DataFrame) -> dict | None:
+    """Peru's WGI control-of-corruption estimate against the South American median, in the
+    latest year Peru has one (what figure 5.3 draws); None if Peru has none.
+
+    Keys: year, peru, median, low (the range's bottom), rank (1 = most corrupt), n, se (Peru's
+    standard error that year, or None), side ("below"/"above" the median), since (the first of
+    the years running, back from the latest, with Peru strictly on `side`; `year` itself if
+    fewer than one), streak (how many such years). Why one place: the caption's "within one
+    standard error", rank and "every year since" are statistics, not wording.
+    """
+    sa = south_america(countries)
+    w = corruption.loc[(corruption["indicator"] == "wgi_cc_est") & corruption["iso3"].isin(sa)].dropna(subset=["value"])
+    se = corruption.loc[(corruption["indicator"] == "wgi_cc_se") & (corruption["iso3"] == ex.PERU)]
+    se = se.dropna(subset=["value"]).set_index("year")["value"]
+    by_year = {int(y): g.set_index("iso3")["value"] for y, g in w.groupby("year") if ex.PERU in set(g["iso3"])}
+    if not by_year:
+        return None
+    year = max(by_year)
+    here = by_year[year]
+    peru, median = here[ex.PERU], here.median()
+    side = "below" if peru < median else "above"
+    run = sorted(by_year, reverse=True)
+    streak = 0
+    for y in run:
+        v = by_year[y]
+        if (v[ex.PERU] < v.median()) != (side == "below") or v[ex.PERU] == v.median():
+            break
+        streak += 1
+    return {"year": year, "peru": peru, "median": median, "low": here.min(),
+            "rank": int((here < peru).sum() + 1), "n": len(here),
+            "se": float(se[year]) if year in se.index else None, "side": side,
+            "since": run[streak - 1] if streak else year, "streak": streak}
+
 
 def corruption_positions(corruption: pd.DataFrame, countries: pd.DataFrame,
                          population: pd.DataFrame, first_year: int = FIRST_YEAR) -> pd.DataFrame:

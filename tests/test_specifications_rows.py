@@ -482,3 +482,27 @@ def test_corruption_positions_first_year_gaps_and_half():
         ["south_america", 2011, 2, 4, True], ["south_america", 2013, 1, 2, True]]
     # the CPI has no standard errors: no rank range (NA, not None)
     assert all(x is pd.NA for x in [*t["rank_low"], *t["rank_high"]])
+
+
+def test_corruption_against_median_by_hand():
+    # Three South American countries and Mexico (not South American, ignored). WGI estimates:
+    #   2018: PER -0.6, BRA -0.2, CHL 1.0 -> median -0.2, Peru below
+    #   2019: PER -0.5, BRA -0.3, CHL 1.1 -> median -0.3, Peru below, rank 1 of 3, low -0.5
+    #   2017: PER  0.0, BRA -0.4, CHL 1.0 -> median 0.0 = Peru: the run below stops here
+    # so the latest year is 2019, Peru has sat below the median 2 years running, since 2018.
+    from factories import countries_frame
+
+    countries = countries_frame([("PER", "Peru", True), ("BRA", "Brazil", True),
+                                 ("CHL", "Chile", True), ("MEX", "Mexico", False)])
+    est = {2017: {"PER": 0.0, "BRA": -0.4, "CHL": 1.0, "MEX": -2.0},
+           2018: {"PER": -0.6, "BRA": -0.2, "CHL": 1.0, "MEX": -2.0},
+           2019: {"PER": -0.5, "BRA": -0.3, "CHL": 1.1, "MEX": -2.0}}
+    rows = [{"iso3": i, "year": y, "indicator": "wgi_cc_est", "value": v, "source_id": "wb_wgi"}
+            for y, vs in est.items() for i, v in vs.items()]
+    rows.append({"iso3": "PER", "year": 2019, "indicator": "wgi_cc_se", "value": 0.15, "source_id": "wb_wgi"})
+    got = sp.corruption_against_median(pd.DataFrame(rows), countries)
+    assert got == {"year": 2019, "peru": -0.5, "median": -0.3, "low": -0.5, "rank": 1, "n": 3,
+                   "se": 0.15, "side": "below", "since": 2018, "streak": 2}
+    # no standard error for the latest year; no Peru at all
+    assert sp.corruption_against_median(pd.DataFrame(rows[:-1]), countries)["se"] is None
+    assert sp.corruption_against_median(pd.DataFrame([r for r in rows if r["iso3"] != "PER"]), countries) is None

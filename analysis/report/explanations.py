@@ -785,44 +785,27 @@ def _corruption_finding() -> Branch:
     clearly below or above; its rank; how many years running it has sat on the same side of
     the median; and the bottom of the range. Why: "close to the median" alone hid a rank of
     4th of 12 and years on end below the median."""
-    corruption, countries = load("corruption"), load("countries")
-    sa = violence.south_america(countries)
-    w = corruption.loc[(corruption["indicator"] == "wgi_cc_est") & corruption["iso3"].isin(sa)].dropna(subset=["value"])
-    se = corruption.loc[(corruption["indicator"] == "wgi_cc_se") & (corruption["iso3"] == PERU)]
-    se = se.dropna(subset=["value"]).set_index("year")["value"]
-    years = w.loc[w["iso3"] == PERU, "year"]
-    if years.empty:
+    c = sp.corruption_against_median(load("corruption"), load("countries"))
+    if c is None:
         return missing("Peru's WGI estimate", "corruption_finding", ("wb_wgi",))
-    by_year = {int(y): g.set_index("iso3")["value"] for y, g in w.groupby("year") if PERU in set(g["iso3"])}
-    year = max(by_year)
-    here = by_year[year]
-    peru, median, low = here[PERU], here.median(), here.min()
+    year, peru, median, low, side, se = c["year"], c["peru"], c["median"], c["low"], c["side"], c["se"]
     index = lambda v: Estimate(float(v), unit="", digits=2, sources=("wb_wgi",))  # noqa: E731
-    rank = Estimate(int((here < peru).sum() + 1), unit="rank", sources=("wb_wgi",))
-    side = "below" if peru < median else "above"
-    run = sorted(by_year, reverse=True)
-    streak = 0  # years running, back from the latest, with Peru on `side` of the median
-    for y in run:
-        v = by_year[y]
-        if (v[PERU] < v.median()) != (side == "below") or v[PERU] == v.median():
-            break
-        streak += 1
-    since = run[streak - 1] if streak else year
+    rank = Estimate(c["rank"], unit="rank", sources=("wb_wgi",))
     if peru <= low:
         place, label = "at the bottom of the South American range", "bottom"
     elif peru == median:
         place, label = "at the South American median", "at_median"
-    elif year not in se.index:  # no standard error to judge the gap by
+    elif se is None:  # no standard error to judge the gap by
         place, label = f"{side} the South American median", side
-    elif abs(peru - median) <= se[year]:
+    elif abs(peru - median) <= se:
         place, label = f"within one standard error {side} the South American median", f"within_se_{side}"
     else:
         place, label = f"more than one standard error {side} the South American median", f"beyond_se_{side}"
-    values = (f"{index(peru)} against a median of {index(median)}, {rank} of {len(here)} from the most "
+    values = (f"{index(peru)} against a median of {index(median)}, {rank} of {c['n']} from the most "
               f"corrupt")
     text = f"In {year} Peru's control of corruption sat {place} ({values})."
-    more = ([f"it has sat {side} the median every year since {since}"]
-            if streak >= 2 and label != "at_median" else []) \
+    more = ([f"it has sat {side} the median every year since {c['since']}"]
+            if c["streak"] >= 2 and label != "at_median" else []) \
         + ([f"the bottom of the range was {index(low)}"] if label != "bottom" else [])
     if more:
         text += " " + "; ".join(more)[0].upper() + "; ".join(more)[1:]
