@@ -7,8 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from analysis.data.paths import DEFAULT_DATA
+
+# `make mutate` (tests/mutate.py) loads this profile. A mutant that breaks a property would
+# otherwise be shrunk to a minimal example, minutes per mutant in validation; a mutation run
+# only needs to know that a test failed. Fixed examples make a mutant's verdict repeatable.
+# Tests' own @settings (max_examples, deadline) still apply: they override only what they name.
+settings.register_profile("mutate", phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                          derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

@@ -113,7 +113,8 @@ def run(target: str, children: int) -> dict:
     dest = SCRATCH / target
     _copy_project(dest)
     _narrow_config(dest, files, tests)
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "HYPOTHESIS_PROFILE": "mutate"}  # no shrinking: tests/conftest.py
     subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
                    cwd=dest, env=env, check=False, stdout=subprocess.DEVNULL)
     return _counts(dest)
