@@ -86,7 +86,7 @@ def main(argv=None) -> int:
         def run(label: str, fresh: bool) -> None:
             start, cpu = time.perf_counter(), cpu_seconds()
             result = render_book(project, tmp / "out", formats=formats, fresh=fresh, env=env,
-                                 edition=edition, cache_dir=tmp / "cache")
+                                 edition=edition, cache_dir=tmp / "cache", data=data)
             rows.append((label, time.perf_counter() - start, cpu_seconds() - cpu, result.executed))
             print(f"{label:<16} {rows[-1][1]:6.1f} s  executed {len(result.executed)}", file=sys.stderr)
 

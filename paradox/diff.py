@@ -370,7 +370,7 @@ def _render_ledger(data_dir: Path, workdir: Path, project: Path) -> list[dict[st
     out = workdir / "book"
     edition = ledger_fields(edition_info(project, data_dir))
     render_book(project, out, formats=("html",), env={"PARADOX_DATA": str(data_dir.resolve())},
-                edition=edition)
+                edition=edition, data=data_dir.resolve())
     return read_ledger(out)
 
 

@@ -55,7 +55,7 @@ def render(args) -> int:
     render_args = dict(out_dir=Path(args.out), formats=formats, env=env, edition=edition,
                        progress=_progress(out), protect=(data,),
                        figure_citation=figure_citation_template(load_citation(), citation_edition(edition_fields(edition))),
-                       data_package=data, sources=source_details(data))
+                       data_package=data, sources=source_details(data), data=data)
 
     def setup(since=None, book=None):
         write_edition()

@@ -12,6 +12,14 @@ in, so a copied project (cache included) can reuse its runs: in another folder a
 file must hash the same both where the copy has it and where the run read it (the chapter
 may have opened it by a path relative to the project, or by its absolute path); a project
 moved away from the folder its runs read re-executes them.
+
+The render's data folder (`render_book(data=...)`), which chapters find through an
+environment variable naming it, is keyed by content, not by place: the variable's value is
+keyed as DATA_MARK and files read in it are recorded relative to it, so the same data in
+another folder (a user's copy, `paradox update`'s staging folder, the old and new folders
+`paradox diff` compares) reuses every run, and a changed file re-executes exactly the
+chapters that read it. This is sound because a chapter reaches the data only through that
+variable, and no page prints the folder's path (tests/e2e/test_since.py checks the book).
 """
 
 from __future__ import annotations
@@ -25,8 +33,11 @@ from pathlib import Path
 
 import nbformat
 
+from renderer.notebook import RECORD_TAG, tags
+
 RENDERER_DIR = Path(__file__).resolve().parent
 KEEP_PER_CHAPTER = 4
+DATA_MARK = "<data>"  # the data folder, wherever it is: in keys and recorded paths
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -85,14 +96,21 @@ def packages_hash() -> str:
     return _packages_hash
 
 
-def chapter_key(rel: str, source: str, env: dict, defaults: dict) -> str:
+def _names(value: str, folder: Path | None) -> bool:
+    """Whether an environment value is the path of `folder`."""
+    return folder is not None and os.path.isabs(value) and os.path.abspath(value) == str(folder)
+
+
+def chapter_key(rel: str, source: str, env: dict, defaults: dict, data: Path | None = None) -> str:
     """What must be identical for a stored execution to be a candidate for reuse.
 
     The project's folder is not part of it: where the files a run read must be checked, in a
-    copy of the project, is ChapterCache's business (it keeps the folder with the run).
+    copy of the project, is ChapterCache's business (it keeps the folder with the run). Nor
+    is the data folder's place: a variable naming `data` is keyed as DATA_MARK.
     """
+    env = {k: DATA_MARK if _names(v, data) else v for k, v in sorted(env.items())}
     parts = {
-        "chapter": rel, "source": source, "env": dict(sorted(env.items())), "defaults": defaults,
+        "chapter": rel, "source": source, "env": env, "defaults": defaults,
         "renderer": renderer_hash(), "python": sys.version, "executable": sys.executable,
         "packages": packages_hash(),
     }
@@ -100,11 +118,13 @@ def chapter_key(rel: str, source: str, env: dict, defaults: dict) -> str:
 
 
 class ChapterCache:
-    """Stored executions of chapters of the project in `project`, one JSON file per (chapter, key)."""
+    """Stored executions of chapters of the project in `project`, one JSON file per (chapter,
+    key); files read in the data folder `data` are recorded and checked relative to it."""
 
-    def __init__(self, root: Path, project: Path):
+    def __init__(self, root: Path, project: Path, data: Path | None = None):
         self.dir = Path(root) / "chapters"
         self.project = Path(project).resolve()
+        self.data = Path(os.path.abspath(data)) if data is not None else None
 
     def _path(self, rel: str, key: str) -> Path:
         slug = rel.replace("/", "__").replace(".qmd", "")
@@ -119,17 +139,44 @@ class ChapterCache:
             return None
         if entry.get("key") != key or not self._fresh(entry):
             return None
-        return nbformat.from_dict(entry["notebook"])
+        return self._read_here(entry, nbformat.from_dict(entry["notebook"]))
+
+    def _read_here(self, entry: dict, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+        """The notebook with its record of what was read naming the files where this render
+        has them (the run may have read them in a copy of the project or of the data)."""
+        here = lambda p: os.path.normpath(self._where(p, {self.project})[0])  # noqa: E731
+        for cell in nb.cells:
+            printed = "".join(o["text"] for o in cell.get("outputs", [])
+                              if o.get("output_type") == "stream" and o.get("name") == "stdout")
+            if RECORD_TAG in tags(cell) and printed.strip():
+                record = json.loads(printed)
+                record["files"] = sorted(here(p) for p in entry["files"])
+                record["dirs"] = sorted(here(p) for p in entry["dirs"])
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=json.dumps(record) + "\n")]
+        return nb
 
     def _fresh(self, entry: dict) -> bool:
         """True if every recorded file and directory listing still hashes the same: in this
         project, and also in the folder the run happened in if that is another one (a copy)."""
         roots = {self.project, Path(entry.get("root") or self.project)}
-        files_ok = all(sha256_file(r / p) == h for p, h in entry["files"].items() for r in roots)
-        return files_ok and all(listing_hash(r / p) == h for p, h in entry["dirs"].items() for r in roots)
+        checks = ((sha256_file, entry["files"]), (listing_hash, entry["dirs"]))
+        places = {p: self._where(p, roots) for _, recorded in checks for p in recorded}
+        return all(places[p] is not None and all(digest(w) == h for w in places[p])
+                   for digest, recorded in checks for p, h in recorded.items())
+
+    def _where(self, recorded: str, roots: set[Path]) -> list[Path] | None:
+        """Where a recorded path must be checked: in this render's data folder (None if this
+        render has none), or in each root."""
+        head, _, rest = recorded.partition("/")
+        if head == DATA_MARK:
+            return None if self.data is None else [self.data / rest]
+        return [r / recorded for r in roots]
 
     def _relative(self, path: str) -> str:
-        """A recorded absolute path, relative to the project folder (`..` where outside it)."""
+        """A recorded absolute path, relative to the data folder if it is in it (DATA_MARK/...),
+        else to the project folder (`..` where outside it)."""
+        if self.data is not None and (path == str(self.data) or path.startswith(str(self.data) + os.sep)):
+            return Path(DATA_MARK, os.path.relpath(path, self.data)).as_posix()
         return Path(os.path.relpath(path, self.project)).as_posix()
 
     def store(self, rel: str, key: str, nb: nbformat.NotebookNode, record: dict) -> None:

@@ -39,10 +39,29 @@ def build_notebook(doc: Document, workdir: Path, env: dict, root: Path) -> nbfor
             code = nbformat.v4.new_code_cell(_with_options(cell))
             code.metadata["renderer"] = {"cell": index, "line": cell.line}
             nb.cells.append(code)
-    record = _renderer_cell(f"_renderer_.record({str(root)!r})", RECORD_TAG)
+    record = _renderer_cell(_record_code(root), RECORD_TAG)
     record.metadata["tags"].append("nbval-skip")  # depends on the machine, not the data
     nb.cells.append(record)
     return nb
+
+
+def as_built_here(nb: nbformat.NotebookNode, workdir: Path, env: dict, root: Path) -> nbformat.NotebookNode:
+    """A stored run's notebook with its setup and record cells as this render builds them.
+
+    Why: a run is reused in a copy of the project, or with the same data in another folder
+    (renderer/cache.py); the notebook the book keeps must name this render's folders and
+    environment, so that replaying it (nbval) reads what this render read."""
+    for cell in nb.cells:
+        if SETUP_TAG in tags(cell):
+            cell.source = _setup_code(workdir, env)
+        elif RECORD_TAG in tags(cell):
+            cell.source = _record_code(root)
+    return nb
+
+
+def _record_code(root: Path) -> str:
+    """Last cell: print what the chapter read (renderer.kernel.record)."""
+    return f"_renderer_.record({str(root)!r})"
 
 
 def _renderer_cell(source: str, tag: str) -> nbformat.NotebookNode:

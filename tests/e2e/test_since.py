@@ -52,6 +52,33 @@ def test_new_vintage_lists_the_numbers_that_moved(good_book, edited_book):
     assert entry[0] in page and entry[1] in page
 
 
+def test_the_book_never_prints_where_its_data_folder_is(edited_book):
+    """A book rendered from a data folder outside the project names no path of that folder
+    in its pages, PDF, ledger, cards or downloads: a published book should not leak a user's
+    folders, and the render cache reuses a chapter's run for the same data in another folder
+    (renderer/cache.py), which is sound only if no output depends on the folder's place.
+    The kept notebooks name it only in the renderer's setup and record cells (what a replay
+    reads, rewritten for each render), never in a chapter's own cells or outputs."""
+    import subprocess
+
+    import nbformat
+
+    where = str(edited_book.data)
+    leaks = []
+    for path in (p for p in edited_book.out.rglob("*") if p.is_file()):
+        if path.suffix == ".ipynb":
+            nb = nbformat.read(path, as_version=4)
+            own = [c for c in nb.cells if not any(t.startswith("renderer-") for t in c.metadata.get("tags", []))]
+            if where in json.dumps(own):
+                leaks.append(path.name)
+        elif where.encode() in path.read_bytes():
+            leaks.append(path.relative_to(edited_book.out).as_posix())
+    assert leaks == [], f"{where} is printed in {leaks}"
+    pdf = next(edited_book.out.glob("*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert where not in text
+
+
 def test_without_since_there_is_no_changes_section(good_book):
     assert HEADING not in _text(good_book / "index.html")
 

@@ -7,6 +7,7 @@ nothing on the page to say so; the recorded file hashes cannot see either change
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -107,3 +108,41 @@ def test_a_renamed_renderer_file_is_a_change(monkeypatch, fresh_hashes, tmp_path
     before = _key(monkeypatch)
     (copy / "outputs.py").rename(copy / "outputs_old.py")  # same bytes, another module name
     assert _key(monkeypatch) != before
+
+
+def test_the_data_folder_is_keyed_by_content_not_by_place():
+    """With `data`, a variable naming the data folder is keyed as the folder, wherever it is;
+    other variables, and the same variable without `data`, are keyed by their values."""
+    key = cache.chapter_key
+    env = lambda folder: {"PARADOX_DATA": folder, "OTHER": "x"}  # noqa: E731
+    assert key("a.qmd", "s", env("/tmp/one/data"), {}, Path("/tmp/one/data")) == \
+        key("a.qmd", "s", env("/srv/two/data"), {}, Path("/srv/two/data"))
+    assert key("a.qmd", "s", env("/tmp/one/data"), {}) != key("a.qmd", "s", env("/srv/two/data"), {})
+    assert key("a.qmd", "s", env("/tmp/one/data"), {}, Path("/tmp/one/data")) != \
+        key("a.qmd", "s", {**env("/tmp/one/data"), "OTHER": "y"}, {}, Path("/tmp/one/data"))
+    assert key("a.qmd", "s", env("relative/data"), {}, Path("/tmp/one/data")) != \
+        key("a.qmd", "s", env("/tmp/one/data"), {}, Path("/tmp/one/data"))
+
+
+def test_files_in_the_data_folder_are_recorded_relative_to_it_and_checked_in_the_current_one(tmp_path):
+    """A run that read data/x.csv in one folder is fresh in a render whose data folder holds
+    the same bytes, stale where they differ, and never fresh in a render without a data folder."""
+    import nbformat
+
+    one, two, project = tmp_path / "one", tmp_path / "two", tmp_path / "project"
+    for folder in (one, two, project):
+        folder.mkdir()
+    (one / "x.csv").write_text("a\n1\n")
+    (two / "x.csv").write_text("a\n1\n")
+    stored = cache.ChapterCache(tmp_path / "cache", project, one)
+    nb = nbformat.v4.new_notebook()
+    stored.store("c.qmd", "k", nb, {"files": [str(one / "x.csv")], "dirs": [str(one)]})
+    entry = json.loads(next((tmp_path / "cache" / "chapters").glob("c--*.json")).read_text())
+    assert sorted(entry["files"]) == ["<data>/x.csv"] and sorted(entry["dirs"]) == ["<data>"]
+    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k") is not None
+    (two / "x.csv").write_text("a\n2\n")
+    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k") is None
+    (two / "x.csv").write_text("a\n1\n")
+    (two / "y.csv").write_text("b\n")  # the listing changed
+    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k") is None
+    assert cache.ChapterCache(tmp_path / "cache", project).lookup("c.qmd", "k") is None
