@@ -29,9 +29,15 @@ _modules_before = set()
 
 
 def start(workdir, env):
-    """Prepare the kernel: cwd, environment, audit hook, chart formatter."""
+    """Prepare the kernel: cwd, environment, audit hook, chart formatter.
+
+    `env` is what the render gave the chapter. A render starts the kernel with it already
+    set; it is restated here for a replay of the kept notebook (Jupyter, nbval), where what
+    the replaying shell sets comes first: a variable it sets (another data folder, another
+    edition file) is kept, one it does not set is the render's."""
     os.chdir(workdir)
-    os.environ.update(env)
+    for name, value in env.items():
+        os.environ.setdefault(name, value)
     _modules_before.update(sys.modules)
     sys.addaudithook(_audit)
     _register_chart_formatter()

@@ -93,17 +93,17 @@ def figure_specs() -> dict:
         os.environ.update(saved)
 
 
-# Tests that render this checkout's book (`paradox render`, render_book of the repository) or
-# write or read the files its chapters read (.render-cache/edition.json, changes.md: every
-# render rewrites them, and the notebooks the book keeps name them, so test_nbval_book.py's
-# replay must not meet a render of other data or with --since halfway). The renderer lets
-# one render of a project run at a time (a lock in .render-cache), so under pytest-xdist they
-# share one worker, in collection order: spread over two they would wait on each other's lock,
-# and test_interrupt.py, which must see its own render hold the lock, could see another's.
+# Tests that render this checkout's book (`paradox render`, render_book of the repository).
+# The renderer lets one render of a project run at a time (a lock in .render-cache), so under
+# pytest-xdist they share one worker, in collection order: spread over two they would wait on
+# each other's lock, and test_interrupt.py, which must see its own render hold the lock, could
+# see another's. (test_nbval_book.py replays the kept notebooks with its own edition and
+# changes files - the replaying shell's variables come first, renderer/kernel.py - so it
+# does not depend on which render ran last, and runs on either worker.)
 RENDER_THE_PROJECT = (
     "tests/e2e/test_determinism.py", "tests/e2e/test_hostile_text.py", "tests/e2e/test_since.py",
     "tests/e2e/test_datacut_render.py", "tests/e2e/test_update.py", "tests/e2e/test_interrupt.py",
-    "tests/e2e/test_nbval_book.py", "tests/test_render_command.py", "tests/renderer/test_paradox_render.py",
+    "tests/test_render_command.py", "tests/renderer/test_paradox_render.py",
 )
 
 

@@ -14,14 +14,17 @@ from tests.e2e.conftest import DATA, REPO, paradox_env
 pytestmark = pytest.mark.slow
 
 
-def test_book_notebooks_reproduce_their_outputs_under_nbval(good_book, tmp_path):
+def test_book_notebooks_reproduce_their_outputs_under_nbval(good_book, tmp_path, monkeypatch):
     from paradox.edition import edition_info, write_edition_file
 
     notebooks = good_book / "notebooks"
     chapters = re.findall(r"[\w/.-]+\.qmd", (REPO / "_quarto.yml").read_text(encoding="utf-8"))
     assert sorted(p.stem for p in notebooks.glob("*.ipynb")) == sorted(c.rsplit("/", 1)[-1][:-4] for c in chapters)
     # the kernels get what `paradox render` gave the chapters: the data folder, the edition
-    # (same commit and day as the render) and an empty "what changed" file
+    # (same commit and day as the render) and an empty "what changed" file - files of this
+    # test's own, which the notebooks' setup cells leave as set (renderer/kernel.py `start`):
+    # the project's .render-cache/edition.json is whatever the last render wrote
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", paradox_env()["SOURCE_DATE_EPOCH"])  # the render's day
     env = {**paradox_env(), "PARADOX_DATA": str(DATA),
            **write_edition_file(edition_info(REPO, DATA), tmp_path / "edition.json")}
     (tmp_path / "changes.md").write_text("", encoding="utf-8")
