@@ -26,6 +26,8 @@ from analysis.data.schemas import table_schemas
 from paradox.cli import main
 from tests.digests import file_digest
 
+pytestmark = pytest.mark.usefixtures("unmemoised_validation")  # tests/conftest.py: each test runs the cell checks
+
 STALE = "checksum does not match datapackage.json"
 
 

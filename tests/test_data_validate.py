@@ -20,6 +20,8 @@ from analysis.data.describe import describe_folder
 from tests.digests import file_digest
 from analysis.data.paths import DEFAULT_DATA
 
+pytestmark = pytest.mark.usefixtures("unmemoised_validation")  # tests/conftest.py: each test runs the cell checks
+
 STALE = "checksum does not match datapackage.json (the file was edited)"
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from analysis.data.validate import to_problem, to_text
 
+pytestmark = pytest.mark.usefixtures("unmemoised_validation")  # tests/conftest.py: each test runs the cell checks
+
 FIELDS = {"rate_per_100k": {"name": "rate_per_100k", "type": "number",
                             "constraints": {"minimum": 0, "required": True}},
           "year": {"name": "year", "type": "integer", "constraints": {"minimum": 1990,
