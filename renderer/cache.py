@@ -36,7 +36,9 @@ import nbformat
 from renderer.notebook import RECORD_TAG, tags
 
 RENDERER_DIR = Path(__file__).resolve().parent
-KEEP_PER_CHAPTER = 4
+# Runs kept per chapter: the book's own data and a few others (a data cut, `paradox diff`'s
+# two folders, an edited copy) without evicting it; least recently used go first.
+KEEP_PER_CHAPTER = 8
 DATA_MARK = "<data>"  # the data folder, wherever it is: in keys and recorded paths
 
 
@@ -126,20 +128,25 @@ class ChapterCache:
         self.project = Path(project).resolve()
         self.data = Path(os.path.abspath(data)) if data is not None else None
 
-    def _path(self, rel: str, key: str) -> Path:
-        slug = rel.replace("/", "__").replace(".qmd", "")
-        return self.dir / f"{slug}--{key[:24]}.json"
+    def _prefix(self, rel: str, key: str) -> str:
+        """The start of the file names of a chapter's runs under one key."""
+        return f"{rel.replace('/', '__').replace('.qmd', '')}--{key[:24]}--"
 
     def lookup(self, rel: str, key: str) -> nbformat.NotebookNode | None:
-        """The stored notebook if the key matches and nothing it read has changed, else None."""
-        path = self._path(rel, key)
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
-            return None
-        if entry.get("key") != key or not self._fresh(entry):
-            return None
-        return self._read_here(entry, nbformat.from_dict(entry["notebook"]))
+        """A stored notebook whose key matches and nothing it read has changed, else None.
+
+        One key may have several runs, one per content of what they read: the same chapter
+        rendered from two data folders (`paradox diff`, a data cut) keeps both, newest first."""
+        for path in sorted(self.dir.glob(self._prefix(rel, key) + "*.json"),
+                           key=lambda p: p.stat().st_mtime_ns, reverse=True):
+            try:
+                entry = json.loads(path.read_text(encoding="utf-8"))
+            except (FileNotFoundError, json.JSONDecodeError):
+                continue
+            if entry.get("key") == key and self._fresh(entry):
+                path.touch()  # used now: the last to be pruned
+                return self._read_here(entry, nbformat.from_dict(entry["notebook"]))
+        return None
 
     def _read_here(self, entry: dict, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         """The notebook with its record of what was read naming the files where this render
@@ -180,26 +187,26 @@ class ChapterCache:
         return Path(os.path.relpath(path, self.project)).as_posix()
 
     def store(self, rel: str, key: str, nb: nbformat.NotebookNode, record: dict) -> None:
-        """Save an execution with the hashes of what it read (written atomically)."""
-        entry = {
-            "key": key,
-            "root": str(self.project),
-            "files": {self._relative(p): sha256_file(Path(p)) for p in record.get("files", [])},
-            "dirs": {self._relative(p): listing_hash(Path(p)) for p in record.get("dirs", [])},
-            "notebook": nb,
-        }
-        path = self._path(rel, key)
+        """Save an execution with the hashes of what it read (written atomically), beside
+        the other runs under its key that read other content."""
+        files = {self._relative(p): sha256_file(Path(p)) for p in record.get("files", [])}
+        dirs = {self._relative(p): listing_hash(Path(p)) for p in record.get("dirs", [])}
+        read = sha256_bytes(json.dumps([files, dirs], sort_keys=True).encode())
+        entry = {"key": key, "root": str(self.project), "files": files, "dirs": dirs, "notebook": nb}
+        path = self.dir / f"{self._prefix(rel, key)}{read[:16]}.json"
         write_atomic(path, json.dumps(entry).encode())
         self._prune(path)
 
     def forget(self, rel: str, key: str) -> None:
-        """Drop a stored run (the chapter turned out to read inputs the hook cannot see)."""
-        self._path(rel, key).unlink(missing_ok=True)
+        """Drop the stored runs under a key (the chapter turned out to read inputs the hook
+        cannot see)."""
+        for path in self.dir.glob(self._prefix(rel, key) + "*.json"):
+            path.unlink(missing_ok=True)
 
     def _prune(self, keep: Path) -> None:
-        """Keep only the newest few entries of a chapter (other data folders, older sources)."""
+        """Keep only the most recently used few runs of a chapter (other data, older sources)."""
         prefix = keep.name.split("--")[0] + "--"
-        entries = sorted(self.dir.glob(prefix + "*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(self.dir.glob(prefix + "*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[KEEP_PER_CHAPTER:]:
             old.unlink(missing_ok=True)
 

@@ -167,6 +167,10 @@ def test_the_same_data_in_another_folder_reuses_every_run_and_a_changed_file_ree
     assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(second)}, data=second).executed == ["chapters/growth.qmd"]
     page = (warm_book_copy / "_book" / "chapters" / "growth.html").read_text(encoding="utf-8")
     assert ">22.5 cm</span>" in page  # (12.5 + 14 + 41) / 3
+    # both contents keep their runs: the unchanged data (in a third folder) re-executes nothing
+    third = tmp_path / "third"
+    shutil.copytree(warm_book_copy / "data", third)
+    assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(third)}, data=third).executed == []
 
 
 def test_without_the_data_folder_its_path_is_part_of_the_key(warm_book_copy, tmp_path):

@@ -146,3 +146,24 @@ def test_files_in_the_data_folder_are_recorded_relative_to_it_and_checked_in_the
     (two / "y.csv").write_text("b\n")  # the listing changed
     assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k") is None
     assert cache.ChapterCache(tmp_path / "cache", project).lookup("c.qmd", "k") is None
+
+
+def test_runs_of_one_key_over_different_data_are_kept_side_by_side(tmp_path):
+    """Two data folders with different content give the same key (content, not place, is
+    what varies); each keeps its run, so going back to the first re-executes nothing."""
+    import nbformat
+
+    one, two, project = tmp_path / "one", tmp_path / "two", tmp_path / "project"
+    for folder, text in ((one, "a\n1\n"), (two, "a\n2\n")):
+        folder.mkdir()
+        (folder / "x.csv").write_text(text)
+    project.mkdir()
+    for folder, value in ((one, "1"), (two, "2")):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["read"] = value
+        cache.ChapterCache(tmp_path / "cache", project, folder).store(
+            "c.qmd", "k", nb, {"files": [str(folder / "x.csv")], "dirs": []})
+    assert cache.ChapterCache(tmp_path / "cache", project, one).lookup("c.qmd", "k").metadata["read"] == "1"
+    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k").metadata["read"] == "2"
+    cache.ChapterCache(tmp_path / "cache", project, one).forget("c.qmd", "k")
+    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k") is None
