@@ -77,16 +77,17 @@ def main(argv=None) -> int:
         shutil.copytree(source, data)
         default = data / "coca_eradication.csv"  # read by few chapters of the real book
         target = data / args.file if args.file else default if default.exists() else sorted(data.rglob("*.csv"))[0]
-        env, edition = {args.data_env: str(data)}, None
+        env, edition, placeless = {args.data_env: str(data)}, None, (args.data_env,)
         if project == REPO:  # the real book: the same environment and edition as `paradox render`
-            from paradox.render import render_settings
+            from paradox.render import PLACELESS, render_settings
 
             env, edition = render_settings(data, tmp / "edition.json")
+            placeless = PLACELESS
 
         def run(label: str, fresh: bool) -> None:
             start, cpu = time.perf_counter(), cpu_seconds()
             result = render_book(project, tmp / "out", formats=formats, fresh=fresh, env=env,
-                                 edition=edition, cache_dir=tmp / "cache", data=data)
+                                 edition=edition, cache_dir=tmp / "cache", placeless=placeless)
             rows.append((label, time.perf_counter() - start, cpu_seconds() - cpu, result.executed))
             print(f"{label:<16} {rows[-1][1]:6.1f} s  executed {len(result.executed)}", file=sys.stderr)
 

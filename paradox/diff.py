@@ -363,14 +363,20 @@ def _shown(value: Any) -> str:
 
 
 def _render_ledger(data_dir: Path, workdir: Path, project: Path) -> list[dict[str, Any]]:
-    """Render the book from `data_dir` (HTML only) into `workdir` and return its ledger."""
-    from paradox.edition import edition_info, ledger_fields
+    """Render the book from `data_dir` (HTML only) into `workdir` and return its ledger.
+
+    The chapters get what `paradox render` gives them without --since (the data folder, the
+    edition of that data, a blank "what changed"), in files of this render's own; the cache
+    keys those by content, so a chapter `paradox render` already ran on the same data is
+    reused, not run again."""
+    from paradox.render import PLACELESS, render_settings
     from renderer import render_book
 
+    workdir.mkdir(parents=True, exist_ok=True)
+    env, edition = render_settings(data_dir.resolve(), workdir / "edition.json", project=project)
+    env.update(write_changes_file(workdir / "changes.md", None, None))
     out = workdir / "book"
-    edition = ledger_fields(edition_info(project, data_dir))
-    render_book(project, out, formats=("html",), env={"PARADOX_DATA": str(data_dir.resolve())},
-                edition=edition, data=data_dir.resolve())
+    render_book(project, out, formats=("html",), env=env, edition=edition, placeless=PLACELESS)
     return read_ledger(out)
 
 

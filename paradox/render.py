@@ -13,6 +13,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 STATE = REPO / ".render-cache"  # where the render command leaves files for the chapters
+# The variables naming the files the chapters read besides the project: the render cache keys
+# them by content, not place (renderer/cache.py), so `paradox diff` and `paradox update`,
+# which render data folders with their own edition files, reuse `paradox render`'s runs.
+PLACELESS = ("PARADOX_DATA", "PARADOX_EDITION_FILE", "PARADOX_CHANGES_FILE")
 
 
 def render(args) -> int:
@@ -55,7 +59,7 @@ def render(args) -> int:
     render_args = dict(out_dir=Path(args.out), formats=formats, env=env, edition=edition,
                        progress=_progress(out), protect=(data,),
                        figure_citation=figure_citation_template(load_citation(), citation_edition(edition_fields(edition))),
-                       data_package=data, sources=source_details(data), data=data)
+                       data_package=data, sources=source_details(data), placeless=PLACELESS)
 
     def setup(since=None, book=None):
         write_edition()
@@ -88,8 +92,8 @@ def os_error_sentence(error: OSError) -> str:
     return f"could not read or write{where}: {reason}"
 
 
-def render_settings(data: Path, edition_file: Path, write: bool = True):
-    """The kernels' environment and the edition for rendering the book from `data`.
+def render_settings(data: Path, edition_file: Path, write: bool = True, project: Path = REPO):
+    """The kernels' environment and the edition for rendering the book of `project` from `data`.
 
     PARADOX_DATA is the data folder; PARADOX_EDITION_FILE is a stable path to the edition
     (version, date, commit, vintage), so only chapters that read it re-execute when the
@@ -99,7 +103,7 @@ def render_settings(data: Path, edition_file: Path, write: bool = True):
     """
     from paradox.edition import edition_info, ledger_fields, write_edition_file
 
-    info = edition_info(REPO, data)
+    info = edition_info(project, data)
     env = {"PARADOX_DATA": str(data), "PARADOX_EDITION_FILE": str(Path(edition_file).resolve())}
     edition = {"stamp": info["stamp"], **ledger_fields(info)}
     if write:

@@ -30,7 +30,7 @@ from renderer import pdf as pdf_book
 from renderer import zygote
 from renderer.downloads import write_downloads
 from renderer.figures import link_cards, write_cards
-from renderer.cache import ChapterCache, OutputCache, chapter_key, write_atomic
+from renderer.cache import ChapterCache, OutputCache, chapter_key, placed, write_atomic
 from renderer.crossref import check_references, claim_sentences, number_book, walk
 from renderer.errors import RenderError
 from renderer.execute import execute_all
@@ -65,7 +65,7 @@ class RenderResult:
 
 def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False, env=None,
                 edition=None, progress=None, cache_dir=None, figure_citation="{caption}",
-                setup=None, protect=(), data_package=None, sources=None, data=None) -> RenderResult:
+                setup=None, protect=(), data_package=None, sources=None, placeless=()) -> RenderResult:
     """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
 
     formats: any of "html", "pdf". fresh: ignore every cache (stored executions and tool
@@ -86,9 +86,9 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     anything is written.
     data_package: a data folder, zipped into the HTML book as a download (data-package.zip).
     sources: source id -> {"name", "title", "url", "year"}, shown in each number's popover.
-    data: the data folder the chapters read (its path reaches them through `env`). The cache
-    keys their runs on its files' content, not on its place, so the same data in another
-    folder reuses every run (renderer/cache.py).
+    placeless: names of `env` variables that give the chapters a file or folder (the data
+    folder, say) whose content, not place, they depend on: the cache keys their runs on what
+    they read there, so the same data in another folder reuses every run (renderer/cache.py).
     """
     start = time.perf_counter()
     project = load_project(Path(project_dir))
@@ -111,7 +111,7 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
         with ThreadPoolExecutor(max_workers=1) as warm:
             def prefetch(nb):  # chart SVGs and the JS bundle, made while other chapters run
                 warm.submit(_prefetch, nb, formats, outputs)
-            notebooks = _execute(project, docs, env, fresh, ChapterCache(cache_root, project.root, data), result, notify, prefetch)
+            notebooks = _execute(project, docs, env, fresh, ChapterCache(cache_root, project.root, placed(env, placeless)), result, notify, prefetch)
         swap = outdir.begin(cache_root, out_dir)
         try:
             _write_book(project, docs, notebooks, formats, edition, outputs, swap.tmp, result, notify,
@@ -145,7 +145,7 @@ def _execute(project, docs, env, fresh, cache, result, notify, prefetch) -> dict
     notebooks, jobs, keys = {}, [], {}
     for chapter, doc in zip(project.chapters, docs):
         source = chapter.path.read_text(encoding="utf-8")
-        keys[chapter.rel] = key = chapter_key(chapter.rel, source, env, defaults, cache.data)
+        keys[chapter.rel] = key = chapter_key(chapter.rel, source, env, defaults, cache.places)
         stored = None if fresh else cache.lookup(chapter.rel, key)
         if stored is not None:
             notebooks[chapter.rel] = stored = as_built_here(stored, chapter.path.parent, env, project.root)

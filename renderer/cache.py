@@ -13,13 +13,15 @@ file must hash the same both where the copy has it and where the run read it (th
 may have opened it by a path relative to the project, or by its absolute path); a project
 moved away from the folder its runs read re-executes them.
 
-The render's data folder (`render_book(data=...)`), which chapters find through an
-environment variable naming it, is keyed by content, not by place: the variable's value is
-keyed as DATA_MARK and files read in it are recorded relative to it, so the same data in
-another folder (a user's copy, `paradox update`'s staging folder, the old and new folders
-`paradox diff` compares) reuses every run, and a changed file re-executes exactly the
-chapters that read it. This is sound because a chapter reaches the data only through that
-variable, and no page prints the folder's path (tests/e2e/test_since.py checks the book).
+Files and folders the chapters find through environment variables named in
+`render_book(placeless=...)` - the data folder, the edition file - are keyed by content, not
+by place: such a variable's value is keyed as `<NAME>`, and what is read there is recorded
+relative to it (`<NAME>/x.csv`) and checked where the variable points in the next render. So
+the same data in another folder (a user's copy, `paradox update`'s staging folder, the two
+folders `paradox diff` compares) reuses every run, and a changed file re-executes exactly the
+chapters that read it. This is sound because a chapter reaches those inputs only through the
+variable, and no page prints their paths (tests/e2e/test_since.py checks the book). One key
+can therefore have several runs, one per content read; each is kept.
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ RENDERER_DIR = Path(__file__).resolve().parent
 # Runs kept per chapter: the book's own data and a few others (a data cut, `paradox diff`'s
 # two folders, an edited copy) without evicting it; least recently used go first.
 KEEP_PER_CHAPTER = 8
-DATA_MARK = "<data>"  # the data folder, wherever it is: in keys and recorded paths
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -98,19 +99,21 @@ def packages_hash() -> str:
     return _packages_hash
 
 
-def _names(value: str, folder: Path | None) -> bool:
-    """Whether an environment value is the path of `folder`."""
-    return folder is not None and os.path.isabs(value) and os.path.abspath(value) == str(folder)
+def placed(env: dict, placeless) -> dict[str, Path]:
+    """{variable: the absolute path it names} for the variables in `placeless` that `env` sets
+    to an absolute path: the inputs keyed by content, not place."""
+    return {name: Path(os.path.abspath(env[name])) for name in placeless
+            if name in env and os.path.isabs(env[name])}
 
 
-def chapter_key(rel: str, source: str, env: dict, defaults: dict, data: Path | None = None) -> str:
+def chapter_key(rel: str, source: str, env: dict, defaults: dict, places: dict | None = None) -> str:
     """What must be identical for a stored execution to be a candidate for reuse.
 
     The project's folder is not part of it: where the files a run read must be checked, in a
     copy of the project, is ChapterCache's business (it keeps the folder with the run). Nor
-    is the data folder's place: a variable naming `data` is keyed as DATA_MARK.
+    are the `places` (see `placed`): a variable naming one is keyed as `<NAME>`.
     """
-    env = {k: DATA_MARK if _names(v, data) else v for k, v in sorted(env.items())}
+    env = {k: f"<{k}>" if k in (places or {}) else v for k, v in sorted(env.items())}
     parts = {
         "chapter": rel, "source": source, "env": env, "defaults": defaults,
         "renderer": renderer_hash(), "python": sys.version, "executable": sys.executable,
@@ -121,12 +124,13 @@ def chapter_key(rel: str, source: str, env: dict, defaults: dict, data: Path | N
 
 class ChapterCache:
     """Stored executions of chapters of the project in `project`, one JSON file per (chapter,
-    key); files read in the data folder `data` are recorded and checked relative to it."""
+    key, content read); what is read in `places` ({variable: path}, see `placed`) is recorded
+    and checked relative to the place."""
 
-    def __init__(self, root: Path, project: Path, data: Path | None = None):
+    def __init__(self, root: Path, project: Path, places: dict | None = None):
         self.dir = Path(root) / "chapters"
         self.project = Path(project).resolve()
-        self.data = Path(os.path.abspath(data)) if data is not None else None
+        self.places = dict(places or {})
 
     def _prefix(self, rel: str, key: str) -> str:
         """The start of the file names of a chapter's runs under one key."""
@@ -172,18 +176,23 @@ class ChapterCache:
                    for digest, recorded in checks for p, h in recorded.items())
 
     def _where(self, recorded: str, roots: set[Path]) -> list[Path] | None:
-        """Where a recorded path must be checked: in this render's data folder (None if this
-        render has none), or in each root."""
+        """Where a recorded path must be checked: in this render's place `<NAME>` (None if
+        this render has no such place), or in each root."""
         head, _, rest = recorded.partition("/")
-        if head == DATA_MARK:
-            return None if self.data is None else [self.data / rest]
+        if head.startswith("<") and head.endswith(">"):
+            place = self.places.get(head[1:-1])
+            return None if place is None else [place / rest if rest else place]
         return [r / recorded for r in roots]
 
     def _relative(self, path: str) -> str:
-        """A recorded absolute path, relative to the data folder if it is in it (DATA_MARK/...),
+        """A recorded absolute path, relative to the deepest place holding it (`<NAME>/...`),
         else to the project folder (`..` where outside it)."""
-        if self.data is not None and (path == str(self.data) or path.startswith(str(self.data) + os.sep)):
-            return Path(DATA_MARK, os.path.relpath(path, self.data)).as_posix()
+        holding = [(name, place) for name, place in self.places.items()
+                   if path == str(place) or path.startswith(str(place) + os.sep)]
+        if holding:
+            name, place = max(holding, key=lambda held: len(str(held[1])))
+            rest = os.path.relpath(path, place)
+            return f"<{name}>" if rest == "." else f"<{name}>/{Path(rest).as_posix()}"
         return Path(os.path.relpath(path, self.project)).as_posix()
 
     def store(self, rel: str, key: str, nb: nbformat.NotebookNode, record: dict) -> None:

@@ -7,6 +7,7 @@ import pytest
 from renderer import render_book
 
 pytestmark = pytest.mark.slow
+DATA = ("TEST_BOOK_DATA",)  # the test book's data folder variable (chapters/bookdata.py)
 ALL = ["index.qmd", "chapters/growth.qmd", "chapters/context.qmd", "chapters/method.qmd"]
 
 
@@ -142,7 +143,7 @@ def test_a_moved_project_does_not_reuse_runs_that_read_the_old_copy(book_copy, t
 
 
 def test_the_same_data_in_another_folder_reuses_every_run_and_a_changed_file_reexecutes(warm_book_copy, tmp_path):
-    """`render_book(data=...)`: the data folder is keyed by content, not by place (what `paradox
+    """`render_book(placeless=...)`: the data folder is keyed by content, not by place (what `paradox
     update` and `paradox diff` rely on: they render a staging copy beside the user's folder).
     A copy holding the same files reuses every run, even when the first folder is gone; a file
     changed in the copy re-executes the chapter that read it, and the page shows the copy's
@@ -151,10 +152,10 @@ def test_the_same_data_in_another_folder_reuses_every_run_and_a_changed_file_ree
 
     first, second = tmp_path / "first", tmp_path / "second"
     shutil.copytree(warm_book_copy / "data", first)
-    assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(first)}, data=first).executed == ALL
+    assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(first)}, placeless=DATA).executed == ALL
     shutil.copytree(first, second)
     shutil.rmtree(first)
-    again = render(warm_book_copy, env={"TEST_BOOK_DATA": str(second)}, data=second)
+    again = render(warm_book_copy, env={"TEST_BOOK_DATA": str(second)}, placeless=DATA)
     assert again.executed == [] and again.reused == ALL
     # the kept notebooks are rebuilt for this render: they name the folder it read, so a
     # replay reads the same data; nothing in the book names the first folder
@@ -164,21 +165,11 @@ def test_the_same_data_in_another_folder_reuses_every_run_and_a_changed_file_ree
     assert [p.name for p in book.rglob("*") if p.is_file() and str(first).encode() in p.read_bytes()] == []
     csv = second / "measurements.csv"
     csv.write_text(csv.read_text().replace("2021,north,17.5", "2021,north,41.0"))
-    assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(second)}, data=second).executed == ["chapters/growth.qmd"]
+    assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(second)}, placeless=DATA).executed == ["chapters/growth.qmd"]
     page = (warm_book_copy / "_book" / "chapters" / "growth.html").read_text(encoding="utf-8")
     assert ">22.5 cm</span>" in page  # (12.5 + 14 + 41) / 3
     # both contents keep their runs: the unchanged data (in a third folder) re-executes nothing
     third = tmp_path / "third"
     shutil.copytree(warm_book_copy / "data", third)
-    assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(third)}, data=third).executed == []
+    assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(third)}, placeless=DATA).executed == []
 
-
-def test_without_the_data_folder_its_path_is_part_of_the_key(warm_book_copy, tmp_path):
-    """Without `data=` a variable naming a folder is keyed by its value, as any other."""
-    import shutil
-
-    first, second = tmp_path / "first", tmp_path / "second"
-    shutil.copytree(warm_book_copy / "data", first)
-    shutil.copytree(first, second)
-    assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(first)}).executed == ALL
-    assert render(warm_book_copy, env={"TEST_BOOK_DATA": str(second)}).executed == ALL

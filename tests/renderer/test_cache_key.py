@@ -111,59 +111,70 @@ def test_a_renamed_renderer_file_is_a_change(monkeypatch, fresh_hashes, tmp_path
 
 
 def test_the_data_folder_is_keyed_by_content_not_by_place():
-    """With `data`, a variable naming the data folder is keyed as the folder, wherever it is;
-    other variables, and the same variable without `data`, are keyed by their values."""
+    """A variable named placeless is keyed as `<NAME>`, wherever it points; other variables,
+    and the same variable when not named placeless, are keyed by their values."""
     key = cache.chapter_key
     env = lambda folder: {"PARADOX_DATA": folder, "OTHER": "x"}  # noqa: E731
-    assert key("a.qmd", "s", env("/tmp/one/data"), {}, Path("/tmp/one/data")) == \
-        key("a.qmd", "s", env("/srv/two/data"), {}, Path("/srv/two/data"))
-    assert key("a.qmd", "s", env("/tmp/one/data"), {}) != key("a.qmd", "s", env("/srv/two/data"), {})
-    assert key("a.qmd", "s", env("/tmp/one/data"), {}, Path("/tmp/one/data")) != \
-        key("a.qmd", "s", {**env("/tmp/one/data"), "OTHER": "y"}, {}, Path("/tmp/one/data"))
-    assert key("a.qmd", "s", env("relative/data"), {}, Path("/tmp/one/data")) != \
-        key("a.qmd", "s", env("/tmp/one/data"), {}, Path("/tmp/one/data"))
+    places = lambda e: cache.placed(e, ("PARADOX_DATA",))  # noqa: E731
+    one, two = env("/tmp/one/data"), env("/srv/two/data")
+    assert places(one) == {"PARADOX_DATA": Path("/tmp/one/data")}
+    assert key("a.qmd", "s", one, {}, places(one)) == key("a.qmd", "s", two, {}, places(two))
+    assert key("a.qmd", "s", one, {}) != key("a.qmd", "s", two, {})
+    other = {**one, "OTHER": "y"}
+    assert key("a.qmd", "s", one, {}, places(one)) != key("a.qmd", "s", other, {}, places(other))
+    assert cache.placed(env("relative/data"), ("PARADOX_DATA",)) == {}  # not a place: keyed by value
 
 
-def test_files_in_the_data_folder_are_recorded_relative_to_it_and_checked_in_the_current_one(tmp_path):
-    """A run that read data/x.csv in one folder is fresh in a render whose data folder holds
-    the same bytes, stale where they differ, and never fresh in a render without a data folder."""
+def _store(root: Path, project: Path, places: dict, value: str = "") -> None:
     import nbformat
 
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["read"] = value
+    files = [str(p) for p in places.values() if p.is_file()] + [str(p / "x.csv") for p in places.values() if p.is_dir()]
+    cache.ChapterCache(root, project, places).store(
+        "c.qmd", "k", nb, {"files": files, "dirs": [str(p) for p in places.values() if p.is_dir()]})
+
+
+def test_files_in_a_place_are_recorded_relative_to_it_and_checked_where_it_now_is(tmp_path):
+    """A run that read x.csv in one data folder and an edition file is fresh in a render whose
+    folder and file hold the same bytes elsewhere, stale where they differ, and never fresh in
+    a render without those places."""
     one, two, project = tmp_path / "one", tmp_path / "two", tmp_path / "project"
     for folder in (one, two, project):
         folder.mkdir()
-    (one / "x.csv").write_text("a\n1\n")
-    (two / "x.csv").write_text("a\n1\n")
-    stored = cache.ChapterCache(tmp_path / "cache", project, one)
-    nb = nbformat.v4.new_notebook()
-    stored.store("c.qmd", "k", nb, {"files": [str(one / "x.csv")], "dirs": [str(one)]})
+    for folder in (one, two):
+        (folder / "x.csv").write_text("a\n1\n")
+        (folder / "edition.json").write_text("{}")
+    here = lambda f: {"PARADOX_DATA": f, "PARADOX_EDITION_FILE": f / "edition.json"}  # noqa: E731
+    _store(tmp_path / "cache", project, here(one))
     entry = json.loads(next((tmp_path / "cache" / "chapters").glob("c--*.json")).read_text())
-    assert sorted(entry["files"]) == ["<data>/x.csv"] and sorted(entry["dirs"]) == ["<data>"]
-    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k") is not None
+    assert sorted(entry["files"]) == ["<PARADOX_DATA>/x.csv", "<PARADOX_EDITION_FILE>"]
+    assert sorted(entry["dirs"]) == ["<PARADOX_DATA>"]
+    lookup = lambda places: cache.ChapterCache(tmp_path / "cache", project, places).lookup("c.qmd", "k")  # noqa: E731
+    assert lookup(here(two)) is not None
+    (two / "edition.json").write_text('{"date": "2026-12-01"}')
+    assert lookup(here(two)) is None
+    (two / "edition.json").write_text("{}")
     (two / "x.csv").write_text("a\n2\n")
-    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k") is None
+    assert lookup(here(two)) is None
     (two / "x.csv").write_text("a\n1\n")
     (two / "y.csv").write_text("b\n")  # the listing changed
-    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k") is None
-    assert cache.ChapterCache(tmp_path / "cache", project).lookup("c.qmd", "k") is None
+    assert lookup(here(two)) is None
+    assert lookup({}) is None
 
 
 def test_runs_of_one_key_over_different_data_are_kept_side_by_side(tmp_path):
     """Two data folders with different content give the same key (content, not place, is
     what varies); each keeps its run, so going back to the first re-executes nothing."""
-    import nbformat
-
     one, two, project = tmp_path / "one", tmp_path / "two", tmp_path / "project"
     for folder, text in ((one, "a\n1\n"), (two, "a\n2\n")):
         folder.mkdir()
         (folder / "x.csv").write_text(text)
     project.mkdir()
     for folder, value in ((one, "1"), (two, "2")):
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["read"] = value
-        cache.ChapterCache(tmp_path / "cache", project, folder).store(
-            "c.qmd", "k", nb, {"files": [str(folder / "x.csv")], "dirs": []})
-    assert cache.ChapterCache(tmp_path / "cache", project, one).lookup("c.qmd", "k").metadata["read"] == "1"
-    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k").metadata["read"] == "2"
-    cache.ChapterCache(tmp_path / "cache", project, one).forget("c.qmd", "k")
-    assert cache.ChapterCache(tmp_path / "cache", project, two).lookup("c.qmd", "k") is None
+        _store(tmp_path / "cache", project, {"PARADOX_DATA": folder}, value)
+    lookup = lambda f: cache.ChapterCache(tmp_path / "cache", project, {"PARADOX_DATA": f}).lookup("c.qmd", "k")  # noqa: E731
+    assert lookup(one).metadata["read"] == "1"
+    assert lookup(two).metadata["read"] == "2"
+    cache.ChapterCache(tmp_path / "cache", project).forget("c.qmd", "k")
+    assert lookup(two) is None
