@@ -178,3 +178,107 @@ def test_runs_of_one_key_over_different_data_are_kept_side_by_side(tmp_path):
     assert lookup(two).metadata["read"] == "2"
     cache.ChapterCache(tmp_path / "cache", project).forget("c.qmd", "k")
     assert lookup(two) is None
+
+
+def _record_output(files: list[str]) -> "nbformat.NotebookNode":
+    """A notebook whose record cell printed what it read (as renderer.kernel.record does)."""
+    import nbformat
+
+    from renderer.notebook import RECORD_TAG
+
+    nb = nbformat.v4.new_notebook()
+    record = nbformat.v4.new_code_cell("_renderer_.record('/p')")
+    record.metadata["tags"] = [RECORD_TAG]
+    text = json.dumps({"files": files, "dirs": [], "volatile": [], "third_party": ["numpy"]})
+    record.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text[:20]),
+                      nbformat.v4.new_output("stream", name="stdout", text=text[20:] + "\n")]
+    nb.cells = [nbformat.v4.new_code_cell("1"), record]
+    return nb
+
+
+def test_a_reused_run_records_what_it_read_where_this_render_has_it(tmp_path):
+    """The notebook the book keeps names the files where this render has them: a run made
+    with the data in `one` and reused with it in `two` lists two/x.csv, and the project's own
+    module in this project (the kernel may send the record in pieces: one output after)."""
+    one, two, project = tmp_path / "one", tmp_path / "two", tmp_path / "project"
+    for folder in (one, two):
+        folder.mkdir()
+        (folder / "x.csv").write_text("a\n1\n")
+    project.mkdir()
+    (project / "mod.py").write_text("X = 1\n")
+    read = [str(one / "x.csv"), str(project / "mod.py")]
+    cache.ChapterCache(tmp_path / "cache", project, {"D": one}).store(
+        "c.qmd", "k", _record_output(read), {"files": read, "dirs": []})
+    nb = cache.ChapterCache(tmp_path / "cache", project, {"D": two}).lookup("c.qmd", "k")
+    record = nb.cells[1]
+    assert [o["name"] for o in record.outputs] == ["stdout"]
+    printed = json.loads(record.outputs[0]["text"])
+    assert printed == {"files": sorted([str(two / "x.csv"), str(project / "mod.py")]), "dirs": [],
+                       "volatile": [], "third_party": ["numpy"]}
+    assert nb.cells[0].source == "1"  # the chapter's own cells untouched
+
+
+def test_a_file_is_recorded_under_the_deepest_place_holding_it(tmp_path):
+    outer, project = tmp_path / "outer", tmp_path / "project"
+    inner = outer / "inner"
+    inner.mkdir(parents=True)
+    project.mkdir()
+    (inner / "x.csv").write_text("1\n")
+    (outer / "y.csv").write_text("2\n")
+    (tmp_path / "z.csv").write_text("3\n")
+    c = cache.ChapterCache(tmp_path / "cache", project, {"OUTER": outer, "INNER": inner})
+    assert c._relative(str(inner / "x.csv")) == "<INNER>/x.csv"
+    assert c._relative(str(outer / "y.csv")) == "<OUTER>/y.csv"
+    assert c._relative(str(inner)) == "<INNER>"
+    assert c._relative(str(tmp_path / "outer-not" / "a.csv")) == "../outer-not/a.csv"
+    assert c._relative(str(tmp_path / "z.csv")) == "../z.csv"
+
+
+def test_a_chapter_keeps_its_most_recently_used_runs(tmp_path):
+    """Runs over other content are pruned beyond KEEP_PER_CHAPTER, least recently used
+    first: a run reused just before stays, and another chapter's runs are not counted."""
+    import time
+
+    project, data = tmp_path / "project", tmp_path / "data"
+    project.mkdir()
+    data.mkdir()
+    c = cache.ChapterCache(tmp_path / "cache", project, {"D": data})
+    for n in range(cache.KEEP_PER_CHAPTER):
+        (data / "x.csv").write_text(str(n))
+        c.store("c.qmd", "k", _record_output([]), {"files": [str(data / "x.csv")], "dirs": []})
+        time.sleep(0.01)
+    c.store("other.qmd", "k", _record_output([]), {"files": [], "dirs": []})
+    (data / "x.csv").write_text("0")
+    assert c.lookup("c.qmd", "k") is not None  # the oldest run, used again now
+    time.sleep(0.01)
+    (data / "x.csv").write_text("new")
+    c.store("c.qmd", "k", _record_output([]), {"files": [str(data / "x.csv")], "dirs": []})
+    runs = sorted(p.name for p in (tmp_path / "cache" / "chapters").glob("c--*.json"))
+    assert len(runs) == cache.KEEP_PER_CHAPTER
+    (data / "x.csv").write_text("1")  # the least recently used: pruned
+    assert c.lookup("c.qmd", "k") is None
+    for kept in ("0", "2", "new"):
+        (data / "x.csv").write_text(kept)
+        assert c.lookup("c.qmd", "k") is not None, kept
+    assert len(list((tmp_path / "cache" / "chapters").glob("other--*.json"))) == 1
+
+
+def test_forgetting_a_key_keeps_the_chapters_other_keys(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    c = cache.ChapterCache(tmp_path / "cache", project)
+    c.store("c.qmd", "k1", _record_output([]), {"files": [], "dirs": []})
+    c.store("c.qmd", "k2", _record_output([]), {"files": [], "dirs": []})
+    c.forget("c.qmd", "k1")
+    assert c.lookup("c.qmd", "k1") is None and c.lookup("c.qmd", "k2") is not None
+
+
+def test_a_run_under_another_key_or_a_damaged_entry_is_not_reused(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    c = cache.ChapterCache(tmp_path / "cache", project)
+    c.store("c.qmd", "k" * 30, _record_output([]), {"files": [], "dirs": []})
+    (entry,) = (tmp_path / "cache" / "chapters").glob("c--*.json")
+    assert c.lookup("c.qmd", "k" * 24 + "x" * 6) is None  # same file name prefix, other key
+    entry.write_text("{not json")
+    assert c.lookup("c.qmd", "k" * 30) is None
