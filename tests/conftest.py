@@ -28,18 +28,28 @@ def data(tmp_path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def validation_memo_of_this_session():
+    """Start every pytest session with an empty memo of validation's cell results
+    (analysis.data.validate._CELL_CACHE). A new process starts empty anyway; `make mutate`
+    runs each mutant in a process forked from one that already ran the tests, whose memo
+    would hand a mutant the unmutated results."""
+    from analysis.data import validate
+
+    validate._CELL_CACHE.clear()
+
+
 @pytest.fixture
-def unmemoised_validation(monkeypatch):
-    """Under `make mutate` (MUTATION_RUN set by tests/mutate.py), validation with an empty
-    memo of cell results (analysis.data.validate._CELL_CACHE), so every test runs the cell
-    checks of the tables it validates. Why: mutmut credits a test with the functions that ran
-    during it; with the memo shared, only the first test to check the curated folder would
-    run them, and their mutants would never meet the other tests. Other runs keep the memo
-    (what users run, and 2.5 times faster for these modules)."""
-    if os.environ.get("MUTATION_RUN"):
+def unmemoised_validation():
+    """While `mutmut` learns which tests reach which functions (MUTANT_UNDER_TEST=stats, under
+    `make mutate`), each test runs the cell checks of the tables it validates itself: with
+    the memo shared, only the first test to check the curated folder would run them, and
+    their mutants would never meet the other tests. Otherwise the memo is kept (what users
+    run; 2.5 times faster for these modules)."""
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
         from analysis.data import validate
 
-        monkeypatch.setattr(validate, "_CELL_CACHE", {})
+        validate._CELL_CACHE.clear()
 
 
 def _outside_a_render() -> dict:

@@ -117,8 +117,7 @@ def run(target: str, children: int) -> dict:
     _copy_project(dest)
     _narrow_config(dest, files, tests)
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "HYPOTHESIS_PROFILE": "mutate",  # no shrinking: tests/conftest.py
-           "MUTATION_RUN": "1"}  # no memo shared between tests: tests/conftest.py
+           "HYPOTHESIS_PROFILE": "mutate"}  # no shrinking: tests/conftest.py
     subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
                    cwd=dest, env=env, check=False, stdout=subprocess.DEVNULL)
     return _counts(dest)
