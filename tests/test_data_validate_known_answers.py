@@ -80,3 +80,99 @@ def test_to_text_prefers_note_then_title_then_the_error():
         def __str__(self):
             return " c "
     assert to_text(E()) == "c"
+
+
+@pytest.mark.parametrize("field, words", [
+    ({"type": "integer", "constraints": {"minimum": 1990, "maximum": 2030}}, "an integer between 1990 and 2030"),
+    ({"type": "number", "constraints": {"minimum": 0}}, "a number >= 0"),
+    ({"type": "number", "constraints": {"maximum": 100}}, "a number <= 100"),
+    ({"type": "string", "constraints": {"pattern": "[A-Z]{3}"}}, "text matching [A-Z]{3}"),
+    ({"type": "boolean"}, "true or false"),
+    ({}, "text"),                                  # no type: Table Schema's default, a string
+    ({"type": "geopoint"}, "geopoint"),            # a type without words: its own name
+    ({"type": "string", "constraints": {"enum": ["true", "false", 3]}}, "one of true, false, 3"),
+    ({"type": "integer", "constraints": {"minimum": 0, "enum": [1, 2]}}, "one of 1, 2"),  # the list says it all
+])
+def test_what_a_valid_cell_looks_like_is_said_in_words(field, words):
+    from analysis.data.validate import expectation
+
+    assert expectation(field) == words
+
+
+# --- whole folders: each structural fault gives its one line ---------------------------------
+
+def _lines(folder) -> list[str]:
+    """check_folder's lines, without the checksum line an edit made here always adds."""
+    from analysis.data.validate import check_folder
+
+    return [str(p) for p in check_folder(folder) if "checksum does not match" not in p.message]
+
+
+def _header(data, table: str, header: str, newline: str = "\n") -> None:
+    """Replace the first line of `table`.csv, keeping the rows."""
+    path = data / f"{table}.csv"
+    rows = path.read_text(encoding="utf-8").split("\n", 1)[1]
+    path.write_bytes((header + newline + rows.replace("\n", newline)).encode("utf-8"))
+
+
+def test_a_missing_folder_is_one_line(tmp_path):
+    assert _lines(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: data folder not found"]
+
+
+@pytest.mark.parametrize("sep, label", [(";", "semicolons"), ("\t", "tabs"), ("|", "pipes")])
+def test_a_header_separated_by_something_else_says_by_what(data, sep, label):
+    _header(data, "countries", sep.join(["iso3", "name", "region", "subregion"]))
+    assert _lines(data) == ["countries.csv: row 1: not comma-separated: the header is separated by "
+                            f"{label}; save it as CSV with commas"]
+
+
+def test_windows_line_endings_are_a_valid_header(data):
+    path = data / "countries.csv"
+    header = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    _header(data, "countries", header, newline="\r\n")
+    assert not [l for l in _lines(data) if "row 1" in l]
+
+
+def test_a_column_named_twice_is_named_once(data):
+    path = data / "countries.csv"
+    header = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    _header(data, "countries", header + ",name")
+    lines = [l for l in _lines(data) if l.startswith("countries.csv: row 1")]
+    assert "countries.csv: row 1: column 'name' appears more than once" in lines
+    assert lines.count("countries.csv: row 1: column 'name' appears more than once") == 1
+
+
+def test_a_bug_in_a_table_check_is_a_line_naming_the_table(data, monkeypatch):
+    from analysis.data import validate
+
+    def broken(folder, name, schema, problems):
+        if name == "homicide":
+            raise RuntimeError("boom")
+        return None
+
+    monkeypatch.setattr(validate, "check_table", broken)
+    assert "homicide.csv: could not be checked (RuntimeError: boom)" in _lines(data)
+
+
+def test_a_bug_in_the_cross_checks_is_a_line_naming_the_descriptor(data, monkeypatch):
+    from analysis.data import validate
+
+    monkeypatch.setattr(validate, "check_references", lambda rows, schemas: 1 / 0)
+    assert _lines(data)[-1] == "datapackage.json: could not be cross-checked (ZeroDivisionError: division by zero)"
+
+
+def test_exactly_the_limit_of_problems_has_no_more_line():
+    from analysis.data.problems import Problem
+    from analysis.data.validate import LIMIT, capped
+
+    at = [Problem("a.csv", message="x")] * LIMIT
+    assert capped(at) == at
+    over = capped(at + [Problem("a.csv", message="y")])
+    assert len(over) == LIMIT + 1 and over[-1].message.startswith(f"more than {LIMIT:,} problems")
+
+
+def test_an_integer_column_refuses_a_decimal_a_number_column_takes_it():
+    from analysis.data.cells import is_plain_number
+
+    assert not is_plain_number("1.5", "integer") and is_plain_number("1.5", "number")
+    assert is_plain_number("15", "integer")
