@@ -65,8 +65,7 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
                  ["tests/renderer/test_escaping.py", "tests/renderer/test_escaping_property.py",
                   "tests/renderer/test_assemble.py",
                   "tests/renderer/test_spreadsheet.py", "tests/renderer/test_chart_payload.py",
-                  "tests/renderer/test_typst_typography.py", "tests/test_markdown_escaping.py",
-                  "tests/test_captions.py"]),
+                  "tests/renderer/test_typst_typography.py", "tests/test_markdown_escaping.py"]),
 }
 
 
