@@ -282,3 +282,65 @@ def test_a_run_under_another_key_or_a_damaged_entry_is_not_reused(tmp_path):
     assert c.lookup("c.qmd", "k" * 24 + "x" * 6) is None  # same file name prefix, other key
     entry.write_text("{not json")
     assert c.lookup("c.qmd", "k" * 30) is None
+
+
+def test_the_newest_fresh_run_is_reused_and_a_damaged_entry_is_skipped(tmp_path):
+    """Two runs of one key that read different files are both fresh: the newer is reused.
+    A damaged entry (newer still) is passed over, not an end to the search."""
+    import os
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("x.csv", "y.csv"):
+        (project / name).write_text(name)
+    c = cache.ChapterCache(tmp_path / "cache", project)
+    for n, name in enumerate(("x.csv", "y.csv")):
+        nb = _record_output([])
+        nb.metadata["run"] = name
+        c.store("c.qmd", "k", nb, {"files": [str(project / name)], "dirs": []})
+        stored = max((tmp_path / "cache" / "chapters").glob("c--*.json"), key=lambda p: p.stat().st_mtime_ns)
+        os.utime(stored, ns=(n * 10**9, n * 10**9))  # y.csv's run is the newer
+    assert c.lookup("c.qmd", "k").metadata["run"] == "y.csv"
+    damaged = tmp_path / "cache" / "chapters" / (c._prefix("c.qmd", "k") + "0" * 16 + ".json")
+    damaged.write_text("{not json")
+    os.utime(damaged, ns=(5 * 10**9, 5 * 10**9))
+    assert c.lookup("c.qmd", "k").metadata["run"] == "y.csv"
+
+
+def test_a_copied_cache_checks_the_folder_the_run_read_as_well(tmp_path):
+    """A run made in project `one` and reused in a copy `two` must find its files unchanged
+    in both (the chapter may have read them by absolute path in `one`)."""
+    import shutil
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    (one / "x.csv").write_text("1")
+    cache.ChapterCache(one / ".cache", one).store("c.qmd", "k", _record_output([]),
+                                                  {"files": [str(one / "x.csv")], "dirs": []})
+    shutil.copytree(one, two)
+    assert cache.ChapterCache(two / ".cache", two).lookup("c.qmd", "k") is not None
+    (one / "x.csv").write_text("2")  # changed where the run read it, not in the copy
+    assert cache.ChapterCache(two / ".cache", two).lookup("c.qmd", "k") is None
+
+
+def test_only_the_record_cells_printed_record_is_rewritten(tmp_path):
+    """A chapter cell's own printed output stays as it was; the record cell keeps one stdout
+    output, the record (anything else it printed, stderr here, is not part of it)."""
+    import nbformat
+
+    from renderer.notebook import RECORD_TAG
+
+    project = tmp_path / "project"
+    project.mkdir()
+    nb = _record_output([])
+    own = nbformat.v4.new_code_cell("print(1)")
+    own.outputs = [nbformat.v4.new_output("stream", name="stdout", text='{"files": ["mine"]}\n')]
+    nb.cells.insert(0, own)
+    record = next(c for c in nb.cells if RECORD_TAG in c.metadata.get("tags", []))
+    record.outputs.insert(0, nbformat.v4.new_output("stream", name="stderr", text="warning\n"))
+    c = cache.ChapterCache(tmp_path / "cache", project)
+    c.store("c.qmd", "k", nb, {"files": [], "dirs": []})
+    got = c.lookup("c.qmd", "k")
+    assert got.cells[0].outputs[0]["text"] == '{"files": ["mine"]}\n'
+    outs = next(c for c in got.cells if RECORD_TAG in c.metadata.get("tags", [])).outputs
+    assert [(o["name"], json.loads(o["text"])["files"]) for o in outs] == [("stdout", [])]
