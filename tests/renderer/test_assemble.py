@@ -130,3 +130,129 @@ def test_echoed_code_and_its_output_are_fenced_longer_than_any_backtick_run(tmp_
         '````{.python .cell-code}\nprint("x ``` y")\n````\n\n'
         "````{.cell-output}\nx ``` y\n````\n")
     assert "```{.python .cell-code}\nchart" not in out.markdown  # echo: false from the front matter
+
+
+# --- every kind of output and the cell options that place it ---------------------------------
+
+OUTPUTS = '''---
+title: Outputs
+---
+
+::: {#fig-inside}
+```{python}
+#| fig-alt: "Drawn inside"
+chart
+```
+
+Caption with `{python} r.value` inside.
+:::
+
+```{python}
+#| label: tbl-table
+#| tbl-cap: "A table"
+table
+```
+
+```{python}
+#| fig-cap: "Unlabelled image"
+image
+```
+
+```{python}
+#| warning: false
+#| echo: false
+warn
+```
+
+```{python}
+#| include: false
+hidden
+```
+
+```{python}
+#| output: false
+#| echo: true
+quiet
+```
+'''
+
+PNG = "iVBORw0KGgo="  # base64 of the PNG signature's first bytes: "\x89PNG\r\n\x1a\n"
+
+
+def outputs_notebook() -> nbformat.NotebookNode:
+    """Outputs for OUTPUTS' cells (source cells 0-12: markdown and code alternate)."""
+    def code(index, *outs):
+        cell = nbformat.v4.new_code_cell("x")
+        cell.metadata["renderer"] = {"cell": index, "line": 1}
+        cell.outputs = list(outs)
+        return cell
+
+    display = lambda data: nbformat.v4.new_output("display_data", data)  # noqa: E731
+    inline = nbformat.v4.new_code_cell("_renderer_.inline([])")
+    inline.metadata.update({"renderer": {"cell": 2, "line": 1}, "tags": [INLINE_TAG]})
+    inline.outputs = [display({INLINE_MIME: [{"text": "4  per\n100"}]})]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        code(1, display({"application/vnd.vegalite.v5+json": {"mark": "bar"}})),
+        inline,
+        code(3, display({"text/html": ["<table><tr><td>1</td>", "</tr></table>"], "text/plain": "t"}),
+             display({"text/html": "<b>bold</b>", "text/plain": ['a "quoted"\\', " line"]})),
+        code(5, display({"image/png": PNG, "text/plain": "<Figure>"}),
+             display({"image/svg+xml": ["<svg>", "</svg>"]})),
+        code(7, nbformat.v4.new_output("stream", name="stderr", text="careful\n"),
+             nbformat.v4.new_output("stream", name="stdout", text="said\n"),
+             nbformat.v4.new_output("stream", name="stdout", text=""),
+             nbformat.v4.new_output("execute_result", {"text/markdown": ["**md** ", "text"]}, execution_count=1),
+             nbformat.v4.new_output("execute_result", {"text/plain": "42"}, execution_count=2),
+             nbformat.v4.new_output("error", ename="E", evalue="v", traceback=[]),
+             display({"application/json": {"a": 1}})),
+        code(9, nbformat.v4.new_output("stream", name="stdout", text="never\n")),
+        code(11, nbformat.v4.new_output("stream", name="stdout", text="not shown\n")),
+    ]
+    return nb
+
+
+def assembled_outputs(tmp_path: Path):
+    path = tmp_path / "out.qmd"
+    path.write_text(OUTPUTS, encoding="utf-8")
+    chapter = Chapter(path=path, rel="out.qmd", order=0, appendix=False)
+    return assemble(parse_qmd(path), outputs_notebook(), chapter, {"echo": False}, set())
+
+
+def test_a_chart_inside_a_figure_div_takes_the_divs_id_and_caption(tmp_path):
+    out = assembled_outputs(tmp_path)
+    (chart,) = out.charts
+    assert (chart.id, chart.alt, chart.caption) == ("fig-inside", "Drawn inside", "Caption with 4 per 100 inside.")
+    assert '<img class="chart-static" src="figures/fig-inside/fig-inside.svg" alt="">' in out.markdown  # index-level page
+    assert "Caption with 4 per 100 inside.\n:::" in out.markdown  # the div's own caption paragraph, escaped value
+    assert out.divs == []  # every div that opened was closed
+
+
+def test_each_output_kind_is_placed_as_its_format_needs(tmp_path):
+    md = assembled_outputs(tmp_path).markdown
+    # a table label: the outputs in a #tbl- div, an HTML table as raw HTML, other HTML also as
+    # its plain text for Typst (a string literal: quotes and backslashes escaped), the caption last
+    assert (
+        '::::: {#tbl-table}\n```{=html}\n<table><tr><td>1</td></tr></table>\n```\n\n'
+        '```{=html}\n<b>bold</b>\n```\n\n'
+        '```{=typst}\n#raw(block: true, "a \\"quoted\\"\\\\ line")\n```\n\n'
+        'A table\n:::::') in md
+    # a fig-cap without a label: an unnumbered .figure div; each image saved and shown in both formats
+    assert (
+        '::::: {.figure}\n```{=html}\n<img src="figures/out-1.png" alt="Unlabelled image" class="cell-image">\n```\n\n'
+        '```{=typst}\n#renderer-image("figures/out-1.png", "Unlabelled image")\n```\n\n'
+        '```{=html}\n<img src="figures/out-2.svg" alt="Unlabelled image" class="cell-image">\n```\n\n'
+        '```{=typst}\n#renderer-image("figures/out-2.svg", "Unlabelled image")\n```\n\n'
+        'Unlabelled image\n:::::') in md
+    # warning: false drops stderr; an empty stream, an error and an unknown type show nothing;
+    # Markdown is passed as written, plain text fenced
+    assert "```{.cell-output}\nsaid\n```\n\n**md** text\n\n```{.cell-output}\n42\n```\n\n" in md
+    assert "careful" not in md and "never" not in md and "not shown" not in md and "{.cell-output}\n\n" not in md
+    # include: false drops the cell; output: false keeps only its echo
+    assert md.endswith("```{.cell-output}\n42\n```\n\n```{.python .cell-code}\nquiet\n```\n")
+    assert md.count("{.python .cell-code}") == 1
+
+
+def test_images_are_kept_for_the_book_under_figures(tmp_path):
+    images = assembled_outputs(tmp_path).images
+    assert images == {"figures/out-1.png": b"\x89PNG\r\n\x1a\n", "figures/out-2.svg": b"<svg></svg>"}
