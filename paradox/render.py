@@ -8,7 +8,9 @@ the render before any kernel starts: one line per problem, exit 1, `_book/` unto
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,6 +83,9 @@ def render(args) -> int:
     except KeyboardInterrupt:
         err.print(f"interrupted. {escape(left)}")
         return 130
+    finally:
+        if previous is not None:
+            previous.unlink(missing_ok=True)
     _summary(out, result, data)
     return 0
 
@@ -134,14 +139,17 @@ def _previous_ledger(since: str | None, read_ledger) -> Path | None:
     """A private copy of the earlier edition's claims.json, or None without --since.
 
     Copied first because the earlier edition may be the very folder this render replaces.
+    The copy is this render's own file (removed when it ends): it is written before the render
+    lock is taken, and two renders with --since at once must not read each other's.
     """
     if not since:
         return None
     entries = read_ledger(Path(since))
     STATE.mkdir(parents=True, exist_ok=True)
-    copy = STATE / "previous-claims.json"
-    copy.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
-    return copy
+    handle, name = tempfile.mkstemp(prefix="previous-claims-", suffix=".json", dir=STATE)
+    with os.fdopen(handle, "w", encoding="utf-8") as copy:
+        json.dump(entries, copy, ensure_ascii=False)
+    return Path(name)
 
 
 def _check_data(data: Path) -> list:

@@ -87,7 +87,7 @@ def test_an_earlier_edition_is_read_never_claimed_and_its_text_stays_text(previo
     """`mv _book _book.old-v1; paradox render --since _book.old-v1`: the earlier edition is
     untouched (recovery claims only the folders its own journal names), and text read from
     its ledger - here HTML that would run and load a remote image - is printed literally."""
-    from tests.e2e.conftest import tree_digest
+    from tests.e2e.conftest import REPO, tree_digest
     from tests.hostile import HOSTILE
 
     earlier = previous_book.with_name("_book.old-v1")
@@ -102,6 +102,8 @@ def test_an_earlier_edition_is_read_never_claimed_and_its_text_stays_text(previo
     done = run_paradox("render", "--to", "html", "--since", str(earlier), "--out", str(previous_book))
     assert done.returncode == 0, explain(done)
     assert tree_digest(earlier) == before
+    # the render's private copy of the earlier ledger is gone with it
+    assert sorted((REPO / ".render-cache").glob("previous-claims*")) == []
     page = (previous_book / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "<img src=https://example.org" not in page
     assert hostile in _text(previous_book / "index.html")
