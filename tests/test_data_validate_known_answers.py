@@ -176,3 +176,39 @@ def test_an_integer_column_refuses_a_decimal_a_number_column_takes_it():
 
     assert not is_plain_number("1.5", "integer") and is_plain_number("1.5", "number")
     assert is_plain_number("15", "integer")
+
+
+@pytest.mark.parametrize("written", ["true", "True", "TRUE", "1"])
+def test_a_second_headline_for_a_country_year_names_both_rows(data, written):
+    """Row 3 of coca_cultivation.csv (BOL 2010, WDR 2022) is made a headline too: row 4
+    (BOL 2010, WDR 2025) already is, and the report can use only one. Every way a CSV may
+    write true counts."""
+    path = data / "coca_cultivation.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[2] == "BOL,2010,31000,satellite_interpreted,false,unodc_wdr2022_coca"
+    lines[2] = lines[2].replace(",false,", f",{written},")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert _lines(data) == ["coca_cultivation.csv: row 4: headline: second headline value for BOL 2010 "
+                            "(first on row 3)"]
+
+
+def test_a_short_row_is_one_missing_cell_not_also_an_empty_required_one(data):
+    """frictionless reports a cell the row lacks as missing and, the field being required,
+    as empty too: the second only repeats the first (validate.is_echo)."""
+    path = data / "homicide.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[1] == "ABW,1995,7.903264,,wdi_series,World Bank WDI (UNODC/WHO),wdi_homicide"
+    lines[1] = lines[1].rsplit(",", 1)[0]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert _lines(data) == ["homicide.csv: row 2: source_id: cell is missing (the row has fewer cells than the header)"]
+
+
+def test_two_blank_rows_are_two_lines_not_also_a_duplicate_key(data):
+    """Two blank rows share an empty key: frictionless says so, but that only repeats that
+    the rows are blank."""
+    path = data / "homicide.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(2, ",,,,,,")
+    lines.insert(4, ",,,,,,")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert _lines(data) == ["homicide.csv: row 3: row is blank", "homicide.csv: row 5: row is blank"]
