@@ -256,3 +256,44 @@ def test_each_output_kind_is_placed_as_its_format_needs(tmp_path):
 def test_images_are_kept_for_the_book_under_figures(tmp_path):
     images = assembled_outputs(tmp_path).images
     assert images == {"figures/out-1.png": b"\x89PNG\r\n\x1a\n", "figures/out-2.svg": b"<svg></svg>"}
+
+
+NESTED = '''---
+title: Nested
+---
+
+```{python}
+#| fig-alt: 'Map of "Peru" & <Bolivia>'
+#| tbl-cap: "Unlabelled table"
+both
+```
+'''
+
+
+def test_a_chapter_in_a_folder_links_images_up_and_quotes_every_attribute(tmp_path):
+    """A chapter under chapters/ links figures/ one level up; alt text is escaped for an HTML
+    attribute and a Typst string; stderr is shown (warning is on by default) and marked;
+    a tbl-cap without a label is an unnumbered div; multi-line plain text stays one Typst
+    string."""
+    path = tmp_path / "chapters" / "nested.qmd"
+    path.parent.mkdir()
+    path.write_text(NESTED, encoding="utf-8")
+    cell = nbformat.v4.new_code_cell("both")
+    cell.metadata["renderer"] = {"cell": 1, "line": 5}
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="careful\n"),
+                    nbformat.v4.new_output("display_data", {"image/svg+xml": "<svg/>"}),
+                    nbformat.v4.new_output("display_data", {"text/html": "<i>x</i>", "text/plain": "one\ntwo"})]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [cell]
+    chapter = Chapter(path=path, rel="chapters/nested.qmd", order=2, appendix=False)
+    md = assemble(parse_qmd(path), nb, chapter, {"echo": False}, set()).markdown
+    assert md == (
+        "# Nested\n\n"
+        "::::: {.figure}\n"
+        "```{.cell-output .stderr}\ncareful\n```\n\n"
+        '```{=html}\n<img src="../figures/nested-1.svg" alt="Map of &quot;Peru&quot; &amp; &lt;Bolivia&gt;" class="cell-image">\n```\n\n'
+        '```{=typst}\n#renderer-image("figures/nested-1.svg", "Map of \\"Peru\\" & <Bolivia>")\n```\n\n'
+        "```{=html}\n<i>x</i>\n```\n\n"
+        '```{=typst}\n#raw(block: true, "one\\ntwo")\n```\n\n'
+        "Unlabelled table\n"
+        ":::::\n")
