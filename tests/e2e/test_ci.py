@@ -46,7 +46,7 @@ def test_playwright_is_pinned_and_needs_no_browser_download():
     assert "playwright install" not in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_make_test_spreads_over_two_workers_keeping_the_renders_together_and_its_exit_code():
+def test_make_test_spreads_over_workers_keeping_the_renders_together_and_its_exit_code():
     """`make test` runs pytest-xdist with `--dist loadgroup`: without it xdist ignores the
     group that keeps the book's renders in one worker (tests/conftest.py), and two renders
     would meet at the project's render lock. Nothing may swallow pytest's exit code: 5 (no
@@ -58,5 +58,5 @@ def test_make_test_spreads_over_two_workers_keeping_the_renders_together_and_its
     runs = [shlex.split(c) for c in commands if "-m pytest" in c]
     assert len(runs) == 2, commands
     for words in runs:
-        assert words[words.index("-n") + 1] == "2" and words[words.index("--dist") + 1] == "loadgroup", words
+        assert int(words[words.index("-n") + 1]) >= 2 and words[words.index("--dist") + 1] == "loadgroup", words
         assert not {"||", ";", "|", "no:xdist"} & set(words), f"pytest's exit code is not what make returns: {words}"
