@@ -123,7 +123,7 @@ def figure_specs() -> dict:
 # each other's lock, and test_interrupt.py, which must see its own render hold the lock, could
 # see another's. (test_nbval_book.py replays the kept notebooks with its own edition and
 # changes files - the replaying shell's variables come first, renderer/kernel.py - so it
-# does not depend on which render ran last, and runs on either worker.)
+# does not depend on which render ran last, and runs on any worker.)
 RENDER_THE_PROJECT = (
     "tests/e2e/test_determinism.py", "tests/e2e/test_hostile_text.py", "tests/e2e/test_since.py",
     "tests/e2e/test_datacut_render.py", "tests/e2e/test_update.py", "tests/e2e/test_interrupt.py",
@@ -176,8 +176,8 @@ LONGEST_FIRST = ("tests/renderer/test_cache.py", "tests/e2e/test_reader.py",
 def pytest_collection_modifyitems(config, items):
     """Order: the project group's end-to-end tests (the first renders good_book, leaving the
     cache warm for the group's other renders), the group's fast tests, the other fast tests,
-    then the other slow tests - so under pytest-xdist the worker without the group starts on
-    fast tests while the other renders good_book (shared by a file lock,
+    then the other slow tests - so under pytest-xdist the workers without the group start on
+    fast tests while one renders good_book (shared by a file lock,
     tests/e2e/conftest.py) instead of waiting for it. A test file is ranked as its slowest
     test: pytest-xdist hands out whole files, in the order their first test appears, so a
     file with one end-to-end test among fast ones would otherwise start early and wait."""
