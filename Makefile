@@ -20,7 +20,8 @@ report: $(VENV)
 # lock; tests/conftest.py groups them), the rest is spread over the others, and the session's
 # good render is made once for all (tests/e2e/conftest.py). `make test` runs three on this
 # machine's two cores: its end-to-end tests wait on kernels, browsers and subprocesses for a
-# quarter of the time, and a third worker fills that (5 min 38 s -> 5 min 18 s measured);
+# quarter of the time, and a third worker fills part of that (fresh clone, same machine state:
+# 5 min 38 s with two workers, 5 min 18 s and 5 min 33 s in two runs with three);
 # `make test-fast` is pure Python, and two are faster there (68 s against 74 s).
 # pytest's own exit code goes through: 5 (no test collected) fails CI like a failing test.
 XDIST := -n 3 --dist loadgroup
