@@ -34,7 +34,7 @@ from renderer.cache import ChapterCache, OutputCache, chapter_key, placed, write
 from renderer.crossref import check_references, claim_sentences, number_book, walk
 from renderer.errors import RenderError
 from renderer.execute import execute_all
-from renderer.notebook import RECORD_TAG, as_built_here, build_notebook, tags
+from renderer.notebook import RECORD_TAG, as_built_here, build_notebook, stdout, tags
 from renderer.outputs import VEGALITE, assemble
 from renderer.pandoc import markdown_to_ast
 from renderer.project import load_project
@@ -203,15 +203,9 @@ def _save_preload(cache_root: Path, notebooks: dict, project) -> None:
 def _record(nb) -> dict:
     """The files and directories the chapter read, printed by the final renderer cell."""
     for cell in nb.cells:
-        if RECORD_TAG in tags(cell) and _stdout(cell):
-            return json.loads(_stdout(cell))
+        if RECORD_TAG in tags(cell) and stdout(cell):
+            return json.loads(stdout(cell))
     raise RenderError("internal: the record cell printed nothing")
-
-
-def _stdout(cell) -> str:
-    """Everything a cell printed to stdout (a kernel may send one print as several outputs)."""
-    return "".join(o["text"] for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
 
 
 def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result, notify,
@@ -345,8 +339,8 @@ def _normalised(nb) -> nbformat.NotebookNode:
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index}"
         cell.get("metadata", {}).pop("execution", None)
-        if RECORD_TAG in tags(cell) and _stdout(cell):
-            record = json.loads(_stdout(cell))
+        if RECORD_TAG in tags(cell) and stdout(cell):
+            record = json.loads(stdout(cell))
             record.pop("third_party", None)
             cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text=json.dumps(record) + "\n")]
     return nb

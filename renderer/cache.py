@@ -35,7 +35,7 @@ from pathlib import Path
 
 import nbformat
 
-from renderer.notebook import RECORD_TAG, tags
+from renderer.notebook import RECORD_TAG, stdout, tags
 
 RENDERER_DIR = Path(__file__).resolve().parent
 # Runs kept per chapter: the book's own data and a few others (a data cut, `paradox diff`'s
@@ -157,8 +157,7 @@ class ChapterCache:
         has them (the run may have read them in a copy of the project or of the data)."""
         here = lambda p: os.path.normpath(self._where(p, {self.project})[0])  # noqa: E731
         for cell in nb.cells:
-            printed = "".join(o["text"] for o in cell.get("outputs", [])
-                              if o.get("output_type") == "stream" and o.get("name") == "stdout")
+            printed = stdout(cell)
             if RECORD_TAG in tags(cell) and printed.strip():
                 record = json.loads(printed)
                 record["files"] = sorted(here(p) for p in entry["files"])

@@ -88,6 +88,12 @@ def _with_options(cell: Cell) -> str:
     return f"{cell.header}\n{cell.text}" if cell.header else cell.text
 
 
+def stdout(cell) -> str:
+    """Everything a cell printed to stdout (a kernel may send one print as several outputs)."""
+    return "".join(o["text"] for o in cell.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
+
+
 def tags(cell) -> list[str]:
     """The tags of a notebook cell."""
     return list(cell.get("metadata", {}).get("tags", []))
