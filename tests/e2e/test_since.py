@@ -59,9 +59,9 @@ def test_the_book_never_prints_where_its_data_folder_is(edited_book):
     (renderer/cache.py), which is sound only if no output depends on the folder's place.
     The kept notebooks name it only in the renderer's setup and record cells (what a replay
     reads, rewritten for each render), never in a chapter's own cells or outputs."""
-    import subprocess
-
     import nbformat
+
+    from tests.e2e.pdf import pdf_text
 
     where = str(edited_book.data)
     leaks = []
@@ -74,9 +74,7 @@ def test_the_book_never_prints_where_its_data_folder_is(edited_book):
         elif where.encode() in path.read_bytes():
             leaks.append(path.relative_to(edited_book.out).as_posix())
     assert leaks == [], f"{where} is printed in {leaks}"
-    pdf = next(edited_book.out.glob("*.pdf"))
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert where not in text
+    assert where not in pdf_text(next(edited_book.out.glob("*.pdf")))
 
 
 def test_without_since_there_is_no_changes_section(good_book):
