@@ -3,8 +3,8 @@
 Every e2e test that needs a rendered book uses `good_book`: the real book (repository
 `_quarto.yml`, `data/`) rendered once per session, HTML and PDF, by the command a user types
 (`paradox render --fresh --out DIR`). It is fresh (every chapter executed, the cache ignored)
-because it doubles as the first of the two fresh renders test_determinism.py compares byte
-for byte (every render has the same SOURCE_DATE_EPOCH, see paradox_env) - on a
+because it doubles as the first of the two renders test_determinism.py compares byte for
+byte (every render has the same SOURCE_DATE_EPOCH, see paradox_env) - on a
 clean checkout (CI) the cache is empty anyway, so this costs nothing there - and it leaves the
 cache warm for the renders that follow. Tests never write into the repository's `data/` or
 `_book/`: they copy what they change into tmp_path.

@@ -1,5 +1,7 @@
 """Determinism of the real book: `pytest --nbval` replays every executed chapter notebook the
-render kept (`_book/notebooks/`) in a fresh kernel and must reproduce every output."""
+render kept (`_book/notebooks/`) in a fresh kernel and must reproduce every output. It is the
+session's only second execution of the book's chapters: test_determinism.py compares the fresh
+render with one that reuses the chapters' runs."""
 
 from __future__ import annotations
 
