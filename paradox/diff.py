@@ -251,7 +251,8 @@ def write_changes_file(path: str | Path, previous: str | Path | None,
     is part of every chapter's cache key, and the file's content only re-executes the chapter
     that reads it (via `analysis.citation.changes_from_env`). Unchanged content is not
     rewritten, so its mtime stays. Two passes are needed because the new ledger exists only
-    after a render: render, write this file, render again (only that chapter re-executes).
+    after a render: render the ledger alone, write this file, render the book (only that
+    chapter re-executes; paradox/render.py).
     """
     text = format_diff(diff_ledgers(read_ledger(previous), read_ledger(book))) if previous else ""
     path = Path(path)
@@ -363,7 +364,8 @@ def _shown(value: Any) -> str:
 
 
 def _render_ledger(data_dir: Path, workdir: Path, project: Path) -> list[dict[str, Any]]:
-    """Render the book from `data_dir` (HTML only) into `workdir` and return its ledger.
+    """Render the ledger of the book from `data_dir` into `workdir` (no pages, PDF or cards:
+    render_book with no format) and return it.
 
     The chapters get what `paradox render` gives them without --since (the data folder, the
     edition of that data, a blank "what changed"), in files of this render's own; the cache
@@ -376,7 +378,7 @@ def _render_ledger(data_dir: Path, workdir: Path, project: Path) -> list[dict[st
     env, edition = render_settings(data_dir.resolve(), workdir / "edition.json", project=project)
     env.update(write_changes_file(workdir / "changes.md", None, None))
     out = workdir / "book"
-    render_book(project, out, formats=("html",), env=env, edition=edition, placeless=PLACELESS)
+    render_book(project, out, formats=(), env=env, edition=edition, placeless=PLACELESS)
     return read_ledger(out)
 
 

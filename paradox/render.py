@@ -69,12 +69,16 @@ def render(args) -> int:
 
     left = "The previous output (if any) was left as it was."
     try:
-        result = render_book(REPO, fresh=args.fresh, setup=setup, **render_args)
-        if previous is not None:
-            # The new ledger exists only now: write what changed, then render again (only
-            # the chapter that shows the changes re-executes).
-            left = f"The new book is in {args.out}, but without its list of what changed."
-            result = render_book(REPO, setup=lambda: setup(previous, Path(args.out)), **render_args)
+        if previous is None:
+            result = render_book(REPO, fresh=args.fresh, setup=setup, **render_args)
+        else:
+            # What changed needs the new ledger: render it alone first (no pages, PDF or
+            # cards), then the book with the list (only the chapter showing it re-executes).
+            with tempfile.TemporaryDirectory(prefix="paradox-since-") as tmp:
+                ledger = Path(tmp) / "ledger"
+                render_book(REPO, fresh=args.fresh, setup=setup,
+                            **{**render_args, "out_dir": ledger, "formats": ()})
+                result = render_book(REPO, setup=lambda: setup(previous, ledger), **render_args)
     except (RenderError, OSError, DiffInputError) as error:  # OSError: read-only/full disk, permissions
         reason = os_error_sentence(error) if isinstance(error, OSError) else str(error)
         err.print(f"[bold red]render failed:[/] {escape(reason)}", markup=True, soft_wrap=True)

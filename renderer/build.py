@@ -68,7 +68,9 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
                 setup=None, protect=(), data_package=None, sources=None, placeless=()) -> RenderResult:
     """Render the book in `project_dir` into `out_dir` (default `<project>/_book`).
 
-    formats: any of "html", "pdf". fresh: ignore every cache (stored executions and tool
+    formats: any of "html", "pdf"; none (`()`): only what the book will say - the claims
+    ledger (claims.json) and the kept notebooks, no pages, PDF or figure cards (what
+    `paradox diff` and `paradox render --since` need to compare two renders). fresh: ignore every cache (stored executions and tool
     outputs: everything is made again). env: added to every
     chapter kernel's environment. edition: a dict; its "stamp" (one line of text) is shown in
     every HTML page's footer and on the PDF title page, every other key is added to each
@@ -94,8 +96,8 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
     project = load_project(Path(project_dir))
     out_dir = Path(out_dir).resolve() if out_dir else project.root / "_book"
     formats = tuple(formats)
-    if not formats or set(formats) - {"html", "pdf"}:
-        raise RenderError(f"formats must be 'html' and/or 'pdf', not {formats!r}")
+    if set(formats) - {"html", "pdf"}:
+        raise RenderError(f"formats must be 'html' and/or 'pdf' (or none: the ledger only), not {formats!r}")
     env = {str(k): str(v) for k, v in (env or {}).items()}
     notify = progress or (lambda *a: None)
     cache_root = Path(cache_dir).resolve() if cache_dir else project.root / ".render-cache"
@@ -240,7 +242,7 @@ def _write_book(project, docs, notebooks, formats, edition, outputs, tmp, result
     result.figures = [{"id": c.id, "chapter": c.chapter, "caption": c.caption, "alt": c.alt, "spec": c.spec}
                       for c in charts]
     t = time.perf_counter()
-    card_ids = set(write_cards(tmp, charts, figure_citation, edition_fields(edition), outputs))
+    card_ids = set(write_cards(tmp, charts, figure_citation, edition_fields(edition), outputs)) if formats else set()
     if card_ids:
         notify("cards", f"figures/ ({len(card_ids)} cards)", time.perf_counter() - t)
     if "html" in formats:

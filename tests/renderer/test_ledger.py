@@ -60,3 +60,20 @@ def test_edition_fields_reach_the_ledger_footer_and_title_page(book_copy, tmp_pa
     title_page = subprocess.run(["pdftotext", "-l", "1", str(result.pdf), "-"], capture_output=True,
                                 text=True, check=True).stdout
     assert "Edition 9.9.9 <of> #today" in title_page
+
+
+def test_a_render_with_no_format_writes_the_ledger_a_full_render_writes_and_nothing_else(warm_book_copy, tmp_path):
+    """`render_book(formats=())`: what `paradox diff`, `paradox update` and the first pass of
+    `paradox render --since` use to learn what a book will say. The same claims.json as the
+    HTML render of the same project (warm_book_copy's _book, rendered from the same runs), the
+    kept notebooks, and no page, PDF or figure card."""
+    from renderer import render_book
+
+    out = tmp_path / "ledger"
+    result = render_book(warm_book_copy, out, formats=())
+    assert result.html is None and result.pdf is None
+    full = warm_book_copy / "_book"
+    assert (out / "claims.json").read_bytes() == (full / "claims.json").read_bytes()
+    assert sorted(p.name for p in (out / "notebooks").iterdir()) == sorted(p.name for p in (full / "notebooks").iterdir())
+    assert not list(out.rglob("*.html")) and not list(out.rglob("*.pdf")) and not list(out.rglob("*.zip"))
+    assert (full / "figures").is_dir() and not (out / "figures").exists()
