@@ -41,7 +41,7 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
                   "tests/test_known_answers_text.py::test_hedges_survive_formatting"]),
     "explanations": (["analysis/explanations.py"],
                      ["tests/test_explanations.py", "tests/test_known_answers_model.py",
-                      "tests/test_explanations_known_answers.py"]),
+                      "tests/test_explanations_known_answers.py", "tests/test_points_below_line.py"]),
     "producers": (["analysis/producers.py"],
                   ["tests/test_producers.py", "tests/test_producers_known_answers.py"]),
     "verdicts": (["analysis/verdicts.py"], ["tests/test_verdicts.py"]),

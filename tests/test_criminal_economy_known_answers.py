@@ -214,3 +214,13 @@ def test_economy_rows_in_full():
     assert rows.loc["drugs_and_gold", "simulated_all"].point == pytest.approx(1e9)
     # only the residual row can be flagged negative (here its low end is: 5 - 1.75 x 4 < 0)
     assert rows["residual_negative"].tolist() == [False, False, False, True, False]
+
+
+def test_fit_sensitivity_counts_a_residual_of_exactly_zero_as_fitting():
+    # every range closed on one value: drugs U(1, 1 x 1) bn = 1 bn, ratio U(3, 3) = 3 (stated
+    # floor), total U(4, 4) bn = 4 bn; every draw's residual 4 - 1 - 3 x 1 = 0 bn, and 0 fits
+    c = claims(drugs=(1e9, 1e9, None), ratio=(3.0, 3.0, 3.0), total=(4e9, 4e9, 4e9))
+    t = ce.fit_sensitivity(c, caps=(1.0,), n=10, readings=ce.Readings(almost_floor=1.0))
+    # 10 of 10 draws fit: 100%; drugs cap 1.0 x 1 bn
+    assert t["share_fit"].tolist() == [100.0]
+    assert t["drugs_cap"].tolist() == [1e9] and t["n_draws"].tolist() == [10]

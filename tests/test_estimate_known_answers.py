@@ -108,3 +108,12 @@ def test_with_changes_only_what_it_is_given():
     two = e.with_(digits=2)
     assert str(two) == "1.00" and (two.sources, two.year, two.unit) == (("a",), 2012, "score")
     assert e.with_(id="x").id == "x" and e.id is None
+
+
+def test_a_value_exactly_1e_9_off_a_whole_number_is_not_whole():
+    # whole means closer than 1e-9 to an integer (strictly): 1e-9 itself is 1e-9 - 0 = 1e-9 off 0
+    # score: not whole, top 1e-9 < 1 -> two decimals
+    assert str(Estimate(1e-9, unit="score")) == "0.00"
+    # $1 to $5 billion: scaled by 1e9 to 1 / 1e9 = 1e-9 and 5e9 / 1e9 = 5.0; 1e-9 is not whole,
+    # top 5 >= 1 -> one decimal; the low end is not exactly zero, so it stays "0.0"
+    assert str(Estimate(None, 1.0, 5e9, unit="USD")) == "$0.0\u20135.0 billion"

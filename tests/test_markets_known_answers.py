@@ -375,3 +375,32 @@ def test_largest_jump_prints_whole_tonnes_with_joined_sources():
     assert (str(j["before"]), str(j["after"]), str(j["ratio"])) == ("14 tonnes", "33 tonnes",
                                                                      "2.3 times")
     assert j["ratio"].sources == ("a", "b")
+
+
+def test_divergence_timing_skips_a_year_the_second_market_seized_nothing():
+    # US seized nothing in 2001: no log ratio that year (not log(20 / 0) = infinity)
+    bra = {2000: 10.0, 2001: 20.0, 2002: 40.0}
+    usa = {2000: 10.0, 2001: 0.0, 2002: 10.0}
+    t = mk.divergence_timing(_pair(bra, usa), split=2002, window=2)
+    # log ratios: 2000 log(10 / 10) = 0, 2002 log(40 / 10) = log 4 = 1.386
+    # start = mean of years to 2000 + 2 - 1 = 2001: 2000 only = 0; end = mean from 2002 - 2 + 1
+    # = 2001: 2002 only = log 4
+    assert t["start"] == 0.0
+    assert t["end"] == pytest.approx(np.log(4))
+    assert t["years"] == (2000, 2001, 2002)
+
+
+def test_largest_jump_counts_a_seizure_under_one_kilogram():
+    s = _brazil({2000: 0.5, 2001: 5.0, 2002: 6.0}, ids="a").assign(market="United States")
+    j = mk.largest_jump(s, "United States")
+    # 2001: 5 / 0.5 = 10 (the 0.5 kg year counts); 2002: 6 / 5 = 1.2
+    assert j["year"] == 2001
+    assert j["ratio"].point == pytest.approx(10.0)
+
+
+def test_largest_jump_ratio_prints_one_decimal():
+    s = _brazil({2000: 1000.0, 2001: 500.0}, ids="a").assign(market="United States")
+    j = mk.largest_jump(s, "United States")
+    # the only pair: 500 / 1,000 = 0.5, printed with one decimal (not the automatic two below 1)
+    assert j["year"] == 2001
+    assert str(j["ratio"]) == "0.5 times"

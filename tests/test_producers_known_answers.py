@@ -9,6 +9,7 @@ import pytest
 from factories import coca_frame, countries_frame
 
 from analysis import producers as pr
+from analysis.estimate import Estimate
 
 # 2010: PER 60, COL 60 (a tie), BOL 30; 2011: PER 50, COL 70, BOL 30; Peru's other measure
 # in 2011: 75 (satellite) - which would put Peru ahead of Colombia's 70.
@@ -132,3 +133,64 @@ def test_sensitivity_skips_equal_areas_and_years_without_rivals():
 def test_peru_margins_columns():
     assert list(pr.peru_margins(COCA, 2011).columns) == [
         "source_id", "measure", "headline", "peru_ha", "other", "other_ha", "margin_ha"]
+
+
+def test_lead_margin_two_growers_tied_go_by_iso3():
+    # exactly two growers (enough for a runner-up), tied at 50: the first iso3 leads (COL < PER)
+    m = pr.lead_margin(coca_frame({"PER": {2010: 50}, "COL": {2010: 50}}), 2010)
+    assert (m["leader"], m["runner_up"]) == ("COL", "PER")
+    assert m["margin_ha"].point == 0 and m["margin_pct"].point == 0  # 50 - 50 = 0; 0 / 50 = 0%
+    with pytest.raises(KeyError, match="fewer than two"):
+        pr.lead_margin(coca_frame({"PER": {2010: 50}}), 2010)
+
+
+def test_lead_margin_estimates_in_full():
+    # 2012: PER 90 (WDR 2025), COL 60 (WDR 2022), BOL 20 -> PER leads COL by 90 - 60 = 30 ha;
+    # 100 * 30 / 60 = 50% of Colombia's area; sources: the leader's, then the runner-up's
+    coca = coca_frame({"PER": {2012: 90}, "COL": {2012: 60}, "BOL": {2012: 20}})
+    coca.loc[coca["iso3"] == "COL", "source_id"] = "unodc_wdr2022_coca"
+    m = pr.lead_margin(coca, 2012)
+    sources = ("unodc_wdr2025_coca", "unodc_wdr2022_coca")
+    assert m["margin_ha"] == Estimate(
+        30.0, unit="hectares", year=2012, show_year=False, sources=sources,
+        method=f"Largest minus next headline area. {pr.PROXY_NOTE}")
+    assert m["margin_pct"] == Estimate(
+        50.0, unit="percent", year=2012, show_year=False, digits=0, sources=sources,
+        method=f"Lead as a share of the next grower's area. {pr.PROXY_NOTE}")
+    assert (str(m["margin_ha"]), str(m["margin_pct"])) == ("30 hectares", "50%")
+    # the year stays hidden even if a caller re-units the margin to one that shows its year
+    assert str(m["margin_ha"].with_(unit="per_100k")) == "30.0 per 100,000"
+
+
+def test_peru_share_estimate_in_full():
+    # 2011: PER 50, COL 30, BOL 20 -> 50 / (50 + 30 + 20 = 100) * 100 = 50%
+    coca = coca_frame({"PER": {2011: 50}, "COL": {2011: 30}, "BOL": {2011: 20}})
+    assert pr.peru_share(coca, 2011) == Estimate(
+        50.0, unit="percent", year=2011, show_year=False, digits=0,
+        sources=("unodc_wdr2025_coca",),
+        method=f"Peru's hectares / total of the countries reported. {pr.PROXY_NOTE}")
+
+
+MATCHED_COLUMNS = ["end_year", "coca_pct", "other_pct"]
+
+
+def test_matched_changes_only_years_both_series_cover():
+    # coca 2010 40, 2012 50, 2014 60; rate 2010 4.0, 2011 5.0, 2012 6.0, 2014 missing (NaN).
+    # Both cover 2012 only: coca 100 * (50 / 40 - 1) = +25%; rate 100 * (6 / 4 - 1) = +50%
+    coca = coca_frame({"PER": {2010: 40, 2012: 50, 2014: 60}, "COL": {2011: 99}})
+    rate = pd.Series({2010: 4.0, 2011: 5.0, 2012: 6.0, 2014: float("nan")})
+    t = pr.matched_changes(coca, rate, "PER", 2010)
+    assert list(t.columns) == MATCHED_COLUMNS
+    assert t["end_year"].tolist() == [2012]
+    assert t["coca_pct"].tolist() == pytest.approx([25.0])
+    assert t["other_pct"].tolist() == pytest.approx([50.0])
+
+
+def test_matched_changes_needs_the_start_in_both_series():
+    coca = coca_frame({"PER": {2010: 40, 2012: 50}})
+    # the rate lacks 2010 (it starts in 2011), though both cover 2012: no table
+    no_rate = pr.matched_changes(coca, pd.Series({2011: 5.0, 2012: 6.0}), "PER", 2010)
+    assert no_rate.empty and list(no_rate.columns) == MATCHED_COLUMNS
+    # coca lacks 2011, the rate has it: no table either
+    no_coca = pr.matched_changes(coca, pd.Series({2011: 5.0, 2012: 6.0}), "PER", 2011)
+    assert no_coca.empty and list(no_coca.columns) == MATCHED_COLUMNS

@@ -242,3 +242,56 @@ def test_change_since_ignores_other_countries_and_series():
     c = v.change_since(pd.concat([HOM, extra]), "PER", 2012)
     # Peru's World Bank series only: 2012 (6.7) to 2014 (8.0), not Chile's 2016 nor the police 2015
     assert (c["start"].year, c["end"].year) == (2012, 2014)
+
+
+def test_claims_vs_police_series_reads_the_police_series_only():
+    # Peru 2012 has only a modelled row, with a count (1,075): no police count, so no comparison
+    # (another series' count is never read as the police one)
+    hom = pd.DataFrame([("PER", 2012, "modelled_all_violence", 3.5, 1075, "ihme", "IHME")],
+                       columns=HOM.columns)
+    assert v.claims_vs_police_series(CLAIMS, POP, hom) is None
+
+
+def test_claims_vs_police_series_keeps_a_count_without_a_rate():
+    # Peru's 2012 police row has a count (2,865) but a blank rate: the count still compares
+    hom = pd.DataFrame([("PER", 2012, "criminal_justice", NAN, 2865, "gsh", "UNODC")],
+                       columns=HOM.columns)
+    c = v.claims_vs_police_series(CLAIMS, POP, hom)
+    assert c is not None
+    assert (c["year"], c["police_count"]) == (2012, 2865)
+    # |2,865 - 3,000| / 2,865 = 135 / 2,865 = 0.04712
+    assert c["police_gap_share"] == pytest.approx(135 / 2865)
+    assert math.isnan(c["police_rate"])
+
+
+def test_gap_by_period_uses_only_years_with_both_series():
+    # police 2000: 2, 2001: 3; modelled 1999: 1 (no police rate that year), 2000: 1, 2001: 1
+    hom = pd.DataFrame([("PER", 2000, "criminal_justice", 2.0, NAN, "gsh", "UNODC"),
+                        ("PER", 2001, "criminal_justice", 3.0, NAN, "gsh", "UNODC"),
+                        ("PER", 1999, "modelled_all_violence", 1.0, NAN, "ihme", "IHME"),
+                        ("PER", 2000, "modelled_all_violence", 1.0, NAN, "ihme", "IHME"),
+                        ("PER", 2001, "modelled_all_violence", 1.0, NAN, "ihme", "IHME")],
+                       columns=HOM.columns)
+    g = v.gap_by_period(hom, COUNTRIES, 2001)
+    # before 2001: 2000 only (1999 has no police rate): 2 / 1 = 2.0, over 2000-2000
+    assert (g["before"].point, g["before"].low, g["before"].high) == (2.0, 2.0, 2.0)
+    assert g["before"].method == f"Mean of {CJ} / {IHME}, 2000-2000."
+    # since 2001: 3 / 1 = 3.0
+    assert g["since"].point == 3.0
+    assert g["since"].method == f"Mean of {CJ} / {IHME}, 2001-2001."
+
+
+def test_gap_by_period_leaves_out_a_zero_modelled_rate():
+    # police 2000: 2, 2001: 3, 2002: 4; modelled 2000: 1, 2001: 1, 2002: 0 (no ratio: 4 / 0)
+    hom = pd.DataFrame([("PER", 2000, "criminal_justice", 2.0, NAN, "gsh", "UNODC"),
+                        ("PER", 2001, "criminal_justice", 3.0, NAN, "gsh", "UNODC"),
+                        ("PER", 2002, "criminal_justice", 4.0, NAN, "gsh", "UNODC"),
+                        ("PER", 2000, "modelled_all_violence", 1.0, NAN, "ihme", "IHME"),
+                        ("PER", 2001, "modelled_all_violence", 1.0, NAN, "ihme", "IHME"),
+                        ("PER", 2002, "modelled_all_violence", 0.0, NAN, "ihme", "IHME")],
+                       columns=HOM.columns)
+    g = v.gap_by_period(hom, COUNTRIES, 2001)
+    # since 2001: 2001 only, 3 / 1 = 3.0 (2002 is dropped, not an infinite ratio)
+    s = g["since"]
+    assert (s.point, s.low, s.high) == (3.0, 3.0, 3.0)
+    assert s.method == f"Mean of {CJ} / {IHME}, 2001-2001."
