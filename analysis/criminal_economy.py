@@ -352,7 +352,7 @@ def economy_rows(claims: pd.DataFrame, sim: pd.DataFrame, reading: str = "fits_t
     residual_negative (for the
     residual row: its low end is below zero), simulated_all (Estimate over every draw) and
     simulated_fit (Estimate over the draws whose parts fit the total only: conditional, so it
-    cannot be negative). None where a part has no simulated value.
+    cannot be negative).
     """
     r = article_ranges(claims)
     raw = residual_raw(claims, readings, reading)
@@ -366,13 +366,11 @@ def economy_rows(claims: pd.DataFrame, sim: pd.DataFrame, reading: str = "fits_t
     }
     sim = sim.assign(drugs_and_gold=sim["drugs"] + sim["gold"])
     rows = []
-    for part, interval in intervals.items():
-        column = part if part in sim else None
+    for part, interval in intervals.items():  # every part is a column of the simulation
         rows.append({"part": part, "interval": interval,
                      "residual_negative": raw["negative_low"] if part == "residual" else False,
-                     "simulated_all": mc_estimate(sim, column, claims) if column else None,
-                     "simulated_fit": (mc_estimate(sim, column, claims, consistent_only=True)
-                                       if column else None)})
+                     "simulated_all": mc_estimate(sim, part, claims),
+                     "simulated_fit": mc_estimate(sim, part, claims, consistent_only=True)})
     return pd.DataFrame(rows)
 
 

@@ -310,7 +310,7 @@ class Estimate:
                 return f"{self.hedge or 'at least'} {fmt([lo])}", None
             return f"{self.hedge or 'at most'} {fmt([hi])}", None
         text = f"{self.hedge} {fmt([p])}" if self.hedge else fmt([p])
-        if lo is None and hi is None or (lo == hi == p):
+        if lo is None and hi is None:  # (a point equal to either end was handled above)
             return text, None
         if lo is not None and hi is not None:
             return text, f"{self.interval} {fmt([lo, hi], bare=True)}"

@@ -175,7 +175,7 @@ def peru_rank_scenarios(homicide: pd.DataFrame, population: pd.DataFrame,
         figures = {"published": table.get(PERU)}
         figures.update({k: e.point for k, e in claimed.items()})
         for name, value in figures.items():
-            if value is None or pd.isna(value):
+            if value is None:  # Peru has no rate in this series that year (ranks drop blanks)
                 continue
             rank, n = rank_ascending(pd.concat([others, pd.Series({PERU: value})]), PERU)
             rows.append({"series": s, "peru_figure": name, "peru_rate": float(value),

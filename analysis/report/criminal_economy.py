@@ -46,8 +46,8 @@ def _economy_display(claims: pd.DataFrame, sim: pd.DataFrame) -> pd.DataFrame:
         "Part": PART_LABELS[row.part], "The article's hedge": hedge[row.part],
         "Interval arithmetic": str(row.interval) + (" (below zero: parts exceed the total)"
                                                     if row.residual_negative else ""),
-        "Simulation, all draws": "" if row.simulated_all is None else str(row.simulated_all),
-        "Simulation, draws that fit": "" if row.simulated_fit is None else str(row.simulated_fit),
+        "Simulation, all draws": str(row.simulated_all),
+        "Simulation, draws that fit": str(row.simulated_fit),
     } for row in rows.itertuples()])
 
 
@@ -196,10 +196,9 @@ def criminal_economy_ranges() -> alt.LayerChart:
         lo = est.low if est.low is not None else est.central
         hi = est.high if est.high is not None else cap
         row = {"part": label, "lo": lo / 1e9, "hi": hi / 1e9, "open": est.high is None,
-               "interval": str(est), "kind": "Total" if part.part == "total" else "Part"}
-        if mc is not None:
-            row.update({"q05": mc.low / 1e9, "median": mc.point / 1e9, "q95": mc.high / 1e9,
-                        "simulation": str(mc)})
+               "interval": str(est), "kind": "Total" if part.part == "total" else "Part",
+               "q05": mc.low / 1e9, "median": mc.point / 1e9, "q95": mc.high / 1e9,
+               "simulation": str(mc)}
         rows.append(row)
     d = pd.DataFrame(rows)
     order = d["part"].tolist()
