@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from golden.snapshot import GOLDEN, MACHINE, dump, snapshot
+from golden.snapshot import GOLDEN, MACHINE, dump, same_value, snapshot
 
 
 def test_bundles_and_figures_match_the_golden_copy(book_bundles, figure_specs, monkeypatch):
@@ -18,8 +18,8 @@ def test_bundles_and_figures_match_the_golden_copy(book_bundles, figure_specs, m
     now = json.loads(dump(snapshot(book_bundles, figure_specs)))
     changed = sorted(f"{stem}.{name}" for stem in set(stored["bundles"]) | set(now["bundles"])
                      for name in set(stored["bundles"].get(stem, {})) | set(now["bundles"].get(stem, {}))
-                     if stored["bundles"].get(stem, {}).get(name, "<absent>")
-                     != now["bundles"].get(stem, {}).get(name, "<absent>"))
+                     if not same_value(stored["bundles"].get(stem, {}).get(name, "<absent>"),
+                                       now["bundles"].get(stem, {}).get(name, "<absent>")))
     figures = sorted(n for n in set(stored["figures"]) | set(now["figures"])
                      if stored["figures"].get(n) != now["figures"].get(n))
     assert not changed and not figures, (

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -36,9 +37,45 @@ def value(v):
     return None if v is None else str(v)
 
 
+# Model fits (statsmodels over OpenBLAS) differ in the last digits between CPUs: OpenBLAS picks
+# its kernels by CPU (AVX-512 on one machine, AVX2 on another), and sums in another order.
+# Measured: the machine that first recorded this copy and an AMD EPYC without AVX-512 agree on
+# every printed text but differ by up to 4e-14 relative in the model values behind them (e.g.
+# Peru's z -2.0284990057639725 against -2.0284990057639667). The golden copy compares what the
+# code means, not the CPU.
+VALUE_REL_TOL = 1e-9
+SPEC_DIGITS = 6  # significant digits of each number in a figure spec before it is hashed
+
+
+def _rounded(v, digits: int):
+    """`v` with every float rounded to `digits` significant digits (dicts and lists walked)."""
+    if isinstance(v, float):
+        return float(f"{v:.{digits}g}")
+    if isinstance(v, dict):
+        return {k: _rounded(x, digits) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_rounded(x, digits) for x in v]
+    return v
+
+
 def spec_digest(spec: dict) -> str:
-    """sha256 of a figure's Vega-Lite spec, keys sorted (the spec holds its data inline)."""
-    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode("utf-8")).hexdigest()
+    """sha256 of a figure's Vega-Lite spec (it holds its data inline), keys sorted, every number
+    rounded to SPEC_DIGITS significant digits: a plotted value must move by about one part in a
+    million to change the digest, far less than a chart can show and far more than CPUs differ by
+    (a machine difference crosses a rounding edge with odds of about 1e-8 per number)."""
+    return hashlib.sha256(json.dumps(_rounded(spec, SPEC_DIGITS), sort_keys=True)
+                          .encode("utf-8")).hexdigest()
+
+
+def same_value(a, b) -> bool:
+    """True if two stored bundle values are equal: texts exactly, floats within VALUE_REL_TOL."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=VALUE_REL_TOL)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    return a == b
 
 
 def snapshot(bundles: dict, specs: dict) -> dict:
