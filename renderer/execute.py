@@ -94,6 +94,7 @@ def execute_all(jobs: list, workers: int = 2, on_done=None) -> dict:
     pandas and friends, which is CPU-bound. The first failure cancels what has not started.
     """
     results, failure = {}, None
+    _stopping.clear()  # a new render: an earlier interrupt no longer applies
     if not jobs:
         return results
     pool = ThreadPoolExecutor(max_workers=workers)
@@ -124,26 +125,43 @@ def execute_all(jobs: list, workers: int = 2, on_done=None) -> dict:
 
 _running: dict[int, int] = {}  # id(client) -> kernel pid, while a chapter executes
 _running_lock = threading.Lock()
+_stopping = threading.Event()  # set by kill_running_kernels: a kernel that registers later dies
 
 
 def _register(client) -> None:
-    """nbclient hook (on_notebook_start): remember the kernel's pid so Ctrl-C can stop it."""
+    """nbclient hook (on_notebook_start): remember the kernel's pid so Ctrl-C can stop it.
+
+    nbclient calls it once the kernel is ready, a second or more after it was started. A
+    Ctrl-C in between finds no pid to kill; the kernel is killed here instead, when it
+    registers. Otherwise its chapter would run on to the end, and Python, which waits for the
+    pool's threads at exit, would not exit until it did (seen: a chapter sleeping 120 s held an
+    interrupted render past the test's 60 s)."""
     pid = getattr(getattr(client.km, "provisioner", None), "pid", None)
     if pid:
         with _running_lock:
-            _running[id(client)] = pid
+            if _stopping.is_set():
+                _kill(pid)
+            else:
+                _running[id(client)] = pid
 
 
 def kill_running_kernels() -> None:
-    """SIGKILL every kernel still executing a chapter (used when the render is interrupted)."""
+    """SIGKILL every kernel still executing a chapter, and any that registers after (used when
+    the render is interrupted)."""
     with _running_lock:
+        _stopping.set()
         pids = list(_running.values())
         _running.clear()
     for pid in pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        _kill(pid)
+
+
+def _kill(pid: int) -> None:
+    """SIGKILL `pid`, if it is still there."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def _timed(nb, workdir, env, rel):
