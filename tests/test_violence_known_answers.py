@@ -264,14 +264,16 @@ def test_claims_vs_police_series_keeps_a_count_without_a_rate():
     assert math.isnan(c["police_rate"])
 
 
+def _peru_police_and_model(police: dict, model: dict) -> pd.DataFrame:
+    """Peru's police (criminal_justice) and modelled (IHME) rates, {year: rate}, no counts."""
+    return pd.DataFrame([("PER", y, "criminal_justice", r, NAN, "gsh", "UNODC") for y, r in police.items()]
+                        + [("PER", y, "modelled_all_violence", r, NAN, "ihme", "IHME")
+                           for y, r in model.items()], columns=HOM.columns)
+
+
 def test_gap_by_period_uses_only_years_with_both_series():
     # police 2000: 2, 2001: 3; modelled 1999: 1 (no police rate that year), 2000: 1, 2001: 1
-    hom = pd.DataFrame([("PER", 2000, "criminal_justice", 2.0, NAN, "gsh", "UNODC"),
-                        ("PER", 2001, "criminal_justice", 3.0, NAN, "gsh", "UNODC"),
-                        ("PER", 1999, "modelled_all_violence", 1.0, NAN, "ihme", "IHME"),
-                        ("PER", 2000, "modelled_all_violence", 1.0, NAN, "ihme", "IHME"),
-                        ("PER", 2001, "modelled_all_violence", 1.0, NAN, "ihme", "IHME")],
-                       columns=HOM.columns)
+    hom = _peru_police_and_model({2000: 2.0, 2001: 3.0}, {1999: 1.0, 2000: 1.0, 2001: 1.0})
     g = v.gap_by_period(hom, COUNTRIES, 2001)
     # before 2001: 2000 only (1999 has no police rate): 2 / 1 = 2.0, over 2000-2000
     assert (g["before"].point, g["before"].low, g["before"].high) == (2.0, 2.0, 2.0)
@@ -283,13 +285,7 @@ def test_gap_by_period_uses_only_years_with_both_series():
 
 def test_gap_by_period_leaves_out_a_zero_modelled_rate():
     # police 2000: 2, 2001: 3, 2002: 4; modelled 2000: 1, 2001: 1, 2002: 0 (no ratio: 4 / 0)
-    hom = pd.DataFrame([("PER", 2000, "criminal_justice", 2.0, NAN, "gsh", "UNODC"),
-                        ("PER", 2001, "criminal_justice", 3.0, NAN, "gsh", "UNODC"),
-                        ("PER", 2002, "criminal_justice", 4.0, NAN, "gsh", "UNODC"),
-                        ("PER", 2000, "modelled_all_violence", 1.0, NAN, "ihme", "IHME"),
-                        ("PER", 2001, "modelled_all_violence", 1.0, NAN, "ihme", "IHME"),
-                        ("PER", 2002, "modelled_all_violence", 0.0, NAN, "ihme", "IHME")],
-                       columns=HOM.columns)
+    hom = _peru_police_and_model({2000: 2.0, 2001: 3.0, 2002: 4.0}, {2000: 1.0, 2001: 1.0, 2002: 0.0})
     g = v.gap_by_period(hom, COUNTRIES, 2001)
     # since 2001: 2001 only, 3 / 1 = 3.0 (2002 is dropped, not an infinite ratio)
     s = g["since"]
