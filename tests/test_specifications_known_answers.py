@@ -190,3 +190,128 @@ def test_corruption_positions_by_hand():
         ["world", "wgi_cc_pct_rank", 2012, 45.0, None, None, True, None, None],
         ["world", "wgi_cc_pct_rank", 2013, 50.0, None, None, False, None, None],
     ]
+
+
+def _three_country_tables(corruption_rows):
+    """Peru, Bolivia and Chile (all South American), 2012-2013, World Bank rates only; Bolivia
+    grows coca (headline area), Peru's headline area is zero and Chile's figure is not a
+    headline one, so Bolivia alone is a coca grower."""
+    isos, years = ("PER", "BOL", "CHL"), (2012, 2013)
+    hom = pd.DataFrame([{"iso3": i, "year": y, "rate_per_100k": 5.0, "count": pd.NA,
+                         "source_type": "wdi_series", "source_org": "test", "source_id": "h"}
+                        for i in isos for y in years])
+    hom["count"] = hom["count"].astype("Float64")
+    pop = pd.DataFrame([{"iso3": i, "year": y, "population": 1e6, "source_id": "wdi_population"}
+                        for i in isos for y in years])
+    sz = pd.DataFrame([{"iso3": i, "year": y, "kilograms": 10.0, "source_id": "s"}
+                       for i in isos for y in years])
+    countries = pd.DataFrame([{"iso3": i, "name": i, "region": "Americas", "subregion": "x",
+                               "south_america": True, "is_aggregate": False} for i in isos])
+    coca = pd.DataFrame([
+        {"iso3": "BOL", "year": 2012, "hectares": 100.0, "measure": "net_area_dec31",
+         "headline": True, "source_id": "c"},
+        {"iso3": "PER", "year": 2012, "hectares": 0.0, "measure": "net_area_dec31",
+         "headline": True, "source_id": "c"},
+        {"iso3": "CHL", "year": 2012, "hectares": 5.0, "measure": "other", "headline": False,
+         "source_id": "c"}])
+    corruption = pd.DataFrame(corruption_rows,
+                              columns=["iso3", "year", "indicator", "value", "source_id"])
+    return {"homicide": hom, "population": pop, "cocaine_seizures": sz, "countries": countries,
+            "coca_cultivation": coca, "corruption": corruption}
+
+
+def test_series_panels_flip_each_indicator_into_its_own_column():
+    t = _three_country_tables([("PER", 2012, "wgi_cc_est", -0.4, "wgi"),
+                               ("BOL", 2012, "wgi_cc_est", -0.7, "wgi"),
+                               ("PER", 2012, "wgi_cc_se", 0.1, "wgi"),
+                               ("PER", 2012, "cpi_0_100", 38.0, "ti")])
+    p = sp.series_panels(t)["wdi_series"]
+    # WGI first, then the CPI (INDICATORS' order, not the alphabet's), then the coca grower
+    assert list(p.columns)[-3:] == ["corrupt_wgi_cc_est", "corrupt_cpi_0_100", "coca_grower"]
+    got = p.set_index(["iso3", "year"]).sort_index()
+    # sign flipped (higher = more corrupt); NaN where the indicator is not published; the
+    # standard error is not an indicator
+    want_wgi = {("BOL", 2012): 0.7, ("PER", 2012): 0.4}
+    want_cpi = {("PER", 2012): -38.0}
+    for key in got.index:
+        w, c = got.loc[key, "corrupt_wgi_cc_est"], got.loc[key, "corrupt_cpi_0_100"]
+        assert (w == want_wgi[key]) if key in want_wgi else np.isnan(w), key
+        assert (c == want_cpi[key]) if key in want_cpi else np.isnan(c), key
+    assert got["coca_grower"].to_dict() == {("BOL", 2012): 1.0, ("BOL", 2013): 1.0,
+                                            ("CHL", 2012): 0.0, ("CHL", 2013): 0.0,
+                                            ("PER", 2012): 0.0, ("PER", 2013): 0.0}
+    # no CPI rows at all: its column is still there, empty
+    p = sp.series_panels(_three_country_tables([("PER", 2012, "wgi_cc_est", -0.4, "wgi")]))
+    assert p["wdi_series"]["corrupt_cpi_0_100"].isna().all()
+    assert list(p["wdi_series"].columns)[-3:] == ["corrupt_wgi_cc_est", "corrupt_cpi_0_100",
+                                                  "coca_grower"]
+
+
+def test_curves_carries_the_complicity_grid_and_corruption_positions():
+    # two comparison countries: nothing is estimable; Peru's WGI percentile 45 in 2012
+    c = sp.curves(_three_country_tables([("PER", 2012, "wgi_cc_pct_rank", 45.0, "wgi")]))
+    # complicity: 4 series x 2 sets x 2 indicators x 3 estimators, none with 8 countries
+    k = c.complicity
+    assert len(k) == 48 and not k["estimable"].any()
+    assert k.loc[(k["series"] == "criminal_justice") & (k["indicator"] == "cpi_0_100"),
+                 "reason"].unique().tolist() == [
+        "fewer than 8 countries with criminal_justice figures and cpi_0_100"]
+    world = c.corruption.loc[c.corruption["scale"] == "world"]
+    assert world[["indicator", "year", "value", "more_corrupt_than_half"]].values.tolist() == [
+        ["wgi_cc_pct_rank", 2012, 45.0, True]]
+    assert len(c.misreading) > 0 and not c.misreading["estimable"].any()
+
+
+def test_fits_name_a_negative_binomial_that_does_not_converge(monkeypatch):
+    # statsmodels reports non-convergence with the result's `converged` flag; which data fail to
+    # converge depends on the CPU's floating point (OpenBLAS kernels), so the flag is forced here
+    # for the NB2 fit only, on a plain panel, and the Poisson and OLS fits stay real
+    real_fit = sm.GLM.fit
+
+    def fit(self, *args, **kwargs):
+        result = real_fit(self, *args, **kwargs)
+        if isinstance(self.family, sm.families.NegativeBinomial):
+            result.converged = False
+        return result
+
+    monkeypatch.setattr(sm.GLM, "fit", fit)
+    h = np.array([3.0, 5, 8, 13, 2, 4, 9, 11])
+    d = pd.DataFrame({"iso3": [f"C{i % 4}" for i in range(8)], "year": 2010, "homicides": h,
+                      "population": 1e6, "rate_per_100k": h / 1e6 * 1e5})
+    X = np.column_stack([np.ones(8), np.arange(8.0)])
+    out = sp._fits(d, X, ["const", "drug"])
+    assert out["negbin"] == ("Negative binomial (NB2) GLM of counts, log-population offset did "
+                             "not converge")
+    assert isinstance(out["poisson"], sp.Fit) and isinstance(out["ols"], sp.Fit)
+
+
+def _median_tables(years):
+    """Peru, Bolivia, Argentina and Chile (South American) and Mexico (not), WGI estimates."""
+    countries = pd.DataFrame([{"iso3": i, "region": "Americas", "south_america": i != "MEX",
+                               "is_aggregate": False}
+                              for i in ("PER", "BOL", "ARG", "CHL", "MEX")])
+    # the others: -1, 0, 1 every year (Mexico -3, not South American); Peru by year
+    rows = [(i, y, "wgi_cc_est", v) for y in years
+            for i, v in (("BOL", -1.0), ("ARG", 0.0), ("CHL", 1.0), ("MEX", -3.0))]
+    rows += [("PER", y, "wgi_cc_est", years[y]) for y in years]
+    rows += [("PER", 2012, "wgi_cc_se", 0.2), ("BOL", 2013, "wgi_cc_se", 0.3)]
+    return pd.DataFrame(rows, columns=["iso3", "year", "indicator", "value"]), countries
+
+
+def test_corruption_against_median_streak_stops_at_the_first_year_on_the_other_side():
+    # Peru 0.5 in 2012: the others -1, 0, 1, median (0 + 0.5) / 2 = 0.25: above, 3rd of 4.
+    # 2011 (0.6) above too; 2010 (-0.5, median -0.25) below: the run stops there, although
+    # 2009 (0.5) is above again: streak 2, since 2011
+    corr, countries = _median_tables({2009: 0.5, 2010: -0.5, 2011: 0.6, 2012: 0.5})
+    assert sp.corruption_against_median(corr, countries) == {
+        "year": 2012, "peru": 0.5, "median": 0.25, "low": -1.0, "rank": 3, "n": 4, "se": 0.2,
+        "side": "above", "since": 2011, "streak": 2}
+
+
+def test_corruption_against_median_peru_on_the_median_is_no_streak():
+    # 2013: Peru 0 with -1, 0, 1: median (0 + 0) / 2 = 0, Peru on it: "above" (not below),
+    # no year strictly on that side, so since is 2013 itself and streak 0; no SE in 2013
+    corr, countries = _median_tables({2011: 0.6, 2012: 0.5, 2013: 0.0})
+    assert sp.corruption_against_median(corr, countries) == {
+        "year": 2013, "peru": 0.0, "median": 0.0, "low": -1.0, "rank": 2, "n": 4, "se": None,
+        "side": "above", "since": 2013, "streak": 0}
