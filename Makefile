@@ -20,11 +20,11 @@ report: $(VENV)
 # lock; tests/conftest.py groups them), the rest is spread over the others, and the session's
 # good render is made once for all (tests/e2e/conftest.py). `make test` runs three on this
 # machine's two cores: its end-to-end tests wait on kernels, browsers and subprocesses for a
-# quarter of the time, and a third worker fills part of that. Measured on fresh clones of an
-# idle machine: 4 min 24 s with three workers on the machine of 2026-11-30; on a slower 2-core
-# AMD EPYC (2026-12-01; pure Python about 1.5x slower) 6 min 46 s with three and 6 min 43 s
-# with two - the cores are busy either way there. `make test-fast` is pure Python, and two
-# workers suit it (49 s on the first machine, 67 to 77 s on the second).
+# quarter of the time, and a third worker fills part of that. Measured on fresh clones of idle
+# machines, 2026-12-01: 4 min 24 s with three workers on one; on a slower 2-core AMD EPYC (pure
+# Python about 1.5x slower) 5 min 59 s to 6 min 46 s with three and 6 min 43 s with two - the
+# cores are busy either way there. `make test-fast` is pure Python, and two workers suit it
+# (49 s on the first machine, 67 to 77 s on the second).
 # pytest's own exit code goes through: 5 (no test collected) fails CI like a failing test.
 XDIST := -n 3 --dist loadgroup
 XDIST_FAST := -n 2 --dist loadgroup
