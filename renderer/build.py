@@ -70,9 +70,9 @@ def render_book(project_dir, out_dir=None, formats=("html", "pdf"), fresh=False,
 
     formats: any of "html", "pdf"; none (`()`): only what the book will say - the claims
     ledger (claims.json) and the kept notebooks, no pages, PDF or figure cards (what
-    `paradox diff` and `paradox render --since` need to compare two renders). fresh: ignore every cache (stored executions and tool
-    outputs: everything is made again). env: added to every
-    chapter kernel's environment. edition: a dict; its "stamp" (one line of text) is shown in
+    `paradox diff` and `paradox render --since` need to compare two renders). fresh: ignore
+    every cache (stored executions and tool outputs: everything is made again). env: added to
+    every chapter kernel's environment. edition: a dict; its "stamp" (one line of text) is shown in
     every HTML page's footer and on the PDF title page, every other key is added to each
     ledger entry (without a stamp, "key: value" pairs are shown). progress(event, name, seconds) is called with
     event "executed"/"reused" per chapter, "volatile" for a chapter that ran a subprocess or

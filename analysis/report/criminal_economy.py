@@ -195,11 +195,10 @@ def criminal_economy_ranges() -> alt.LayerChart:
         est, mc, label = part.interval, part.simulated_all, names[part.part]
         lo = est.low if est.low is not None else est.central
         hi = est.high if est.high is not None else cap
-        row = {"part": label, "lo": lo / 1e9, "hi": hi / 1e9, "open": est.high is None,
-               "interval": str(est), "kind": "Total" if part.part == "total" else "Part",
-               "q05": mc.low / 1e9, "median": mc.point / 1e9, "q95": mc.high / 1e9,
-               "simulation": str(mc)}
-        rows.append(row)
+        rows.append({"part": label, "lo": lo / 1e9, "hi": hi / 1e9, "open": est.high is None,
+                     "interval": str(est), "kind": "Total" if part.part == "total" else "Part",
+                     "q05": mc.low / 1e9, "median": mc.point / 1e9, "q95": mc.high / 1e9,
+                     "simulation": str(mc)})
     d = pd.DataFrame(rows)
     order = d["part"].tolist()
     y = alt.Y("part:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))

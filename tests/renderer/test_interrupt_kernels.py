@@ -33,12 +33,13 @@ def stand_in_kernel():
 
 @pytest.fixture(autouse=True)
 def no_interrupt_left_over():
-    yield
+    """Each test starts, and leaves, as a render that was not interrupted."""
     execute.execute_all([])  # a new render clears the interrupt
+    yield
+    execute.execute_all([])
 
 
 def test_a_kernel_running_when_the_render_is_interrupted_is_killed(stand_in_kernel):
-    execute.execute_all([])
     execute._register(_kernel_client(stand_in_kernel))
     assert stand_in_kernel.poll() is None  # registered, still running
     execute.kill_running_kernels()
@@ -46,7 +47,6 @@ def test_a_kernel_running_when_the_render_is_interrupted_is_killed(stand_in_kern
 
 
 def test_a_kernel_that_registers_after_the_interrupt_is_killed_when_it_registers(stand_in_kernel):
-    execute.execute_all([])
     execute.kill_running_kernels()  # Ctrl-C while the kernel is still starting: nothing to kill
     assert stand_in_kernel.poll() is None
     execute._register(_kernel_client(stand_in_kernel))
