@@ -10,6 +10,7 @@ import pytest
 from hypothesis import Phase, settings
 
 from analysis.data.paths import DEFAULT_DATA
+from run_once import once_per_run
 
 # `make mutate` (tests/mutate.py) loads this profile. A mutant that breaks a property would
 # otherwise be shrunk to a minimal example, minutes per mutant in validation; a mutation run
@@ -58,16 +59,25 @@ def _outside_a_render() -> dict:
     return {k: os.environ.pop(k) for k in keys if k in os.environ}
 
 
-@pytest.fixture(scope="session")
-def book_bundles() -> dict:
-    """Every chapter's bundle from the repository's data, built once for the session."""
+def _bundles(data: Path | None = None) -> dict:
+    """Every chapter's bundle, from `data` (the repository's data/ if None), built outside
+    any render's environment."""
     from analysis.report import book
 
     saved = _outside_a_render()
     try:
+        if data is not None:
+            os.environ["PARADOX_DATA"] = str(data)
         return {stem: make() for stem, make in book.BUNDLES.items()}
     finally:
+        os.environ.pop("PARADOX_DATA", None)
         os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def book_bundles(tmp_path_factory) -> dict:
+    """Every chapter's bundle from the repository's data, built once for the test run."""
+    return once_per_run(tmp_path_factory, "book_bundles", _bundles)
 
 
 @pytest.fixture(scope="session")
@@ -85,29 +95,22 @@ def real_findings():
 
 @pytest.fixture(scope="session")
 def cut_data(tmp_path_factory) -> Path:
-    """The repository's data cut at 2013 (tests/test_book_datacut.py `cut_folder`), once."""
+    """The repository's data cut at 2013 (tests/test_book_datacut.py `cut_folder`), once for
+    the test run, in a folder every worker sees. Tests only read it."""
     from test_book_datacut import ROOT, cut_folder
 
-    return cut_folder(ROOT / "data", tmp_path_factory.mktemp("vintage") / "data")
+    return once_per_run(tmp_path_factory, "cut_data", lambda: cut_folder(
+        ROOT / "data", tmp_path_factory.mktemp("vintage") / "data"))
 
 
 @pytest.fixture(scope="session")
-def cut_bundles(cut_data) -> dict:
-    """Every chapter's bundle built from the data cut at 2013, once for the session."""
-    from analysis.report import book
-
-    saved = _outside_a_render()
-    try:
-        os.environ["PARADOX_DATA"] = str(cut_data)
-        return {stem: make() for stem, make in book.BUNDLES.items()}
-    finally:
-        os.environ.pop("PARADOX_DATA", None)
-        os.environ.update(saved)
+def cut_bundles(cut_data, tmp_path_factory) -> dict:
+    """Every chapter's bundle built from the data cut at 2013, once for the test run."""
+    return once_per_run(tmp_path_factory, "cut_bundles", lambda: _bundles(cut_data))
 
 
-@pytest.fixture(scope="session")
-def figure_specs() -> dict:
-    """Every figure's Vega-Lite spec from the repository's data, built once for the session."""
+def _figure_specs() -> dict:
+    """Every figure's Vega-Lite spec from the repository's data."""
     from analysis.report import book
 
     saved = _outside_a_render()
@@ -115,6 +118,12 @@ def figure_specs() -> dict:
         return {name: make().to_dict() for name, make in book.FIGURES.items()}
     finally:
         os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def figure_specs(tmp_path_factory) -> dict:
+    """Every figure's Vega-Lite spec from the repository's data, built once for the test run."""
+    return once_per_run(tmp_path_factory, "figure_specs", _figure_specs)
 
 
 # Tests that render this checkout's book (`paradox render`, render_book of the repository).

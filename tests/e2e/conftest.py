@@ -12,7 +12,6 @@ cache warm for the renders that follow. Tests never write into the repository's 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -20,11 +19,12 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from run_once import exclusive, shared_temp
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
@@ -164,24 +164,6 @@ def render_pinned(*args: str, out: Path) -> tuple[subprocess.CompletedProcess, s
     if done.returncode == 0 and same:
         RENDERED_FROM[out] = before
     return done, before if same else None
-
-
-@contextmanager
-def exclusive(lock: Path):
-    """Hold an flock on `lock` (waiting for whoever holds it): one process at a time."""
-    with open(lock, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def shared_temp(tmp_path_factory) -> Path:
-    """A folder every process of this test run sees: under pytest-xdist (`make test` runs two
-    workers) the parent of the workers' own base folders, else the base folder itself."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
