@@ -132,10 +132,12 @@ def figure_specs(tmp_path_factory) -> dict:
 # each other's lock, and test_interrupt.py, which must see its own render hold the lock, could
 # see another's. (test_nbval_book.py replays the kept notebooks with its own edition and
 # changes files - the replaying shell's variables come first, renderer/kernel.py - so it
-# does not depend on which render ran last, and runs on any worker.)
+# does not depend on which render ran last, and runs on any worker. test_hostile_text.py and
+# test_datacut_render.py render a copy of the checkout, tests/e2e/conftest.py `checkout_copy`,
+# and run on any worker too.)
 RENDER_THE_PROJECT = (
-    "tests/e2e/test_determinism.py", "tests/e2e/test_hostile_text.py", "tests/e2e/test_since.py",
-    "tests/e2e/test_datacut_render.py", "tests/e2e/test_update.py", "tests/e2e/test_interrupt.py",
+    "tests/e2e/test_determinism.py", "tests/e2e/test_since.py",
+    "tests/e2e/test_update.py", "tests/e2e/test_interrupt.py",
     "tests/test_render_command.py", "tests/renderer/test_paradox_render.py",
 )
 
@@ -177,7 +179,8 @@ def pytest_xdist_make_scheduler(config, log):
 # The slow files that take longest on their worker (measured on 2 cores, the closing note of
 # issue 17 gives the times), handed out first among the slow files so that no long file starts
 # last and runs alone at the end; a file not listed runs after these, in collection order.
-LONGEST_FIRST = ("tests/renderer/test_cache.py", "tests/e2e/test_reader.py",
+LONGEST_FIRST = ("tests/e2e/test_hostile_text.py", "tests/e2e/test_datacut_render.py",
+                 "tests/renderer/test_cache.py", "tests/e2e/test_reader.py",
                  "tests/e2e/test_nbval_book.py", "tests/e2e/test_pdf_layout.py",
                  "tests/e2e/test_bad_data.py", "tests/e2e/test_site.py")
 

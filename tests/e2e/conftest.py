@@ -57,23 +57,32 @@ def paradox_env() -> dict[str, str]:
 LOCKED = "another render of this project is running"
 
 
-def run_paradox(*args: str, timeout: float = RENDER_TIMEOUT, wait_for_lock: bool = True) -> subprocess.CompletedProcess:
+def run_paradox(*args: str, timeout: float = RENDER_TIMEOUT, wait_for_lock: bool = True,
+                checkout: Path | None = None) -> subprocess.CompletedProcess:
     """Run `paradox ARGS...` as a user would; never raises on a non-zero exit.
 
     The renderer allows one render per project at a time (an flock in .render-cache). While
     someone else renders this checkout (a developer, another test run), a render is refused
     with LOCKED; with `wait_for_lock` we wait for them and try again, so a test is not
     failed by a stranger's render. Tests of the lock itself pass wait_for_lock=False.
+
+    With `checkout` (a `checkout_copy`), the command is that copy's own: `python -m paradox`
+    run in it, its modules first on the path, so it renders the copy's book, with the copy's
+    cache and lock.
     """
+    command, cwd, env = [str(PARADOX)], REPO, paradox_env()
+    if checkout is not None:
+        command, cwd = [sys.executable, "-m", "paradox"], checkout
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(checkout), env.get("PYTHONPATH")]))
     started = time.monotonic()
     while True:
         done = subprocess.run(
-            [str(PARADOX), *args],
+            [*command, *args],
             capture_output=True,
             text=True,
             timeout=timeout,
-            env=paradox_env(),
-            cwd=REPO,
+            env=env,
+            cwd=cwd,
             check=False,
         )
         if not (wait_for_lock and done.returncode != 0 and LOCKED in done.stderr):
@@ -123,6 +132,30 @@ def digest_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
 def copy_data(dest: Path) -> Path:
     """A private copy of the repository's data/ to corrupt or edit."""
     shutil.copytree(DATA, dest)
+    return dest
+
+
+# What a checkout needs to render its book from a data folder given with --data.
+CHECKOUT = ("_quarto.yml", "index.qmd", "references.bib", "CITATION.cff", "pyproject.toml",
+            "chapters", "analysis", "renderer", "paradox", "assets")
+
+
+def checkout_copy(dest: Path) -> Path:
+    """This checkout's book and code copied to `dest`, without its data, cache or git history
+    (its edition stamp says "commit unknown"), for `run_paradox(checkout=...)`.
+
+    Why: the renderer lets one render of a project run at a time, so every test rendering
+    this checkout runs on one pytest-xdist worker, one after another (tests/conftest.py). A
+    render from data that changes every chapter's input (the 2013 cut, the edited copy)
+    gains nothing from this checkout's warm cache, so it renders a copy, on another worker.
+    """
+    dest.mkdir(parents=True)
+    for name in CHECKOUT:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / name)
     return dest
 
 
@@ -208,22 +241,33 @@ def edited_book(good_book, tmp_path_factory) -> EditedBook:
     and each module asserts only what its own edit does. The edit is recorded as a user would
     (`paradox describe`), `paradox check` passes, and the book is rendered with
     `paradox render --data COPY --since good_book` (HTML + PDF): the hostile text goes through
-    both formats and through the "What changed" list that --since adds."""
+    both formats and through the "What changed" list that --since adds.
+
+    Every chapter reads an edited file, so the render executes them all whatever the cache
+    holds: it renders a `checkout_copy`, off the project renders' worker. Made once per test
+    run (a file lock, as for `good_book`): the two modules may run on different workers."""
     from .test_hostile_text import plant_hostile_text
     from .test_since import bump_peru_latest_coca
 
-    tmp = tmp_path_factory.mktemp("edited")
-    data = copy_data(tmp / "data")
-    plant_hostile_text(data)
-    year, hectares = bump_peru_latest_coca(data)
-    described = run_paradox("describe", str(data), timeout=120)
-    assert described.returncode == 0, explain(described)
-    checked = run_paradox("check", str(data), timeout=120)
-    assert checked.returncode == 0, "hostile text and a new coca area are valid data:\n" + explain(checked)
-    out = tmp / "_book"
-    done = run_paradox("render", "--data", str(data), "--since", str(good_book), "--out", str(out))
-    assert done.returncode == 0, "hostile text must render, literally:\n" + explain(done)
-    return EditedBook(out, data, year, hectares)
+    tmp = shared_temp(tmp_path_factory) / "edited"
+    made = tmp / "made.json"
+    with exclusive(shared_temp(tmp_path_factory) / "edited.lock"):
+        if not made.is_file():
+            shutil.rmtree(tmp, ignore_errors=True)  # what a failed attempt left
+            data = copy_data(tmp / "data")
+            plant_hostile_text(data)
+            year, hectares = bump_peru_latest_coca(data)
+            described = run_paradox("describe", str(data), timeout=120)
+            assert described.returncode == 0, explain(described)
+            checked = run_paradox("check", str(data), timeout=120)
+            assert checked.returncode == 0, "hostile text and a new coca area are valid data:\n" + explain(checked)
+            checkout = checkout_copy(tmp / "checkout")
+            done = run_paradox("render", "--data", str(data), "--since", str(good_book),
+                               "--out", str(tmp / "_book"), checkout=checkout)
+            assert done.returncode == 0, "hostile text must render, literally:\n" + explain(done)
+            made.write_text(json.dumps({"year": year, "hectares": hectares}), encoding="utf-8")
+        edit = json.loads(made.read_text(encoding="utf-8"))
+    return EditedBook(tmp / "_book", tmp / "data", edit["year"], edit["hectares"])
 
 
 @pytest.fixture(scope="session")

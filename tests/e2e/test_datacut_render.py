@@ -17,18 +17,21 @@ import pytest
 from tests.test_book_datacut import EXPECTED, ROOT, cut_folder, html_text
 from tests.test_known_answers_text import SENTENCES
 
-from .conftest import explain, run_paradox
+from .conftest import checkout_copy, explain, run_paradox
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def cut_book(tmp_path_factory) -> Path:
-    """The book rendered (HTML) from the data cut at 2013, by the command a user types."""
+    """The book rendered (HTML) from the data cut at 2013, by the command a user types. Every
+    data file is cut, so every chapter executes whatever the cache holds: it renders a copy
+    of the checkout (conftest.py `checkout_copy`), off the project renders' worker."""
     base = tmp_path_factory.mktemp("cut")
     data = cut_folder(ROOT / "data", base / "data")
     out = base / "_book"
-    done = run_paradox("render", "--to", "html", "--data", str(data), "--out", str(out))
+    done = run_paradox("render", "--to", "html", "--data", str(data), "--out", str(out),
+                       checkout=checkout_copy(base / "checkout"))
     assert done.returncode == 0, explain(done)
     return out
 
