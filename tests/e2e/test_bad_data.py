@@ -3,15 +3,20 @@ folders (tests/e2e/corrupt.py), where OUT holds the previous good render.
 
 Each must give the line a user needs, a non-zero exit, no Python traceback, and leave both
 the data folder and the previous book byte-identical (nothing beside the book either).
-Validation faults stop the render before any kernel starts; the two model faults pass
-validation and must stop it while the explanations are computed.
+Validation faults stop the render before any kernel starts (the command line is run through
+`paradox.cli.main` in the test's process, see `render`); the two model faults pass validation
+and must stop the installed command while the explanations are computed.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
+import subprocess
+import time
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -43,6 +48,27 @@ def refused_book(good_book, tmp_path_factory) -> Path:
     return out
 
 
+def render(corruption, *args: str) -> subprocess.CompletedProcess:
+    """`paradox ARGS` for one case. A fault met while the chapters run: the installed command,
+    in its own process. A validation fault: the same command line through `paradox.cli.main`
+    in this process, its exit code and stderr as the command's. Such a render stops before
+    any kernel starts, so a process of its own checked nothing more per case and cost a
+    Python start-up and its imports (about 1.3 s of CPU) each; the installed command's own
+    exit code and stderr on bad data are tested by tests/test_data_cli.py and
+    tests/renderer/test_paradox_render.py."""
+    if corruption.at_execution:
+        return run_paradox(*args)
+    from paradox.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    started = time.monotonic()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    done = subprocess.CompletedProcess(["paradox", *args], code, out.getvalue(), err.getvalue())
+    done.seconds = time.monotonic() - started
+    return done
+
+
 @pytest.mark.parametrize("corruption", CORRUPTIONS, ids=lambda c: c.name)
 def test_bad_data_stops_the_render_with_a_clear_message(corruption, tmp_path, request):
     # A fault met while the chapters run gets a book of its own: the render has started.
@@ -63,7 +89,7 @@ def test_bad_data_stops_the_render_with_a_clear_message(corruption, tmp_path, re
     book_before = tree_digest(previous_book)
     beside_before = set(os.listdir(previous_book.parent))
 
-    done = run_paradox("render", "--to", "html", "--data", str(data), "--out", str(previous_book))
+    done = render(corruption, "render", "--to", "html", "--data", str(data), "--out", str(previous_book))
 
     expected = corruption.expect(planted)
     assert done.returncode != 0, explain(done)
