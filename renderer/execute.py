@@ -34,8 +34,15 @@ def execute_notebook(nb: nbformat.NotebookNode, workdir: Path, env: dict, rel: s
     A kernel that dies before running any cell is started again (up to START_ATTEMPTS times):
     jupyter_client picks free TCP ports by probing, and another process on the machine can take
     a port between the probe and the kernel's bind ("Address already in use").
+
+    Not after an interrupt (kill_running_kernels): that kernel died because it was killed,
+    and each new one would be killed as it registers, so the retries only kept the pool's
+    thread - and with it the interrupted render, which Python does not leave until its threads
+    end - alive for three kernel starts (seen: an interrupted render past the test's 60 s).
     """
     for attempt in range(1, START_ATTEMPTS + 1):
+        if _stopping.is_set():
+            raise RenderError(f"{rel}: not executed: the render was interrupted")
         try:
             return _run_once(nb, workdir, env, rel)
         except _KernelStartFailed as failed:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 from types import SimpleNamespace
 
+import nbformat
 import pytest
 
 from renderer import execute
@@ -60,3 +61,32 @@ def test_the_next_render_registers_its_kernels_again(stand_in_kernel):
     assert stand_in_kernel.poll() is None  # not killed: this render was not interrupted
     execute.kill_running_kernels()
     assert stand_in_kernel.wait(timeout=5) == -9
+
+
+def test_after_an_interrupt_no_chapter_starts_a_kernel(monkeypatch):
+    """A chapter whose kernel was killed at the interrupt is not started again (its first
+    kernel's death looks like a failed start), nor is a chapter that had not started."""
+    from renderer.errors import RenderError
+
+    starts = []
+    monkeypatch.setattr(execute, "_run_once", lambda *a: starts.append(a))
+    execute.kill_running_kernels()
+    with pytest.raises(RenderError, match=r"^c\.qmd: not executed: the render was interrupted$"):
+        execute.execute_notebook(nbformat.v4.new_notebook(), None, {}, "c.qmd")
+    assert starts == []
+
+
+def test_a_kernel_killed_by_the_interrupt_is_not_started_again(monkeypatch):
+    from renderer.errors import RenderError
+
+    starts = []
+
+    def killed_while_starting(*args):
+        starts.append(args)
+        execute.kill_running_kernels()  # Ctrl-C arrives while this kernel starts ...
+        raise execute._KernelStartFailed("DeadKernelError")  # ... and it dies before a cell ran
+
+    monkeypatch.setattr(execute, "_run_once", killed_while_starting)
+    with pytest.raises(RenderError, match="interrupted"):
+        execute.execute_notebook(nbformat.v4.new_notebook(), None, {}, "c.qmd")
+    assert len(starts) == 1  # without the check: START_ATTEMPTS (3) kernel starts
