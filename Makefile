@@ -24,8 +24,9 @@ report: $(VENV)
 # machines, 2026-12-01: 4 min 24 s with three workers on one; on a slower 2-core AMD EPYC (pure
 # Python about 1.5x slower) 5 min 59 s to 6 min 46 s with three and 6 min 43 s with two - the
 # cores are busy either way there (vmstat: 98-100 % for the whole run) - and 5 min 33 s to
-# 5 min 43 s there after the changes of the next session (bytecode, renders off the chain). `make test-fast` is pure Python, and two workers suit it
-# (49 s on the first machine, 67 to 77 s on the second).
+# 5 min 43 s there after the changes of the next session (bytecode, renders off the chain).
+# `make test-fast` is pure Python, and two workers suit it (49 s on the first machine, 67 to
+# 77 s on the second).
 # pytest's own exit code goes through: 5 (no test collected) fails CI like a failing test.
 XDIST := -n 3 --dist loadgroup
 XDIST_FAST := -n 2 --dist loadgroup

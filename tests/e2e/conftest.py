@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from run_once import exclusive, shared_temp
+from run_once import once_per_run, shared_temp
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
@@ -135,11 +135,6 @@ def copy_data(dest: Path) -> Path:
     return dest
 
 
-# What a checkout needs to render its book from a data folder given with --data.
-CHECKOUT = ("_quarto.yml", "index.qmd", "references.bib", "CITATION.cff", "pyproject.toml",
-            "chapters", "analysis", "renderer", "paradox", "assets")
-
-
 def checkout_copy(dest: Path) -> Path:
     """This checkout's book and code copied to `dest`, without its data, cache or git history
     (its edition stamp says "commit unknown"), for `run_paradox(checkout=...)`.
@@ -160,9 +155,12 @@ def checkout_copy(dest: Path) -> Path:
 
 
 # What a render of the book reads: the book's sources, the code that computes and renders
-# it, the data, and the commit (it is printed in the edition stamp).
+# it, the chart library the pages ship (assets/), the data, and the commit (it is printed in
+# the edition stamp).
 INPUTS = ("_quarto.yml", "index.qmd", "references.bib", "CITATION.cff", "pyproject.toml",
-          "chapters", "analysis", "renderer", "paradox", "data")
+          "chapters", "analysis", "renderer", "paradox", "assets", "data")
+# What a checkout needs to render its book from a data folder given with --data.
+CHECKOUT = tuple(name for name in INPUTS if name != "data")
 
 
 def inputs_digest() -> str:
@@ -203,21 +201,22 @@ def render_pinned(*args: str, out: Path) -> tuple[subprocess.CompletedProcess, s
 def good_book(tmp_path_factory) -> Path:
     """The real book, rendered once per test run (HTML + PDF, --fresh) from the repository's data/.
 
-    Once per run, not once per pytest-xdist worker: the first worker that needs it renders it
-    under a file lock into a folder all workers share (the pytest-xdist docs' pattern), with the
-    inputs digest it was made from (`made.json`, for test_determinism.py); the others wait on
-    the lock and read it. Tests only read it: what one changes, it copies first.
+    Once per run, not once per pytest-xdist worker (run_once.py): the first worker that needs
+    it renders it into a folder all workers share, and records the inputs digest it was made
+    from (for test_determinism.py); the others wait on the lock and read it. Tests only read
+    it: what one changes, it copies first.
     """
     home = shared_temp(tmp_path_factory) / "good"
-    out, made = home / "_book", home / "made.json"
-    with exclusive(shared_temp(tmp_path_factory) / "good.lock"):
-        if not made.is_file():
-            shutil.rmtree(home, ignore_errors=True)  # what a failed attempt left
-            home.mkdir()
-            done, pinned = render_pinned(*GOOD_RENDER, out=out)
-            assert done.returncode == 0, explain(done)
-            made.write_text(json.dumps({"inputs": pinned}), encoding="utf-8")
-        pinned = json.loads(made.read_text(encoding="utf-8"))["inputs"]
+    out = home / "_book"
+
+    def render() -> str | None:
+        shutil.rmtree(home, ignore_errors=True)  # what a failed attempt left
+        home.mkdir()
+        done, pinned = render_pinned(*GOOD_RENDER, out=out)
+        assert done.returncode == 0, explain(done)
+        return pinned
+
+    pinned = once_per_run(tmp_path_factory, "good_book", render)
     if pinned is not None:
         RENDERED_FROM[out] = pinned
     assert (out / "index.html").exists(), f"no index.html in {out}: {sorted(os.listdir(out))}"
@@ -245,29 +244,27 @@ def edited_book(good_book, tmp_path_factory) -> EditedBook:
 
     Every chapter reads an edited file, so the render executes them all whatever the cache
     holds: it renders a `checkout_copy`, off the project renders' worker. Made once per test
-    run (a file lock, as for `good_book`): the two modules may run on different workers."""
+    run (run_once.py): the two modules may run on different workers."""
     from .test_hostile_text import plant_hostile_text
     from .test_since import bump_peru_latest_coca
 
     tmp = shared_temp(tmp_path_factory) / "edited"
-    made = tmp / "made.json"
-    with exclusive(shared_temp(tmp_path_factory) / "edited.lock"):
-        if not made.is_file():
-            shutil.rmtree(tmp, ignore_errors=True)  # what a failed attempt left
-            data = copy_data(tmp / "data")
-            plant_hostile_text(data)
-            year, hectares = bump_peru_latest_coca(data)
-            described = run_paradox("describe", str(data), timeout=120)
-            assert described.returncode == 0, explain(described)
-            checked = run_paradox("check", str(data), timeout=120)
-            assert checked.returncode == 0, "hostile text and a new coca area are valid data:\n" + explain(checked)
-            checkout = checkout_copy(tmp / "checkout")
-            done = run_paradox("render", "--data", str(data), "--since", str(good_book),
-                               "--out", str(tmp / "_book"), checkout=checkout)
-            assert done.returncode == 0, "hostile text must render, literally:\n" + explain(done)
-            made.write_text(json.dumps({"year": year, "hectares": hectares}), encoding="utf-8")
-        edit = json.loads(made.read_text(encoding="utf-8"))
-    return EditedBook(tmp / "_book", tmp / "data", edit["year"], edit["hectares"])
+
+    def render() -> EditedBook:
+        shutil.rmtree(tmp, ignore_errors=True)  # what a failed attempt left
+        data = copy_data(tmp / "data")
+        plant_hostile_text(data)
+        year, hectares = bump_peru_latest_coca(data)
+        described = run_paradox("describe", str(data), timeout=120)
+        assert described.returncode == 0, explain(described)
+        checked = run_paradox("check", str(data), timeout=120)
+        assert checked.returncode == 0, "hostile text and a new coca area are valid data:\n" + explain(checked)
+        done = run_paradox("render", "--data", str(data), "--since", str(good_book),
+                           "--out", str(tmp / "_book"), checkout=checkout_copy(tmp / "checkout"))
+        assert done.returncode == 0, "hostile text must render, literally:\n" + explain(done)
+        return EditedBook(tmp / "_book", data, year, hectares)
+
+    return once_per_run(tmp_path_factory, "edited_book", render)
 
 
 @pytest.fixture(scope="session")

@@ -10,13 +10,11 @@ and must stop the installed command while the explanations are computed.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
 import subprocess
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -48,29 +46,29 @@ def refused_book(good_book, tmp_path_factory) -> Path:
     return out
 
 
-def render(corruption, *args: str) -> subprocess.CompletedProcess:
+def render(corruption, capsys, *args: str) -> subprocess.CompletedProcess:
     """`paradox ARGS` for one case. A fault met while the chapters run: the installed command,
     in its own process. A validation fault: the same command line through `paradox.cli.main`
-    in this process, its exit code and stderr as the command's. Such a render stops before
-    any kernel starts, so a process of its own checked nothing more per case and cost a
-    Python start-up and its imports (about 1.3 s of CPU) each; the installed command's own
-    exit code and stderr on bad data are tested by tests/test_data_cli.py and
-    tests/renderer/test_paradox_render.py."""
+    in this process (as tests/test_render_command.py runs it), its exit code and stderr as the
+    command's. Such a render stops before any kernel starts, so a process of its own checked
+    nothing more per case and cost a Python start-up and its imports (about 1.3 s of CPU)
+    each; the installed command's own exit code and stderr on bad data are tested by
+    tests/test_data_cli.py and tests/renderer/test_paradox_render.py."""
     if corruption.at_execution:
         return run_paradox(*args)
     from paradox.cli import main
 
-    out, err = io.StringIO(), io.StringIO()
+    capsys.readouterr()  # what the test printed before
     started = time.monotonic()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    done = subprocess.CompletedProcess(["paradox", *args], code, out.getvalue(), err.getvalue())
+    code = main(list(args))
+    printed = capsys.readouterr()
+    done = subprocess.CompletedProcess(["paradox", *args], code, printed.out, printed.err)
     done.seconds = time.monotonic() - started
     return done
 
 
 @pytest.mark.parametrize("corruption", CORRUPTIONS, ids=lambda c: c.name)
-def test_bad_data_stops_the_render_with_a_clear_message(corruption, tmp_path, request):
+def test_bad_data_stops_the_render_with_a_clear_message(corruption, tmp_path, request, capsys):
     # A fault met while the chapters run gets a book of its own: the render has started.
     previous_book = request.getfixturevalue("previous_book" if corruption.at_execution
                                             else "refused_book")
@@ -89,7 +87,7 @@ def test_bad_data_stops_the_render_with_a_clear_message(corruption, tmp_path, re
     book_before = tree_digest(previous_book)
     beside_before = set(os.listdir(previous_book.parent))
 
-    done = render(corruption, "render", "--to", "html", "--data", str(data), "--out", str(previous_book))
+    done = render(corruption, capsys, "render", "--to", "html", "--data", str(data), "--out", str(previous_book))
 
     expected = corruption.expect(planted)
     assert done.returncode != 0, explain(done)

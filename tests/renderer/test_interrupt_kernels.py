@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from renderer import execute
+from renderer.errors import RenderError
 
 
 def _kernel_client(proc: subprocess.Popen) -> SimpleNamespace:
@@ -66,8 +67,6 @@ def test_the_next_render_registers_its_kernels_again(stand_in_kernel):
 def test_after_an_interrupt_no_chapter_starts_a_kernel(monkeypatch):
     """A chapter whose kernel was killed at the interrupt is not started again (its first
     kernel's death looks like a failed start), nor is a chapter that had not started."""
-    from renderer.errors import RenderError
-
     starts = []
     monkeypatch.setattr(execute, "_run_once", lambda *a: starts.append(a))
     execute.kill_running_kernels()
@@ -77,8 +76,6 @@ def test_after_an_interrupt_no_chapter_starts_a_kernel(monkeypatch):
 
 
 def test_a_kernel_killed_by_the_interrupt_is_not_started_again(monkeypatch):
-    from renderer.errors import RenderError
-
     starts = []
 
     def killed_while_starting(*args):
