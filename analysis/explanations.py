@@ -270,7 +270,7 @@ def peer_gaps(model: Model, yardstick: str = "fitted_line", z: float = Z_OUTLIER
     gaps = model.gaps
     zs = (gaps - model.centre(yardstick)) / model.sigma
     t = pd.DataFrame({"iso3": gaps.index, "gap": gaps.to_numpy(), "z": zs.to_numpy()})
-    return t.assign(outlier=t["z"] <= -z).sort_values("z").reset_index(drop=True)
+    return t.assign(outlier=t["z"] <= -z).sort_values("z", kind="stable").reset_index(drop=True)
 
 
 def _design_row(model: Model, row: pd.DataFrame) -> pd.DataFrame:
@@ -418,7 +418,7 @@ def corruption_position(corruption: pd.DataFrame, countries: pd.DataFrame, year:
     if c.empty:
         raise KeyError(f"corruption: no {indicator} values for {year}")
     c = c.assign(rank=c["value"].rank(method="min").astype(int), n=len(c))
-    return c.sort_values("rank")[["iso3", "value", "rank", "n", "source_id"]].reset_index(drop=True)
+    return c.sort_values("rank", kind="stable")[["iso3", "value", "rank", "n", "source_id"]].reset_index(drop=True)
 
 
 def pardons(claims: pd.DataFrame) -> dict[str, Estimate]:

@@ -100,7 +100,7 @@ def area(coca: pd.DataFrame, iso3: str, year: int) -> Estimate:
 def leader(coca: pd.DataFrame, year: int) -> str:
     """The iso3 of the largest grower in `year` (first by iso3 if tied)."""
     t = rank_table(coca)
-    top = t.loc[(t["year"] == year) & (t["rank"] == 1)].sort_values("iso3")
+    top = t.loc[(t["year"] == year) & (t["rank"] == 1)].sort_values("iso3", kind="stable")
     if top.empty:
         raise KeyError(f"coca_cultivation: no headline rows for {year}")
     return str(top.iloc[0]["iso3"])
@@ -137,7 +137,7 @@ def measure_sensitivity(coca: pd.DataFrame) -> pd.DataFrame:
         base = h.loc[(h["year"] == year) & (h["iso3"] == PERU), "hectares"]
         if others.empty or base.empty or float(base.iloc[0]) == float(a["hectares"]):
             continue
-        top_other = others.sort_values("hectares", ascending=False).iloc[0]
+        top_other = others.sort_values("hectares", ascending=False, kind="stable").iloc[0]
         alt_leader = PERU if a["hectares"] > top_other["hectares"] else str(top_other["iso3"])
         head_leader = leader(coca, year)
         rows.append({"year": year, "leader_headline": head_leader,
@@ -145,7 +145,7 @@ def measure_sensitivity(coca: pd.DataFrame) -> pd.DataFrame:
                      "peru_headline_ha": float(base.iloc[0]),
                      "peru_alternative_ha": float(a["hectares"]),
                      "measure_alternative": a["measure"], "source_id": a["source_id"]})
-    return pd.DataFrame(rows, columns=cols).sort_values("year").reset_index(drop=True)
+    return pd.DataFrame(rows, columns=cols).sort_values("year", kind="stable").reset_index(drop=True)
 
 
 def change_since(coca: pd.DataFrame, iso3: str, year: int) -> dict:

@@ -154,7 +154,7 @@ def south_america_ranks(homicide: pd.DataFrame, countries: pd.DataFrame, year: i
     r = r.loc[(r["year"] == year) & r["rate_per_100k"].notna()]
     r = r.assign(rank=r["rate_per_100k"].rank(method="min").astype(int), n=len(r),
                  n_neighbours=len(r) - int(PERU in set(r["iso3"])))
-    return r.sort_values("rank")[["iso3", "rate_per_100k", "rank", "n", "n_neighbours", "source_id"]]
+    return r.sort_values("rank", kind="stable")[["iso3", "rate_per_100k", "rank", "n", "n_neighbours", "source_id"]]
 
 
 def peru_rank_scenarios(homicide: pd.DataFrame, population: pd.DataFrame,
@@ -191,10 +191,10 @@ def gsh_ranks(homicide: pd.DataFrame, countries: pd.DataFrame, year: int) -> pd.
     sa = south_america(countries)
     both = pd.concat([rates(homicide, sa, "criminal_justice"), rates(homicide, sa, "public_health")])
     both = both.loc[(both["year"] == year) & both["rate_per_100k"].notna()]
-    pick = both.sort_values("source_type").drop_duplicates("iso3")  # criminal_justice first
+    pick = both.sort_values("source_type", kind="stable").drop_duplicates("iso3")  # criminal_justice first
     pick = pick.assign(rank=pick["rate_per_100k"].rank(method="min").astype(int), n=len(pick),
                        n_neighbours=len(pick) - int(PERU in set(pick["iso3"])))
-    return pick.sort_values("rank")[["iso3", "rate_per_100k", "rank", "n", "n_neighbours",
+    return pick.sort_values("rank", kind="stable")[["iso3", "rate_per_100k", "rank", "n", "n_neighbours",
                                      "source_type", "source_id"]].reset_index(drop=True)
 
 
@@ -213,7 +213,7 @@ def source_gap_table(homicide: pd.DataFrame, countries: pd.DataFrame,
     b = rates(homicide, sa, denominator).set_index(["iso3", "year"])["rate_per_100k"]
     both = pd.concat({"a": a, "b": b}, axis=1).dropna()
     both = both.loc[both["b"] > 0].assign(ratio=lambda d: d["a"] / d["b"]).reset_index()
-    g = both.sort_values("year").groupby("iso3")
+    g = both.sort_values("year", kind="stable").groupby("iso3")
     out = g.agg(n_years=("year", "size"), first_year=("year", "min"), last_year=("year", "max"),
                 mean_ratio=("ratio", "mean"), ratio_last=("ratio", "last")).reset_index()
     return out
@@ -267,7 +267,7 @@ def largest_count_jump(homicide: pd.DataFrame, iso3: str = PERU,
     Returns {"before", "after" (counts), "year" (the later year), "ratio"}; only pairs of
     consecutive years count.
     """
-    cj = rates(homicide, [iso3], source_type).dropna(subset=["count"]).sort_values("year")
+    cj = rates(homicide, [iso3], source_type).dropna(subset=["count"]).sort_values("year", kind="stable")
     counts = cj.set_index("year")["count"].astype(float)
     ratio = counts / counts.shift(1)
     ratio = ratio.loc[counts.index.to_series().diff() == 1].dropna()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from golden.snapshot import GOLDEN, MACHINE, dump, same_value, snapshot
+from golden.snapshot import GOLDEN, MACHINE, dump, same_value, snapshot, spec_digest
 
 
 def test_bundles_and_figures_match_the_golden_copy(book_bundles, figure_specs, monkeypatch):
@@ -33,3 +33,26 @@ def test_machine_values_are_the_only_ones_left_out(book_bundles):
         (stem, n) for stem, names in json.loads(GOLDEN.read_text(encoding="utf-8"))["bundles"].items()
         for n in names}
     assert left_out == MACHINE
+
+
+
+def _chart_spec(rows: list[tuple[int, float]]) -> dict:
+    import altair as alt
+    import pandas as pd
+
+    return alt.Chart(pd.DataFrame(rows, columns=["x", "y"])).mark_point().encode(
+        x="x:Q", y="y:Q").to_dict()
+
+
+def test_a_figure_digest_ignores_last_digit_differences_that_rename_altairs_datasets():
+    # What an AVX-512 Xeon and an AMD EPYC give for one fitted value: the same to 14 digits.
+    a = _chart_spec([(0, 29.089712351626723), (1, 1.0)])
+    b = _chart_spec([(0, 29.089712351626780), (1, 1.0)])
+    assert a["datasets"].keys() != b["datasets"].keys()  # Altair names data by its exact values
+    assert spec_digest(a) == spec_digest(b)
+
+
+def test_a_figure_digest_changes_when_a_plotted_value_or_the_row_order_moves():
+    a = _chart_spec([(0, 29.0897), (1, 1.0)])
+    assert spec_digest(a) != spec_digest(_chart_spec([(0, 29.0898), (1, 1.0)]))
+    assert spec_digest(a) != spec_digest(_chart_spec([(1, 1.0), (0, 29.0897)]))

@@ -168,7 +168,7 @@ def _tested_in_words(claims: pd.DataFrame, homicide: pd.DataFrame, countries: pd
             out[c.claim_id] = ("The data end in the article's year.", NO_DATA)
     if "domestic_market_expanding" in ids:
         c = claim(claims, "domestic_market_expanding")
-        surveys = load("cocaine_use").query("iso3 == @PERU").sort_values("year")
+        surveys = load("cocaine_use").query("iso3 == @PERU").sort_values("year", kind="stable")
         comparable = surveys.groupby(["age_group", "method"]).filter(lambda g: len(g) >= 2)
         if comparable.empty:
             out[c.claim_id] = (

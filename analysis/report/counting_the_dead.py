@@ -316,7 +316,7 @@ def homicide_source_gap() -> alt.LayerChart:
     t = t.assign(country=t["iso3"].map(names),
                  group=np.where(t["iso3"] == PERU, "Peru", "Other South American countries"),
                  years=[year_span(int(a), int(b)) for a, b in zip(t["first_year"], t["last_year"])])
-    order = t.sort_values("mean_ratio")["country"].tolist()
+    order = t.sort_values("mean_ratio", kind="stable")["country"].tolist()
     y = alt.Y("country:N", sort=order, title=None)
     bars = alt.Chart(t).mark_bar(stroke="black", strokeWidth=0.4).encode(
         y=y, x=alt.X("mean_ratio:Q", title="Police rate divided by modelled rate (mean over years)"),

@@ -119,7 +119,7 @@ def _sensitivity(claims: pd.DataFrame, r: Bundle) -> None:
     """The share of draws that fit, for each assumed upper end of "well over $1 billion":
     r.fit_cap_low/mid/high (USD) and r.fit_share_low/mid/high (percent)."""
     rng = ce.article_ranges(claims)
-    t = ce.fit_sensitivity(claims).sort_values("well_over_cap").reset_index(drop=True)
+    t = ce.fit_sensitivity(claims).sort_values("well_over_cap", kind="stable").reset_index(drop=True)
     for key, i in (("low", 0), ("mid", len(t) // 2), ("high", len(t) - 1)):
         row = t.iloc[i]
         setattr(r, f"fit_cap_{key}", Estimate(row["drugs_cap"], unit="USD",

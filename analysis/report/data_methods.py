@@ -182,7 +182,7 @@ def misreading_table(x=None) -> pd.DataFrame:
     with its 95% CI and the drug coefficient (`not_estimable` lists the others)."""
     x = x if x is not None else reading()
     g = x.curves.misreading
-    g = g.loc[g["estimable"] & (g["year"] == x.year)].sort_values("z")
+    g = g.loc[g["estimable"] & (g["year"] == x.year)].sort_values("z", kind="stable")
     t = pd.DataFrame({"#": g["spec_id"].astype(int).astype(str), **_choices(g, sp.CHOICES)})
     t["Gap (SDs)"] = [cell(z, "", 2) for z in g["z"]]
     t["Outlier"] = np.where(g["outlier"].astype(bool), "yes", "no")

@@ -941,7 +941,7 @@ def spec_curve() -> alt.VConcatChart:
     sorted, with the choices behind each marked beneath (Simonsohn et al. 2020)."""
     x = reading()
     g = x.curves.misreading
-    g = g.loc[g["estimable"] & (g["year"] == x.year)].sort_values("z").reset_index(drop=True)
+    g = g.loc[g["estimable"] & (g["year"] == x.year)].sort_values("z", kind="stable").reset_index(drop=True)
     d = g.assign(rank=np.arange(1, len(g) + 1),
                  status=np.where(g["outlier"], "Outlier", "Not an outlier"),
                  z=g["z"].round(2), break_even=g["break_even"].round(0))

@@ -358,7 +358,7 @@ def cocaine_use_prevalence() -> alt.LayerChart:
     t["series"] = t["group"].map(label)
     order = [label[k] for k in ("PER", "BRA", "USA", "OTHER")]
     sc = theme.scales(order, ["PER", "BRA", "USA", "OTHER"])
-    sort = t.sort_values("prevalence_pct", ascending=False)["country"].tolist()
+    sort = t.sort_values("prevalence_pct", ascending=False, kind="stable")["country"].tolist()
     y = alt.Y("country:N", sort=sort, title=None)
     ranges = alt.Chart(t.dropna(subset=["low_pct", "high_pct"])).mark_rule(
         color=theme.GREY, strokeWidth=2).encode(

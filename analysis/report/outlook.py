@@ -161,7 +161,7 @@ def surveys_sentences(peru_use: pd.DataFrame) -> tuple[Branch, Branch]:
     """Every Peruvian survey of cocaine use (all of them: a middle survey can differ from the
     others, as the 2010 one does in its ages), and whether a change can be read from them:
     only if every survey shares the method and the age range."""
-    rows = [row for _, row in peru_use.sort_values("year").iterrows()]
+    rows = [row for _, row in peru_use.sort_values("year", kind="stable").iterrows()]
     src = ("unodc_wdr2025_prevalence",)
     if not rows:
         return (missing("a survey", "peru_surveys"),
@@ -304,7 +304,7 @@ def eradication_finding(h: pd.DataFrame, peak: pd.Series) -> Branch:
     before COVERAGE_BREAKS when the series runs past it): figures from the break on measure
     more ground, and comparing them with the years before would read new coverage as new
     planting. `h` is the headline coca areas, `peak` producers.eradication_peak's row."""
-    peru = h.loc[h["iso3"] == PERU].sort_values("year")
+    peru = h.loc[h["iso3"] == PERU].sort_values("year", kind="stable")
     later = peru.loc[peru["year"] > peak["year"]]
     at_peak = peru.loc[peru["year"] == peak["year"], "hectares"]
     earlier = peru.loc[peru["year"] < peak["year"], "hectares"]

@@ -33,7 +33,7 @@ def build(sources_dir: Path, names: CountryNames) -> pd.DataFrame:
     key = ["iso3", "year", "age_group"]
     dupes = table[table.duplicated(key, keep=False)]
     expect(dupes.empty, RAW, f"one row per country, year and age group; repeated: {dupes[key].values.tolist()[:6]}")
-    return table.sort_values(key).reset_index(drop=True)
+    return table.sort_values(key, kind="stable").reset_index(drop=True)
 
 
 def drop_excluded(raw: pd.DataFrame, excluded: set[str]) -> pd.DataFrame:
