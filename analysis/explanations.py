@@ -418,7 +418,8 @@ def corruption_position(corruption: pd.DataFrame, countries: pd.DataFrame, year:
     if c.empty:
         raise KeyError(f"corruption: no {indicator} values for {year}")
     c = c.assign(rank=c["value"].rank(method="min").astype(int), n=len(c))
-    return c.sort_values("rank", kind="stable")[["iso3", "value", "rank", "n", "source_id"]].reset_index(drop=True)
+    c = c.sort_values("rank", kind="stable")
+    return c[["iso3", "value", "rank", "n", "source_id"]].reset_index(drop=True)
 
 
 def pardons(claims: pd.DataFrame) -> dict[str, Estimate]:

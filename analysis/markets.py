@@ -302,8 +302,9 @@ def users_table(use: pd.DataFrame, population: pd.DataFrame,
     t = latest.merge(population[["iso3", "year", "population"]], on=["iso3", "year"])
     t["users"] = t["prevalence_pct"] / 100 * t["population"]
     t["rank"] = t["users"].rank(ascending=False, method="min").astype(int)
-    return t.sort_values("rank", kind="stable")[["iso3", "year", "age_group", "prevalence_pct", "population",
-                                  "users", "rank", "method", "source_id"]]
+    t = t.sort_values("rank", kind="stable")
+    return t[["iso3", "year", "age_group", "prevalence_pct", "population", "users", "rank", "method",
+              "source_id"]]
 
 
 def users_estimate(use: pd.DataFrame, population: pd.DataFrame, iso3: str,

@@ -154,7 +154,8 @@ def south_america_ranks(homicide: pd.DataFrame, countries: pd.DataFrame, year: i
     r = r.loc[(r["year"] == year) & r["rate_per_100k"].notna()]
     r = r.assign(rank=r["rate_per_100k"].rank(method="min").astype(int), n=len(r),
                  n_neighbours=len(r) - int(PERU in set(r["iso3"])))
-    return r.sort_values("rank", kind="stable")[["iso3", "rate_per_100k", "rank", "n", "n_neighbours", "source_id"]]
+    r = r.sort_values("rank", kind="stable")
+    return r[["iso3", "rate_per_100k", "rank", "n", "n_neighbours", "source_id"]]
 
 
 def peru_rank_scenarios(homicide: pd.DataFrame, population: pd.DataFrame,
@@ -194,8 +195,9 @@ def gsh_ranks(homicide: pd.DataFrame, countries: pd.DataFrame, year: int) -> pd.
     pick = both.sort_values("source_type", kind="stable").drop_duplicates("iso3")  # criminal_justice first
     pick = pick.assign(rank=pick["rate_per_100k"].rank(method="min").astype(int), n=len(pick),
                        n_neighbours=len(pick) - int(PERU in set(pick["iso3"])))
-    return pick.sort_values("rank", kind="stable")[["iso3", "rate_per_100k", "rank", "n", "n_neighbours",
-                                     "source_type", "source_id"]].reset_index(drop=True)
+    pick = pick.sort_values("rank", kind="stable")
+    return pick[["iso3", "rate_per_100k", "rank", "n", "n_neighbours", "source_type",
+                 "source_id"]].reset_index(drop=True)
 
 
 def source_gap_table(homicide: pd.DataFrame, countries: pd.DataFrame,

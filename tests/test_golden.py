@@ -35,7 +35,6 @@ def test_machine_values_are_the_only_ones_left_out(book_bundles):
     assert left_out == MACHINE
 
 
-
 def _chart_spec(rows: list[tuple[int, float]]) -> dict:
     import altair as alt
     import pandas as pd

@@ -2,9 +2,9 @@
 
 pandas sorts on one column with NumPy's quicksort unless told otherwise, and NumPy picks that
 sort's kernel by CPU: on an AVX-512 Xeon it is x86-simd-sort, which orders equal keys
-differently from the AVX2 kernel. Measured on this project's data before the fix: the rows of
-figure 1.2 and the order of tied countries in the cocaine-use figure differed between the two,
-and `violence.gsh_ranks` chooses a row per country by which comes first after a sort. A stable
+differently from the AVX2 kernel. Measured on this project's data before the fix: the data rows of
+figure 1.2 came out in another order on the two, and `violence.gsh_ranks` chooses a row per
+country by which comes first after such a sort. A stable
 sort keeps ties in the order the curated tables hold them (by country code, then year) everywhere.
 Sorts on several columns are stable already (pandas uses lexsort for them).
 """
@@ -21,7 +21,8 @@ SOURCES = sorted(ANALYSIS.rglob("*.py"))
 
 
 def one_column_sorts_without_a_stable_kind(path: Path) -> list[int]:
-    """Lines of `path` that call .sort_values or .sort_index on one key without kind="stable"."""
+    """Lines of `path` that call .sort_values on one key, or .argsort, without kind="stable"
+    (a key held in a variable counts as one: the check cannot see how many it names)."""
     lines = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -48,4 +49,3 @@ def test_the_check_finds_an_unstable_sort(tmp_path):
     f.write_text('t.sort_values("z")\nt.sort_values(["a"])\nt.sort_values(by="z", ascending=False)\n'
                  't.sort_values("z", kind="stable")\nt.sort_values(["a", "b"])\n')
     assert one_column_sorts_without_a_stable_kind(f) == [1, 2, 3]
-

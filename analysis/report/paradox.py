@@ -466,7 +466,7 @@ def homicide_south_america() -> alt.LayerChart:
     d = pd.concat([then, latest], ignore_index=True)
     d["country"] = d["iso3"].map(names)
     d["group"] = np.where(d["iso3"] == PERU, "Peru", "Other countries")
-    order = latest.assign(country=latest["iso3"].map(names)).sort_values("rate_per_100k", kind="stable")["country"].tolist()
+    order = latest.sort_values("rate_per_100k", kind="stable")["iso3"].map(names).tolist()
     y = alt.Y("country:N", sort=order, title=None)
     x = alt.X("rate_per_100k:Q", title="Intentional homicides per 100,000 people")
     colour = theme.highlight_color("group", "Peru", "Other countries", legend=False)  # the row label names Peru

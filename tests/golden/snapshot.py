@@ -47,27 +47,18 @@ VALUE_REL_TOL = 1e-9
 SPEC_DIGITS = 6  # significant digits of each number in a figure spec before it is hashed
 
 
-def _rounded(v, digits: int):
-    """`v` with every float rounded to `digits` significant digits (dicts and lists walked)."""
-    if isinstance(v, float):
-        return float(f"{v:.{digits}g}")
+def _mapped(v, leaf):
+    """`v` with `leaf` applied to every dict key and every value that is not a dict or a list."""
     if isinstance(v, dict):
-        return {k: _rounded(x, digits) for k, x in v.items()}
+        return {leaf(k): _mapped(x, leaf) for k, x in v.items()}
     if isinstance(v, list):
-        return [_rounded(x, digits) for x in v]
-    return v
+        return [_mapped(x, leaf) for x in v]
+    return leaf(v)
 
 
-def _renamed(v, names: dict):
-    """`v` with every string that is a key of `names` replaced by its value (dicts and lists
-    walked, dict keys included)."""
-    if isinstance(v, str):
-        return names.get(v, v)
-    if isinstance(v, dict):
-        return {names.get(k, k): _renamed(x, names) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_renamed(x, names) for x in v]
-    return v
+def _sha256(v) -> str:
+    """sha256 of `v` as JSON with its keys sorted."""
+    return hashlib.sha256(json.dumps(v, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def spec_digest(spec: dict) -> str:
@@ -80,11 +71,9 @@ def spec_digest(spec: dict) -> str:
     last-digit difference renames it; each name is replaced by a hash of its rounded rows first
     (measured: figure 5.1's names differ between an AVX-512 Xeon and the same code with AVX-512
     turned off, while its rounded rows are the same)."""
-    rounded = _rounded(spec, SPEC_DIGITS)
-    names = {name: "data-" + hashlib.sha256(json.dumps(rows, sort_keys=True).encode("utf-8"))
-             .hexdigest()[:32] for name, rows in rounded.get("datasets", {}).items()}
-    return hashlib.sha256(json.dumps(_renamed(rounded, names), sort_keys=True)
-                          .encode("utf-8")).hexdigest()
+    rounded = _mapped(spec, lambda x: float(f"{x:.{SPEC_DIGITS}g}") if isinstance(x, float) else x)
+    names = {name: f"data-{_sha256(rows)[:32]}" for name, rows in rounded.get("datasets", {}).items()}
+    return _sha256(_mapped(rounded, lambda x: names.get(x, x) if isinstance(x, str) else x))
 
 
 def same_value(a, b) -> bool:
